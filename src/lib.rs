@@ -1,0 +1,3 @@
+//! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub mod error;
+pub mod stats;

@@ -1,0 +1,1 @@
+//! Statistics (owned by the stats helper).
