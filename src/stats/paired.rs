@@ -1,0 +1,324 @@
+//! The paired gate of DESIGN.md section 3, exactly as `reference/paired_gate.py`: Hodges-Lehmann
+//! pseudo-median of the per-pair log ratios with a one-sided 95 % Wilcoxon signed-rank bound
+//! (normal approximation), plus the verdict rules and the minimum detectable effect.
+//!
+//! Convention (0-indexed): r_i = ln(b_i / a_i); W = sorted Walsh averages (r_i + r_j) / 2 for
+//! i <= j, M = |W|; HL = median(W); k = max(0, floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24))),
+//! z = z_0.95; lower = W[k], upper = W[M-1-k]; noise = 1.4826 MAD(r).
+//!
+//! Power: the Hodges-Lehmann estimator has asymptotic standard error se = noise sqrt(pi / (3n))
+//! (normal data). `mde_ratio = exp(ln(1+t) + (z_0.95 + z_0.80) se)` is the true ratio the gate
+//! flags with 80 % power; `pairs_needed` is the smallest n >= 5 with
+//! `(z_0.95 + z_0.80) noise sqrt(pi / (3n)) <= ln(1+t)`, i.e. where a true change of about twice
+//! the threshold (in log terms) is caught with 80 % power. 5 is the fewest pairs for which an
+//! exact one-sided 95 % signed-rank bound exists (2^-5 < 0.05).
+use serde::{Deserialize, Serialize};
+
+use super::{MAD_TO_SD, Samples, StatsError, log_ratios, mad, median, median_of_sorted, sorted};
+
+/// Gate thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct GateParams {
+    /// Relative threshold: 0.05 means 5 %; compared in log space as ln(1 + threshold).
+    pub threshold: f64,
+    /// The median difference must also exceed this many ms before a change is reported.
+    pub min_effect_ms: f64,
+}
+
+impl Default for GateParams {
+    /// DESIGN.md defaults: 5 %, 1 ms.
+    fn default() -> Self {
+        GateParams {
+            threshold: 0.05,
+            min_effect_ms: 1.0,
+        }
+    }
+}
+
+impl GateParams {
+    pub(super) fn check(&self) -> Result<(), StatsError> {
+        if !(self.threshold.is_finite() && self.threshold > 0.0) {
+            return Err(StatsError::BadThreshold(self.threshold));
+        }
+        if !(self.min_effect_ms.is_finite() && self.min_effect_ms >= 0.0) {
+            return Err(StatsError::BadMinEffect(self.min_effect_ms));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Regression,
+    Improvement,
+    Unchanged,
+    Inconclusive,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Regression => "regression",
+            Verdict::Improvement => "improvement",
+            Verdict::Unchanged => "unchanged",
+            Verdict::Inconclusive => "inconclusive",
+        }
+    }
+
+    /// Regression if lower > ln(1+t) and d > t_abs; improvement if upper < -ln(1+t) and
+    /// -d > t_abs; inconclusive if |estimate| > ln(1+t) and |d| > t_abs otherwise; else unchanged.
+    pub(super) fn decide(
+        estimate: f64,
+        lower: f64,
+        upper: f64,
+        median_diff_ms: f64,
+        params: &GateParams,
+    ) -> Verdict {
+        let th = params.threshold.ln_1p();
+        let t_abs = params.min_effect_ms;
+        if lower > th && median_diff_ms > t_abs {
+            Verdict::Regression
+        } else if upper < -th && -median_diff_ms > t_abs {
+            Verdict::Improvement
+        } else if estimate.abs() > th && median_diff_ms.abs() > t_abs {
+            Verdict::Inconclusive
+        } else {
+            Verdict::Unchanged
+        }
+    }
+}
+
+/// Result of `paired_gate`; all log ratios are ln(candidate / baseline).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedGate {
+    pub n: usize,
+    /// 0-based rank of the confidence bound in the sorted Walsh averages.
+    pub k: usize,
+    pub hl_log_ratio: f64,
+    /// exp(hl_log_ratio).
+    pub ratio: f64,
+    /// One-sided 95 % lower bound.
+    pub lower_log_ratio: f64,
+    /// One-sided 95 % upper bound.
+    pub upper_log_ratio: f64,
+    /// median(candidate) - median(baseline).
+    pub median_diff_ms: f64,
+    /// 1.4826 MAD of the per-pair log ratios.
+    pub noise_log_ratio: f64,
+    pub verdict: Verdict,
+    /// Ratio detected with 80 % power at this n (see module docs).
+    pub mde_ratio: f64,
+    /// Pairs needed to detect a change of about twice the threshold (see module docs).
+    pub pairs_needed: usize,
+}
+
+impl PairedGate {
+    /// Whether this run had enough pairs for its noise level (`pairs_needed <= n`).
+    pub fn threshold_detectable(&self) -> bool {
+        self.pairs_needed <= self.n
+    }
+}
+
+/// Fewest pairs for which an exact one-sided 95 % signed-rank bound exists.
+const MIN_PAIRS: usize = 5;
+
+/// Compare interleaved pairs (baseline_i, candidate_i) of times in ms.
+pub fn paired_gate(
+    baseline: &Samples,
+    candidate: &Samples,
+    params: &GateParams,
+) -> Result<PairedGate, StatsError> {
+    params.check()?;
+    let r = log_ratios((candidate, "candidate"), (baseline, "baseline"))?;
+    let r = r.as_slice();
+    let n = r.len();
+    let walsh = sorted(
+        &(0..n)
+            .flat_map(|i| r[i..].iter().map(move |rj| (r[i] + rj) / 2.0))
+            .collect::<Vec<_>>(),
+    );
+    let nf = n as f64;
+    let z = super::z95();
+    let k_real = nf * (nf + 1.0) / 4.0 - z * (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0).sqrt();
+    // k < M / 2 always (the subtracted term is >= 0.5 z), so both indices are in range.
+    let k = k_real.floor().max(0.0) as usize;
+    let hl = median_of_sorted(&walsh);
+    let (lower, upper) = (walsh[k], walsh[walsh.len() - 1 - k]);
+    let median_diff_ms = median(candidate.as_slice()) - median(baseline.as_slice());
+    let noise = MAD_TO_SD * mad(r);
+    let se_per_sqrt_n = noise * (std::f64::consts::PI / 3.0).sqrt();
+    let needed = (super::z95_plus_z80() * se_per_sqrt_n / params.threshold.ln_1p()).powi(2);
+    Ok(PairedGate {
+        n,
+        k,
+        hl_log_ratio: hl,
+        ratio: hl.exp(),
+        lower_log_ratio: lower,
+        upper_log_ratio: upper,
+        median_diff_ms,
+        noise_log_ratio: noise,
+        verdict: Verdict::decide(hl, lower, upper, median_diff_ms, params),
+        mde_ratio: super::mde_ratio(params.threshold, se_per_sqrt_n / nf.sqrt()),
+        // `as` saturates, so absurd noise cannot overflow.
+        pairs_needed: (needed.ceil() as usize).max(MIN_PAIRS),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Vectors {
+        cases: Vec<Case>,
+    }
+
+    #[derive(Deserialize)]
+    struct Case {
+        name: String,
+        baseline_ms: Vec<f64>,
+        candidate_ms: Vec<f64>,
+        threshold: f64,
+        min_effect_ms: f64,
+        expected: Expected,
+    }
+
+    #[derive(Deserialize)]
+    struct Expected {
+        n: usize,
+        k: usize,
+        hl_log_ratio: f64,
+        ratio: f64,
+        lower_log_ratio: f64,
+        upper_log_ratio: f64,
+        median_diff_ms: f64,
+        noise_log_ratio: f64,
+        verdict: Verdict,
+    }
+
+    fn samples(xs: &[f64]) -> Samples {
+        Samples::new(xs.to_vec()).expect("finite test data")
+    }
+
+    #[test]
+    fn reproduces_every_reference_vector() {
+        let v: Vectors = serde_json::from_str(include_str!(
+            "../../tests/fixtures/paired_gate_vectors.json"
+        ))
+        .expect("vectors parse");
+        assert_eq!(v.cases.len(), 10);
+        let mut verdicts = Vec::new();
+        for c in &v.cases {
+            let params = GateParams {
+                threshold: c.threshold,
+                min_effect_ms: c.min_effect_ms,
+            };
+            let g = paired_gate(&samples(&c.baseline_ms), &samples(&c.candidate_ms), &params)
+                .expect("valid case");
+            let e = &c.expected;
+            assert_eq!((g.n, g.k, g.verdict), (e.n, e.k, e.verdict), "{}", c.name);
+            for (field, got, want) in [
+                ("hl_log_ratio", g.hl_log_ratio, e.hl_log_ratio),
+                ("ratio", g.ratio, e.ratio),
+                ("lower_log_ratio", g.lower_log_ratio, e.lower_log_ratio),
+                ("upper_log_ratio", g.upper_log_ratio, e.upper_log_ratio),
+                ("median_diff_ms", g.median_diff_ms, e.median_diff_ms),
+                ("noise_log_ratio", g.noise_log_ratio, e.noise_log_ratio),
+            ] {
+                assert!(
+                    (got - want).abs() < 1e-9,
+                    "{} {field}: {got} vs {want}",
+                    c.name
+                );
+            }
+            verdicts.push(g.verdict);
+        }
+        for v in [
+            Verdict::Regression,
+            Verdict::Improvement,
+            Verdict::Unchanged,
+            Verdict::Inconclusive,
+        ] {
+            assert!(verdicts.contains(&v), "vectors cover {}", v.as_str());
+        }
+    }
+
+    #[test]
+    fn rejects_mismatched_or_non_positive_input() {
+        let p = GateParams::default();
+        let err = paired_gate(&samples(&[1.0; 30]), &samples(&[1.0; 29]), &p).expect_err("len");
+        assert_eq!(
+            err.to_string(),
+            "baseline has 30 samples but candidate has 29; they must be matched one to one"
+        );
+        let err = paired_gate(&samples(&[1.0, -2.0]), &samples(&[1.0, 1.0]), &p).expect_err("neg");
+        assert_eq!(
+            err.to_string(),
+            "baseline run 2 is -2 ms; times must be positive"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_params() {
+        let s = samples(&[1.0; 5]);
+        for threshold in [0.0, -0.1, f64::NAN] {
+            let p = GateParams {
+                threshold,
+                min_effect_ms: 1.0,
+            };
+            assert!(matches!(
+                paired_gate(&s, &s, &p),
+                Err(StatsError::BadThreshold(_))
+            ));
+        }
+        let p = GateParams {
+            threshold: 0.05,
+            min_effect_ms: -1.0,
+        };
+        assert_eq!(paired_gate(&s, &s, &p), Err(StatsError::BadMinEffect(-1.0)));
+    }
+
+    #[test]
+    fn mde_and_pairs_needed_follow_formulas() {
+        let p = GateParams::default();
+        // Noise-free: the MDE is the threshold itself and the floor of 5 pairs applies.
+        let flat = samples(&[50.0; 10]);
+        let g = paired_gate(&flat, &flat, &p).expect("valid");
+        assert!((g.mde_ratio - 1.05).abs() < 1e-12);
+        assert_eq!(g.pairs_needed, 5);
+        assert!(g.threshold_detectable());
+
+        // r = (-s, -s, -s, 0, s, s, s): median 0, MAD s, noise 1.4826 s.
+        let s = 0.1_f64;
+        let base = [100.0; 7];
+        let cand: Vec<f64> = [-s, -s, -s, 0.0, s, s, s]
+            .iter()
+            .map(|r| 100.0 * r.exp())
+            .collect();
+        let g = paired_gate(&samples(&base), &samples(&cand), &p).expect("valid");
+        let noise = 1.4826 * s;
+        assert!((g.noise_log_ratio - noise).abs() < 1e-12);
+        let zz = 1.6448536269514722 + 0.8416212335729143;
+        let se = noise * (std::f64::consts::PI / (3.0 * 7.0)).sqrt();
+        assert!((g.mde_ratio - (1.05_f64.ln() + zz * se).exp()).abs() < 1e-9);
+        let needed = std::f64::consts::PI / 3.0 * (zz * noise / 1.05_f64.ln()).powi(2);
+        assert_eq!(g.pairs_needed, needed.ceil() as usize);
+        assert_eq!(g.pairs_needed, 60); // ceil(59.78)
+        assert!(!g.threshold_detectable());
+    }
+
+    #[test]
+    fn verdict_serde_is_lowercase() {
+        for v in [
+            Verdict::Regression,
+            Verdict::Improvement,
+            Verdict::Unchanged,
+            Verdict::Inconclusive,
+        ] {
+            let json = serde_json::to_string(&v).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", v.as_str()));
+            assert_eq!(serde_json::from_str::<Verdict>(&json).ok(), Some(v));
+        }
+    }
+}
