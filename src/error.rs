@@ -1,1 +1,54 @@
 //! The one error type of the tool: every variant names the problem and the flag or step that fixes it.
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad command-line or configuration input.
+    #[error("{0}")]
+    Usage(String),
+    #[error(
+        "python interpreter '{path}' was not found ({reason}); pass --python PATH to a python executable"
+    )]
+    PythonNotFound { path: String, reason: String },
+    #[error(
+        "'{path}' is not a usable Python interpreter: {detail}; pass --python PATH to a CPython 3.8+ executable"
+    )]
+    NotPython { path: String, detail: String },
+    #[error("target '{target}' failed to import: {detail}")]
+    ImportFailed { target: String, detail: String },
+    #[error(
+        "target '{target}' timed out after {seconds} s (its whole process group was killed); raise --timeout or fix the hang"
+    )]
+    Timeout { target: String, seconds: f64 },
+    #[error("output directory '{}' is not writable ({reason}); pass --output-dir DIR", path.display())]
+    OutputDir { path: PathBuf, reason: String },
+    #[error("cannot read result file '{}': {reason}", path.display())]
+    ResultFile { path: PathBuf, reason: String },
+    #[error("interrupted: children were stopped and no result file was written")]
+    Interrupted,
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// 2 for usage and runtime errors, 130 for an interrupt (the shell convention for SIGINT).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Interrupted => 130,
+            _ => 2,
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

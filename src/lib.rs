@@ -1,4 +1,30 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub mod cli;
+pub mod commands;
 pub mod error;
+pub mod gitinfo;
+pub mod host;
 pub mod interrupt;
+pub mod probe;
+pub mod progress;
+pub mod render;
+pub mod results;
+pub mod runner;
+pub mod settings;
 pub mod stats;
+
+use cli::{Cli, Command};
+
+/// Runs a parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let outcome = match &cli.command {
+        Command::Run(args) => commands::run::execute(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! Command-line types (clap derive) and nothing else: `settings` validates them into domain types.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "coldstart",
+    version,
+    about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
+    after_help = "Exit codes: 0 success / gate passed, 1 a gate failed, 2 usage or runtime error, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Profile the import of one or more modules in fresh interpreters and keep the result as JSON.
+    Run(RunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Measured samples per target, each in a fresh interpreter.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub runs: usize,
+    /// Discarded warm-up samples per target before measuring.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub warmup: usize,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What to import and how to run the child interpreter; shared by every measuring command.
+#[derive(Debug, Args)]
+pub struct TargetArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    /// An arbitrary Python statement to time instead of `import MODULE` (repeatable).
+    #[arg(long = "stmt", value_name = "STATEMENT")]
+    pub stmts: Vec<String>,
+    /// Count loaded modules equal to PREFIX or below `PREFIX.` (repeatable) [default: each target's top-level package].
+    #[arg(long = "package", value_name = "PREFIX")]
+    pub packages: Vec<String>,
+    /// Report whether MODULE is loaded after the import (repeatable).
+    #[arg(long = "forbid", value_name = "MODULE")]
+    pub forbid: Vec<String>,
+    /// Bytecode cache: `warm` compiles it before measuring, `cold` gives each sample an empty one, `as-is` changes nothing.
+    #[arg(long, value_enum, default_value_t = PycArg::Warm)]
+    pub pyc: PycArg,
+    /// Environment variable for the child (repeatable). The caller's PYTHON* variables are not inherited; set them here.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Directory prepended to the child's sys.path (repeatable), e.g. `src` for an uninstalled src layout.
+    #[arg(long = "path", value_name = "DIR")]
+    pub path: Vec<PathBuf>,
+    /// Seconds one child may take before its whole process group is killed.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Reference workload measured interleaved with the targets, to normalise machine speed later.
+    #[arg(
+        long,
+        value_name = "STATEMENT",
+        default_value = "import asyncio, json, email.message"
+    )]
+    pub anchor: String,
+    /// Do not measure the anchor workload.
+    #[arg(long, conflicts_with = "anchor")]
+    pub no_anchor: bool,
+}
+
+/// Where results go and how they are shown.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Directory for result files.
+    #[arg(long, default_value = "benchmark_results", value_name = "DIR")]
+    pub output_dir: PathBuf,
+    /// Name added to the result file name and stored in it.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// Report format on stdout.
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub format: FormatArg,
+    /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No progress bar and no warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PycArg {
+    Warm,
+    Cold,
+    AsIs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}

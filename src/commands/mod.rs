@@ -1,0 +1,2 @@
+//! One module per subcommand: each turns validated settings into work and a report.
+pub mod run;

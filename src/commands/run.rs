@@ -1,0 +1,110 @@
+//! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
+use crate::cli::RunArgs;
+use crate::error::{Error, Result};
+use crate::host::{self, Host, ProcHost};
+use crate::probe::PythonProbe;
+use crate::progress::Bar;
+use crate::render::{self, Styles};
+use crate::results::{self, ResultFile, build, store};
+use crate::runner::{Job, Session};
+use crate::settings::{self, Format, Measure, Output, Pyc};
+
+/// Bare interpreter start-ups measured for reference.
+pub const STARTUP_RUNS: usize = 5;
+
+pub fn execute(args: &RunArgs) -> Result<u8> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let (stdout_tty, stderr_tty) = settings::ttys();
+    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
+        std::env::var(k).ok()
+    })?;
+    let python = settings::python(args.python.as_deref(), &cwd);
+    let measure = settings::measure(&args.target, python, &cwd, std::env::vars())?;
+    if args.runs == 0 {
+        return Err(Error::Usage("--runs must be at least 1".into()));
+    }
+    store::check_writable(&output.dir)?;
+    let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
+    let path = store::save(&output.dir, &result, None)?;
+    print_report(&result, &output);
+    if !output.quiet {
+        eprintln!("saved {}", path.display());
+    }
+    Ok(0)
+}
+
+/// Warm-up rounds actually run: `warm` needs at least one to write the bytecode cache.
+pub fn effective_warmup(pyc: Pyc, warmup: usize) -> usize {
+    if pyc == Pyc::Warm {
+        warmup.max(1)
+    } else {
+        warmup
+    }
+}
+
+pub fn jobs(measure: &Measure) -> Vec<Job> {
+    measure
+        .targets
+        .iter()
+        .map(|t| Job {
+            name: t.name.clone(),
+            statement: t.statement.clone(),
+        })
+        .collect()
+}
+
+fn measure_once(
+    m: &Measure,
+    runs: usize,
+    warmup: usize,
+    output: &Output,
+    cwd: &std::path::Path,
+) -> Result<ResultFile> {
+    crate::interrupt::install();
+    let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
+    let interpreter = probe.interpreter().clone();
+    let host = ProcHost;
+    let info = host.info();
+    let warmup = effective_warmup(m.pyc, warmup);
+    let mut bar = Bar::new(output.progress);
+    let mut on_progress = |p| bar.update(p);
+    let before = host.counters();
+    let mut session = Session::new(
+        vec![&mut probe],
+        jobs(m),
+        m.anchor.clone(),
+        m.pyc != Pyc::Cold,
+        &mut on_progress,
+    );
+    session.warmup(warmup)?;
+    session.startup(STARTUP_RUNS)?;
+    session.measure(runs)?;
+    let sides = session.into_sides();
+    let after = host.counters();
+    drop(bar);
+    let noise = before.zip(after).map(|(b, a)| host::noise(&b, &a));
+    let ctx = build::Context {
+        measure: m,
+        runs,
+        warmup,
+        label: output.label.clone(),
+        interpreter,
+        host: info,
+        git: crate::gitinfo::info(cwd),
+        noise,
+        created_at: chrono::Utc::now(),
+    };
+    Ok(build::build(&ctx, &sides[0]))
+}
+
+fn print_report(result: &results::ResultFile, output: &Output) {
+    let text = match output.format {
+        Format::Terminal => render::run::terminal(result, &Styles::new(output.color)),
+        Format::Markdown => render::run::markdown(result),
+        Format::Json => {
+            serde_json::to_string_pretty(result).expect("result files always serialize") + "\n"
+        }
+    };
+    print!("{text}");
+}

@@ -1,0 +1,266 @@
+//! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
+//! implementation that spawns a fresh interpreter per sample.
+pub mod process;
+pub mod report;
+
+use crate::error::{Error, Result};
+use crate::settings::{ChildEnv, Pyc};
+use report::{ChildReport, StatementOutcome};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// The script every child runs with `-c`; the statement arrives as an argument, never as code text.
+const CHILD_SCRIPT: &str = include_str!("child.py");
+
+/// One request to the probe: run `statement` once in a fresh interpreter.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// Target name, for error messages.
+    pub target: &'a str,
+    pub statement: &'a str,
+    /// Ask the child to list modules whose bytecode cache is missing after the import.
+    pub check_bytecode: bool,
+}
+
+/// One sample: the child's own report plus what we measured from outside.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawSample {
+    pub report: ChildReport,
+    pub wall_ns: u64,
+    pub cpu_ns: u64,
+    pub run_delay_ns: Option<u64>,
+}
+
+/// Where the runner meets real processes; a scripted fake implements it in tests.
+pub trait Probe {
+    fn sample(&mut self, request: &Request) -> Result<RawSample>;
+    /// Wall time of a bare interpreter start (`python -c pass`), nanoseconds.
+    fn startup(&mut self) -> Result<u64>;
+}
+
+/// What the interpreter says about itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Interpreter {
+    pub executable: PathBuf,
+    pub version: String,
+    pub implementation: String,
+}
+
+const IDENTIFY: &str = "import sys\nprint(sys.executable)\nprint('%d.%d.%d' % sys.version_info[:3])\nprint(sys.implementation.name)\nprint(sys.version_info >= (3, 8))";
+
+/// Spawns real interpreters from an empty working directory, output to files, results on a file.
+pub struct PythonProbe {
+    interpreter: Interpreter,
+    env: ChildEnv,
+    pyc: Pyc,
+    timeout: Duration,
+    dir: tempfile::TempDir,
+    cold_counter: usize,
+}
+
+impl PythonProbe {
+    /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
+    pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
+        process::become_subreaper();
+        let dir = tempfile::Builder::new()
+            .prefix("coldstart-probe-")
+            .tempdir()
+            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
+        fs::create_dir(dir.path().join("cwd"))
+            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
+        let mut probe = PythonProbe {
+            interpreter: Interpreter {
+                executable: python.to_path_buf(),
+                version: String::new(),
+                implementation: String::new(),
+            },
+            env,
+            pyc,
+            timeout,
+            dir,
+            cold_counter: 0,
+        };
+        probe.interpreter = probe.identify(python)?;
+        Ok(probe)
+    }
+
+    pub fn interpreter(&self) -> &Interpreter {
+        &self.interpreter
+    }
+
+    fn identify(&mut self, python: &Path) -> Result<Interpreter> {
+        let shown = python.display().to_string();
+        let mut cmd = self.command(python, &["-c", IDENTIFY]);
+        let finished =
+            process::run(&mut cmd, Duration::from_secs(60)).map_err(|e| Error::PythonNotFound {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+        let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
+        let lines: Vec<&str> = out.lines().collect();
+        let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
+        match lines.as_slice() {
+            [exe, version, implementation, "True"] if ok => Ok(Interpreter {
+                executable: if exe.is_empty() {
+                    python.to_path_buf()
+                } else {
+                    PathBuf::from(exe)
+                },
+                version: version.to_string(),
+                implementation: implementation.to_string(),
+            }),
+            [_, version, _, "False"] => Err(Error::NotPython {
+                path: shown,
+                detail: format!("it is Python {version}"),
+            }),
+            _ => Err(Error::NotPython {
+                path: shown,
+                detail: match self.stderr_tail() {
+                    tail if tail.is_empty() => "it did not answer like Python".to_string(),
+                    tail => tail,
+                },
+            }),
+        }
+    }
+
+    /// A command for `program` with the child environment, an empty cwd and output to files.
+    fn command(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .env_clear()
+            .envs(self.env.vars.iter())
+            .current_dir(self.dir.path().join("cwd"))
+            .stdin(Stdio::null());
+        let file = |name: &str| {
+            fs::File::create(self.dir.path().join(name))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null())
+        };
+        cmd.stdout(file("stdout")).stderr(file("stderr"));
+        cmd
+    }
+
+    /// The last non-empty line of the child's stderr (usually the exception), capped in length.
+    fn stderr_tail(&self) -> String {
+        let text = fs::read(self.dir.path().join("stderr")).unwrap_or_default();
+        let start = text.len().saturating_sub(4096);
+        let tail = String::from_utf8_lossy(&text[start..]);
+        let line = tail
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        line.chars().take(300).collect()
+    }
+
+    fn fresh_pycache_prefix(&mut self) -> Result<PathBuf> {
+        self.cold_counter += 1;
+        let prefix = self.dir.path().join(format!("pyc-{}", self.cold_counter));
+        let previous = self
+            .dir
+            .path()
+            .join(format!("pyc-{}", self.cold_counter - 1));
+        // Remove the previous sample's cache so disk use stays bounded.
+        let _ = fs::remove_dir_all(previous);
+        fs::create_dir(&prefix).map_err(|e| Error::io("cannot create a bytecode cache", e))?;
+        Ok(prefix)
+    }
+
+    fn run_child(&mut self, args: &[&str], target: &str) -> Result<process::Finished> {
+        let exe = self.interpreter.executable.clone();
+        let mut cmd = self.command(&exe, args);
+        if self.pyc == Pyc::Cold {
+            cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
+        }
+        let finished = process::run(&mut cmd, self.timeout)
+            .map_err(|e| Error::io(format!("cannot run {}", exe.display()), e))?;
+        match finished.ending {
+            process::Ending::Interrupted => Err(Error::Interrupted),
+            process::Ending::TimedOut => Err(Error::Timeout {
+                target: target.to_string(),
+                seconds: self.timeout.as_secs_f64(),
+            }),
+            process::Ending::Exited(_) => Ok(finished),
+        }
+    }
+}
+
+impl Probe for PythonProbe {
+    fn sample(&mut self, request: &Request) -> Result<RawSample> {
+        let result_path = self.dir.path().join("result");
+        let _ = fs::remove_file(&result_path);
+        let result_arg = result_path.display().to_string();
+        let check = if request.check_bytecode { "1" } else { "0" };
+        let args = [
+            "-c",
+            CHILD_SCRIPT,
+            result_arg.as_str(),
+            request.statement,
+            check,
+        ];
+        let finished = self.run_child(&args, request.target)?;
+        let failed = |detail: String| Error::ImportFailed {
+            target: request.target.to_string(),
+            detail,
+        };
+        let text = fs::read_to_string(&result_path).unwrap_or_default();
+        let report = match report::parse(&text) {
+            Ok(report) => report,
+            Err(_) => {
+                let how = match finished.ending {
+                    process::Ending::Exited(s) => {
+                        match (s.code(), std::os::unix::process::ExitStatusExt::signal(&s)) {
+                            (Some(code), _) => format!(
+                                "the interpreter exited with status {code} before the import finished (os._exit() or a crash?)"
+                            ),
+                            (None, Some(sig)) => {
+                                format!("the interpreter was killed by signal {sig}")
+                            }
+                            _ => "the interpreter ended without a result".to_string(),
+                        }
+                    }
+                    _ => "the interpreter ended without a result".to_string(),
+                };
+                let tail = self.stderr_tail();
+                return Err(failed(if tail.is_empty() {
+                    how
+                } else {
+                    format!("{how}; last stderr line: {tail}")
+                }));
+            }
+        };
+        match &report.outcome {
+            StatementOutcome::Ok => {}
+            StatementOutcome::Raised(e) => return Err(failed(e.clone())),
+            StatementOutcome::Syntax(e) => {
+                return Err(failed(format!(
+                    "the statement is not valid Python ({e}); fix --stmt"
+                )));
+            }
+            StatementOutcome::Exited(code) => {
+                return Err(failed(format!(
+                    "it called sys.exit({code}) while importing"
+                )));
+            }
+        }
+        Ok(RawSample {
+            report,
+            wall_ns: finished.wall_ns,
+            cpu_ns: finished.cpu_ns,
+            run_delay_ns: finished.run_delay_ns,
+        })
+    }
+
+    fn startup(&mut self) -> Result<u64> {
+        let finished = self.run_child(&["-c", "pass"], "startup (python -c pass)")?;
+        match finished.ending {
+            process::Ending::Exited(s) if s.success() => Ok(finished.wall_ns),
+            _ => Err(Error::NotPython {
+                path: self.interpreter.executable.display().to_string(),
+                detail: format!("`-c pass` failed: {}", self.stderr_tail()),
+            }),
+        }
+    }
+}

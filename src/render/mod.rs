@@ -1,0 +1,78 @@
+//! Renderers: pure functions from a report to text. Styles are passed as values (plain by default);
+//! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
+pub mod run;
+
+use owo_colors::{OwoColorize, Style};
+
+/// The few styles every renderer uses.
+#[derive(Debug, Clone, Copy)]
+pub struct Styles {
+    pub heading: Style,
+    pub good: Style,
+    pub bad: Style,
+    pub warn: Style,
+    pub dim: Style,
+}
+
+impl Styles {
+    pub fn new(color: bool) -> Styles {
+        if color {
+            Styles {
+                heading: Style::new().bold(),
+                good: Style::new().green(),
+                bad: Style::new().red().bold(),
+                warn: Style::new().yellow(),
+                dim: Style::new().dimmed(),
+            }
+        } else {
+            let plain = Style::new();
+            Styles {
+                heading: plain,
+                good: plain,
+                bad: plain,
+                warn: plain,
+                dim: plain,
+            }
+        }
+    }
+
+    pub fn paint(style: Style, text: impl std::fmt::Display) -> String {
+        text.style(style).to_string()
+    }
+}
+
+/// Milliseconds with precision that suits the magnitude.
+pub fn ms(x: f64) -> String {
+    if x.abs() < 10.0 {
+        format!("{x:.2}")
+    } else if x.abs() < 100.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.0}")
+    }
+}
+
+/// KiB as MiB with one decimal.
+pub fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ms_precision_follows_magnitude() {
+        assert_eq!(ms(3.25159), "3.25");
+        assert_eq!(ms(32.5159), "32.5");
+        assert_eq!(ms(325.159), "325");
+        assert_eq!(mib(2048.0), "2.0 MiB");
+    }
+
+    #[test]
+    fn plain_styles_add_no_escapes() {
+        let s = Styles::new(false);
+        assert_eq!(Styles::paint(s.bad, "x"), "x");
+        assert!(Styles::paint(Styles::new(true).bad, "x").contains('\u{1b}'));
+    }
+}

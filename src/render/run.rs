@@ -1,0 +1,168 @@
+//! Reports of one result file (`coldstart run`): terminal and Markdown.
+use super::{Styles, mib, ms};
+use crate::results::{ResultFile, TargetResult};
+use crate::stats::summary::Summary;
+use std::fmt::Write;
+
+fn spread(s: &Summary) -> String {
+    format!(
+        "median {:>7} ms   mean {} ± {} ms   min..max {}..{}   p95 {}",
+        ms(s.median),
+        ms(s.mean),
+        ms(s.stddev),
+        ms(s.min),
+        ms(s.max),
+        ms(s.p95)
+    )
+}
+
+fn packages(t: &TargetResult) -> String {
+    t.modules
+        .by_package
+        .iter()
+        .map(|(p, n)| format!("{p}: {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The human report: one block per target, then warnings.
+pub fn terminal(r: &ResultFile, st: &Styles) -> String {
+    let mut out = String::new();
+    let py = &r.environment.python;
+    let _ = writeln!(
+        out,
+        "{} {} ({}) · {} runs, {} warm-up, pyc {}",
+        Styles::paint(st.heading, "Python"),
+        py.version,
+        py.executable.display(),
+        r.settings.runs,
+        r.settings.warmup,
+        serde_json::to_value(r.settings.pyc)
+            .map(|v| v.as_str().unwrap_or_default().to_string())
+            .unwrap_or_default()
+    );
+    let mut context = format!("start-up {} ms", ms(r.startup_ms.median));
+    if let Some(a) = &r.anchor {
+        let _ = write!(context, " · anchor {} ms", ms(a.summary.median));
+    }
+    if let Some(n) = &r.noise {
+        let _ = write!(context, " · foreign CPU {:.2}", n.foreign_cpus);
+    }
+    let _ = writeln!(out, "{}", Styles::paint(st.dim, context));
+    for t in &r.targets {
+        let _ = writeln!(out);
+        let title = if t.statement == format!("import {}", t.name) {
+            t.name.clone()
+        } else {
+            format!("{} ({})", t.name, t.statement)
+        };
+        let _ = writeln!(out, "{}", Styles::paint(st.heading, title));
+        let s = &t.summary;
+        let _ = writeln!(out, "  import    {}", spread(&s.import_ms));
+        let _ = writeln!(out, "  wall      {}", spread(&s.wall_ms));
+        let _ = writeln!(
+            out,
+            "  cpu       median {:>7} ms   (in-child import CPU {} ms)",
+            ms(s.cpu_ms.median),
+            ms(s.import_cpu_ms.median)
+        );
+        if let Some(rss) = &s.peak_rss_kib {
+            let _ = writeln!(out, "  peak mem  median {}", mib(rss.median));
+        }
+        let _ = writeln!(
+            out,
+            "  modules   {} loaded ({} at start-up){}",
+            t.modules.total,
+            t.modules.startup,
+            if t.modules.by_package.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", packages(t))
+            }
+        );
+        if !t.forbidden.is_empty() {
+            let flags: Vec<String> = t
+                .forbidden
+                .iter()
+                .map(|(m, loaded)| {
+                    if *loaded {
+                        format!("{m} {}", Styles::paint(st.bad, "LOADED"))
+                    } else {
+                        format!("{m} {}", Styles::paint(st.good, "not loaded"))
+                    }
+                })
+                .collect();
+            let _ = writeln!(out, "  forbidden {}", flags.join(" · "));
+        }
+        for w in &t.warnings {
+            let _ = writeln!(out, "  {} {w}", Styles::paint(st.warn, "warning:"));
+        }
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
+    }
+    out
+}
+
+/// A Markdown table fit for a pull-request comment.
+pub fn markdown(r: &ResultFile) -> String {
+    let mut out = String::new();
+    let py = &r.environment.python;
+    let _ = writeln!(out, "### coldstart: import times\n");
+    let _ = writeln!(
+        out,
+        "Python {} · {} runs per target · interpreter start-up {} ms\n",
+        py.version,
+        r.settings.runs,
+        ms(r.startup_ms.median)
+    );
+    let _ = writeln!(
+        out,
+        "| target | import median | mean ± sd | p95 | wall median | peak mem | modules | forbidden |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---|");
+    for t in &r.targets {
+        let s = &t.summary;
+        let forbidden: Vec<String> = t
+            .forbidden
+            .iter()
+            .map(|(m, l)| format!("{m}: {}", if *l { "**loaded**" } else { "not loaded" }))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} ms | {} ± {} ms | {} ms | {} ms | {} | {} | {} |",
+            t.name.replace('|', "\\|"),
+            ms(s.import_ms.median),
+            ms(s.import_ms.mean),
+            ms(s.import_ms.stddev),
+            ms(s.import_ms.p95),
+            ms(s.wall_ms.median),
+            s.peak_rss_kib
+                .as_ref()
+                .map_or("-".into(), |r| mib(r.median)),
+            t.modules.total,
+            if forbidden.is_empty() {
+                "-".into()
+            } else {
+                forbidden.join(", ")
+            }
+        );
+    }
+    let warnings: Vec<String> = r
+        .warnings
+        .iter()
+        .cloned()
+        .chain(
+            r.targets
+                .iter()
+                .flat_map(|t| t.warnings.iter().map(move |w| format!("`{}`: {w}", t.name))),
+        )
+        .collect();
+    if !warnings.is_empty() {
+        let _ = writeln!(out);
+        for w in warnings {
+            let _ = writeln!(out, "> **Warning:** {w}");
+        }
+    }
+    out
+}

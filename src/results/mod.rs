@@ -1,0 +1,143 @@
+//! The result file: a versioned, documented JSON contract (docs/results-format.md), built purely
+//! from what the runner measured, and stored atomically.
+pub mod build;
+pub mod store;
+
+use crate::gitinfo::GitInfo;
+use crate::host::{HostInfo, Noise};
+use crate::probe::Interpreter;
+use crate::settings::Pyc;
+use crate::stats::summary::Summary;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Bumped on any incompatible change; readers accept every version up to this one.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultFile {
+    pub format_version: u32,
+    pub tool: Tool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub label: Option<String>,
+    pub environment: Environment,
+    pub settings: RunSettings,
+    pub startup_ms: Startup,
+    pub anchor: Option<Anchor>,
+    /// Other processes' CPU use while measuring.
+    pub noise: Option<Noise>,
+    pub targets: Vec<TargetResult>,
+    /// Run-wide warnings (busy machine, environment notes).
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub python: Interpreter,
+    pub host: HostInfo,
+    pub git: Option<GitInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    pub runs: usize,
+    pub warmup: usize,
+    pub pyc: Pyc,
+    pub anchor: Option<String>,
+    pub timeout_s: f64,
+    /// `--env` pairs given for the child.
+    pub env: BTreeMap<String, String>,
+    /// `--path` directories prepended to the child's sys.path.
+    pub path: Vec<String>,
+    /// Names of caller variables not passed to the child (all `PYTHON*`).
+    pub dropped_env: Vec<String>,
+    pub forbid: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Startup {
+    /// Median wall time of `python -c pass`; 0 when not measured.
+    pub median: f64,
+    pub samples: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Anchor {
+    pub statement: String,
+    pub samples: Vec<AnchorSample>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AnchorSample {
+    pub import_ms: f64,
+    pub wall_ms: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetResult {
+    pub name: String,
+    pub statement: String,
+    /// Package prefixes counted in `modules.by_package`.
+    pub packages: Vec<String>,
+    pub samples: Vec<Sample>,
+    pub summary: Summaries,
+    pub modules: Modules,
+    /// Each `--forbid` module: loaded after the import in any sample.
+    pub forbidden: BTreeMap<String, bool>,
+    /// Modules compiled from source on every run despite warm-up.
+    pub uncached: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    /// In-child perf_counter around the statement (interpreter start-up excluded).
+    pub import_ms: f64,
+    /// In-child process_time around the statement.
+    pub import_cpu_ms: f64,
+    /// Spawn to exit, measured by coldstart.
+    pub wall_ms: f64,
+    /// Child user+system CPU from wait4.
+    pub cpu_ms: f64,
+    /// VmHWM read by the child after the import.
+    pub peak_rss_kib: Option<u64>,
+    /// len(sys.modules) after the import.
+    pub modules: usize,
+    /// len(sys.modules) before the import (interpreter start-up, site, .pth files).
+    pub startup_modules: usize,
+    /// Time runnable but waiting for a CPU (scheduler delay), if readable.
+    pub run_delay_ms: Option<f64>,
+    /// Index into `anchor.samples` of the anchor measured in the same round.
+    pub anchor_index: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summaries {
+    pub import_ms: Summary,
+    pub import_cpu_ms: Summary,
+    pub wall_ms: Summary,
+    pub cpu_ms: Summary,
+    pub peak_rss_kib: Option<Summary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Modules {
+    /// len(sys.modules) after the import, in the first measured sample.
+    pub total: usize,
+    /// len(sys.modules) before the import.
+    pub startup: usize,
+    /// Modules equal to or below each package prefix.
+    pub by_package: BTreeMap<String, usize>,
+    /// Sorted names loaded after the import, in the first measured sample.
+    pub loaded: Vec<String>,
+    /// Modules present in some samples but not all (empty when the set is stable).
+    pub varying: Vec<String>,
+}

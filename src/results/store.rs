@@ -1,0 +1,86 @@
+//! Result files on disk: a writability check before measuring, atomic writes (temp file + rename)
+//! with a `cold_start_latest.json` copy, and version-checked reading.
+use super::{FORMAT_VERSION, ResultFile};
+use crate::error::{Error, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Creates `dir` if needed and proves we can write there, before any time is spent measuring.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    let fail = |e: std::io::Error| Error::OutputDir {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    Ok(())
+}
+
+/// Writes `text` to `path` atomically: readers see the old file or the whole new one, never a part.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| Error::OutputDir {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// `cold_start_<UTC timestamp>[_<label>].json`.
+pub fn file_name(result: &ResultFile, suffix: Option<&str>) -> String {
+    let stamp: String = result
+        .created_at
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let mut name = format!("cold_start_{stamp}");
+    for part in [result.label.as_deref(), suffix].into_iter().flatten() {
+        name.push('_');
+        name.push_str(part);
+    }
+    name + ".json"
+}
+
+/// Stores a result as its timestamped file and as `cold_start_latest.json`; returns the first path.
+pub fn save(dir: &Path, result: &ResultFile, suffix: Option<&str>) -> Result<PathBuf> {
+    let text = serde_json::to_string_pretty(result).expect("result files always serialize") + "\n";
+    let mut path = dir.join(file_name(result, suffix));
+    let mut n = 2;
+    while path.exists() {
+        let name = file_name(result, suffix);
+        path = dir.join(format!("{}-{n}.json", name.trim_end_matches(".json")));
+        n += 1;
+    }
+    write_atomic(&path, &text)?;
+    write_atomic(&dir.join("cold_start_latest.json"), &text)?;
+    Ok(path)
+}
+
+/// Reads a result file of any known format version; names the problem otherwise.
+pub fn load(path: &Path) -> Result<ResultFile> {
+    let fail = |reason: String| Error::ResultFile {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("not valid JSON ({e}); was the file truncated?")))?;
+    let version = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| fail("no format_version: not a coldstart result file".into()))?;
+    if version > u64::from(FORMAT_VERSION) {
+        return Err(fail(format!(
+            "format_version {version} is newer than this coldstart understands ({FORMAT_VERSION}); upgrade coldstart"
+        )));
+    }
+    serde_json::from_value(value)
+        .map_err(|e| fail(format!("does not match result format {version}: {e}")))
+}

@@ -1,0 +1,501 @@
+//! Validates command-line arguments into the domain types the core uses (core modules never see clap).
+use crate::cli::{ColorArg, FormatArg, OutputArgs, PycArg, TargetArgs};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Bytecode-cache policy for the measured children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pyc {
+    Warm,
+    Cold,
+    AsIs,
+}
+
+/// The complete environment a child starts with.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChildEnv {
+    pub vars: BTreeMap<String, String>,
+}
+
+/// One thing to time: a statement and the package prefixes whose modules it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub name: String,
+    pub statement: String,
+    pub packages: Vec<String>,
+}
+
+/// Everything needed to measure, validated.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    pub python: PathBuf,
+    pub targets: Vec<Target>,
+    pub anchor: Option<String>,
+    pub forbid: Vec<String>,
+    pub pyc: Pyc,
+    pub env: ChildEnv,
+    /// `--env` pairs as given, recorded in results.
+    pub env_overrides: BTreeMap<String, String>,
+    /// `--path` directories, absolute, recorded in results.
+    pub paths: Vec<PathBuf>,
+    /// Caller variables not passed on (all `PYTHON*`), recorded in results.
+    pub dropped_env: Vec<String>,
+    pub timeout: Duration,
+    /// Notes about the set-up the user should see (and that are stored in the result).
+    pub warnings: Vec<String>,
+}
+
+/// Report format on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+/// Where results go and how they are shown.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub dir: PathBuf,
+    pub label: Option<String>,
+    pub format: Format,
+    pub color: bool,
+    pub progress: bool,
+    pub quiet: bool,
+}
+
+/// A dotted Python module name: identifiers (letters, digits, `_`, not starting with a digit).
+pub fn is_module_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
+                && chars.all(|c| c == '_' || c.is_alphanumeric())
+        })
+}
+
+fn top_level(module: &str) -> String {
+    module.split('.').next().unwrap_or(module).to_string()
+}
+
+/// Top-level packages an import statement names (`from a.b import c; import d as e` gives a, d).
+fn packages_of_statement(stmt: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in stmt.split([';', '\n']) {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        match words.as_slice() {
+            ["from", module, ..] => found.push(top_level(module)),
+            ["import", ..] => {
+                let rest = part.trim_start().trim_start_matches("import");
+                for item in rest.split(',') {
+                    if let Some(module) = item.split_whitespace().next() {
+                        found.push(top_level(module));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found.retain(|m| is_module_name(m));
+    found.dedup();
+    found
+}
+
+fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    }
+}
+
+/// The interpreter to use: `--python`, else `./.venv/bin/python`, else `python3` on PATH. A path
+/// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
+/// location is what selects the venv.
+pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
+    match given {
+        Some(p) if p.components().count() > 1 || p.is_absolute() => absolute(cwd, p),
+        Some(p) => p.to_path_buf(),
+        None => {
+            let venv = cwd.join(".venv/bin/python");
+            if venv.exists() {
+                venv
+            } else {
+                PathBuf::from("python3")
+            }
+        }
+    }
+}
+
+/// Validates the target flags. `caller_env` is the environment we were started with.
+pub fn measure(
+    args: &TargetArgs,
+    python: PathBuf,
+    cwd: &Path,
+    caller_env: impl IntoIterator<Item = (String, String)>,
+) -> Result<Measure> {
+    let usage = |m: String| Error::Usage(m);
+    let mut targets = Vec::new();
+    for module in &args.modules {
+        if !is_module_name(module) {
+            return Err(usage(format!(
+                "'{module}' is not a dotted module name; pass a statement with --stmt instead"
+            )));
+        }
+        targets.push(Target {
+            name: module.clone(),
+            statement: format!("import {module}"),
+            packages: vec![top_level(module)],
+        });
+    }
+    for stmt in &args.stmts {
+        if stmt.trim().is_empty() {
+            return Err(usage("--stmt needs a non-empty Python statement".into()));
+        }
+        targets.push(Target {
+            name: stmt.clone(),
+            statement: stmt.clone(),
+            packages: packages_of_statement(stmt),
+        });
+    }
+    if targets.is_empty() {
+        return Err(usage(
+            "nothing to measure; name a MODULE (e.g. `coldstart run json`) or pass --stmt".into(),
+        ));
+    }
+    for (i, t) in targets.iter().enumerate() {
+        if targets[..i].iter().any(|u| u.name == t.name) {
+            return Err(usage(format!("target '{}' is given twice", t.name)));
+        }
+    }
+    for prefix in args.packages.iter().chain(&args.forbid) {
+        if !is_module_name(prefix) {
+            return Err(usage(format!(
+                "'{prefix}' is not a dotted module name (check --package and --forbid)"
+            )));
+        }
+    }
+    if !args.packages.is_empty() {
+        for t in &mut targets {
+            t.packages = args.packages.clone();
+        }
+    }
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(usage(
+            "--timeout must be a positive number of seconds".into(),
+        ));
+    }
+    let anchor = if args.no_anchor {
+        None
+    } else if args.anchor.trim().is_empty() {
+        return Err(usage(
+            "--anchor needs a statement; use --no-anchor to skip it".into(),
+        ));
+    } else {
+        Some(args.anchor.clone())
+    };
+
+    let mut overrides = BTreeMap::new();
+    for pair in &args.env {
+        match pair.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                overrides.insert(key.to_string(), value.to_string());
+            }
+            _ => {
+                return Err(usage(format!(
+                    "--env '{pair}' is not KEY=VALUE (e.g. --env MYPKG_LAZY=1)"
+                )));
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    for dir in &args.path {
+        let dir = absolute(cwd, dir);
+        if !dir.is_dir() {
+            return Err(usage(format!(
+                "--path '{}' is not a directory",
+                dir.display()
+            )));
+        }
+        paths.push(dir);
+    }
+
+    let mut warnings = Vec::new();
+    let mut vars = BTreeMap::new();
+    let mut dropped = Vec::new();
+    let mut caller_python = BTreeMap::new();
+    for (key, value) in caller_env {
+        if key.starts_with("PYTHON") {
+            dropped.push(key.clone());
+            caller_python.insert(key, value);
+        } else {
+            vars.insert(key, value);
+        }
+    }
+    dropped.sort();
+    if caller_python.contains_key("PYTHONPATH") && paths.is_empty() {
+        warnings.push(
+            "PYTHONPATH from your environment is not passed to the measured interpreter; pass --path DIR (or --env PYTHONPATH=...) to include it".to_string(),
+        );
+    }
+    if args.pyc == PycArg::AsIs {
+        for key in ["PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"] {
+            if let Some(value) = caller_python.get(key) {
+                vars.insert(key.to_string(), value.clone());
+            }
+        }
+    }
+    for (key, value) in &overrides {
+        vars.insert(key.clone(), value.clone());
+    }
+    if !paths.is_empty() {
+        let mut entries: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        if let Some(extra) = overrides.get("PYTHONPATH") {
+            entries.push(extra.clone());
+        }
+        vars.insert("PYTHONPATH".into(), entries.join(":"));
+    }
+    let pyc = match args.pyc {
+        PycArg::Warm => Pyc::Warm,
+        PycArg::Cold => Pyc::Cold,
+        PycArg::AsIs => Pyc::AsIs,
+    };
+    if pyc == Pyc::Warm && overrides.contains_key("PYTHONDONTWRITEBYTECODE") {
+        return Err(usage(
+            "--env PYTHONDONTWRITEBYTECODE conflicts with --pyc warm; use --pyc as-is to measure without writing bytecode".into(),
+        ));
+    }
+    if pyc == Pyc::Cold && overrides.contains_key("PYTHONPYCACHEPREFIX") {
+        return Err(usage(
+            "--env PYTHONPYCACHEPREFIX conflicts with --pyc cold, which sets a fresh one per sample; use --pyc as-is".into(),
+        ));
+    }
+    Ok(Measure {
+        python,
+        targets,
+        anchor,
+        forbid: args.forbid.clone(),
+        pyc,
+        env: ChildEnv { vars },
+        env_overrides: overrides,
+        paths,
+        dropped_env: dropped,
+        timeout: Duration::from_secs_f64(args.timeout),
+        warnings,
+    })
+}
+
+/// Validates output flags; `stdout_tty`/`stderr_tty` and `env` are passed in so this stays pure.
+pub fn output(
+    args: &OutputArgs,
+    cwd: &Path,
+    stdout_tty: bool,
+    stderr_tty: bool,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Output> {
+    if let Some(label) = &args.label {
+        let ok = !label.is_empty()
+            && label.len() <= 64
+            && label
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !ok {
+            return Err(Error::Usage(format!(
+                "--label '{label}' must be 1-64 characters of letters, digits, '.', '_' or '-'"
+            )));
+        }
+    }
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = env("TERM").is_some_and(|t| t == "dumb");
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stdout_tty && !no_color && !dumb,
+    };
+    Ok(Output {
+        dir: absolute(cwd, &args.output_dir),
+        label: args.label.clone(),
+        format: match args.format {
+            FormatArg::Terminal => Format::Terminal,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+        },
+        color,
+        progress: stderr_tty && !args.quiet && !dumb,
+        quiet: args.quiet,
+    })
+}
+
+/// Whether stdout and stderr are terminals.
+pub fn ttys() -> (bool, bool) {
+    (
+        std::io::stdout().is_terminal(),
+        std::io::stderr().is_terminal(),
+    )
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn target_args(argv: &[&str]) -> TargetArgs {
+        #[derive(Parser)]
+        struct T {
+            #[command(flatten)]
+            t: TargetArgs,
+        }
+        let mut full = vec!["t"];
+        full.extend_from_slice(argv);
+        T::parse_from(full).t
+    }
+
+    pub fn measure_of(argv: &[&str], env: &[(&str, &str)]) -> Result<Measure> {
+        let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+        measure(&target_args(argv), "python3".into(), Path::new("/tmp"), env)
+    }
+
+    #[test]
+    fn module_names_are_validated() {
+        assert!(is_module_name("json"));
+        assert!(is_module_name("a.b_c.d1"));
+        assert!(is_module_name("_private"));
+        for bad in [
+            "",
+            "1abc",
+            "a..b",
+            "a.",
+            "os; import sys",
+            "a-b",
+            "a b",
+            "__import__('os')",
+        ] {
+            assert!(!is_module_name(bad), "{bad}");
+        }
+        let err = measure_of(&["os;x"], &[]).unwrap_err().to_string();
+        assert!(err.contains("not a dotted module name"), "{err}");
+    }
+
+    #[test]
+    fn statements_name_their_packages() {
+        assert_eq!(packages_of_statement("import a.b as c, d"), vec!["a", "d"]);
+        assert_eq!(
+            packages_of_statement("from x.y import z; import w"),
+            vec!["x", "w"]
+        );
+        assert!(packages_of_statement("print(1)").is_empty());
+    }
+
+    #[test]
+    fn package_flags_replace_the_default_prefixes() {
+        let m = measure_of(&["a.b", "c"], &[]).unwrap();
+        assert_eq!(m.targets[0].packages, vec!["a"]);
+        assert_eq!(m.targets[1].statement, "import c");
+        let m = measure_of(&["a.b", "--package", "z"], &[]).unwrap();
+        assert_eq!(m.targets[0].packages, vec!["z"]);
+    }
+
+    #[test]
+    fn caller_python_variables_are_dropped_and_overrides_kept() {
+        let m = measure_of(
+            &["json", "--env", "A=1", "--env", "PYTHONHASHSEED=0"],
+            &[
+                ("PATH", "/bin"),
+                ("PYTHONDONTWRITEBYTECODE", "1"),
+                ("PYTHONPATH", "/x"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(m.env.vars.get("PATH").map(String::as_str), Some("/bin"));
+        assert_eq!(m.env.vars.get("A").map(String::as_str), Some("1"));
+        assert_eq!(
+            m.env.vars.get("PYTHONHASHSEED").map(String::as_str),
+            Some("0")
+        );
+        assert!(!m.env.vars.contains_key("PYTHONDONTWRITEBYTECODE"));
+        assert_eq!(m.dropped_env, vec!["PYTHONDONTWRITEBYTECODE", "PYTHONPATH"]);
+        assert!(m.warnings[0].contains("--path"));
+    }
+
+    #[test]
+    fn as_is_keeps_the_callers_bytecode_settings() {
+        let m = measure_of(
+            &["json", "--pyc", "as-is"],
+            &[("PYTHONDONTWRITEBYTECODE", "1")],
+        )
+        .unwrap();
+        assert_eq!(
+            m.env
+                .vars
+                .get("PYTHONDONTWRITEBYTECODE")
+                .map(String::as_str),
+            Some("1")
+        );
+        let err = measure_of(&["json", "--env", "PYTHONDONTWRITEBYTECODE=1"], &[]).unwrap_err();
+        assert!(err.to_string().contains("--pyc as-is"));
+    }
+
+    #[test]
+    fn bad_inputs_name_their_flag() {
+        for (argv, needle) in [
+            (vec![], "nothing to measure"),
+            (vec!["json", "json"], "given twice"),
+            (vec!["json", "--env", "NOEQUALS"], "--env"),
+            (vec!["json", "--timeout", "0"], "--timeout"),
+            (vec!["json", "--forbid", "a b"], "--forbid"),
+            (vec!["json", "--path", "/nonexistent/dir"], "--path"),
+        ] {
+            let err = measure_of(&argv, &[]).unwrap_err().to_string();
+            assert!(err.contains(needle), "{argv:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn python_default_and_relative_paths() {
+        let cwd = Path::new("/work/proj");
+        assert_eq!(
+            python(Some(Path::new("python3.11")), cwd),
+            PathBuf::from("python3.11")
+        );
+        assert_eq!(
+            python(Some(Path::new(".venv/bin/python")), cwd),
+            PathBuf::from("/work/proj/.venv/bin/python")
+        );
+        assert_eq!(
+            python(None, Path::new("/nonexistent")),
+            PathBuf::from("python3")
+        );
+    }
+
+    #[test]
+    fn colour_honours_no_color_and_dumb_terminals() {
+        #[derive(Parser)]
+        struct O {
+            #[command(flatten)]
+            o: OutputArgs,
+        }
+        let args = O::parse_from(["o"]).o;
+        let cwd = Path::new("/");
+        assert!(output(&args, cwd, true, true, |_| None).unwrap().color);
+        assert!(!output(&args, cwd, false, true, |_| None).unwrap().color);
+        assert!(
+            !output(&args, cwd, true, true, |k| (k == "NO_COLOR")
+                .then(|| "1".into()))
+            .unwrap()
+            .color
+        );
+        assert!(
+            !output(&args, cwd, true, true, |k| (k == "TERM")
+                .then(|| "dumb".into()))
+            .unwrap()
+            .color
+        );
+        let bad = O::parse_from(["o", "--label", "a/b"]).o;
+        assert!(output(&bad, cwd, true, true, |_| None).is_err());
+    }
+}
