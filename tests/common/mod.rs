@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests: the binary, the fixture packages, result files.
+#![allow(dead_code)]
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn pkgs() -> PathBuf {
+    fixtures().join("pkgs")
+}
+
+/// `coldstart` with quiet, plain output; the caller adds the subcommand's arguments.
+pub fn coldstart() -> Command {
+    let mut cmd = Command::cargo_bin("coldstart").expect("binary builds");
+    cmd.env_remove("NO_COLOR").env("TERM", "dumb");
+    cmd
+}
+
+/// `coldstart run` over the fixture packages with few runs and no anchor, results in `out`.
+pub fn run_fixture(out: &Path, args: &[&str]) -> Command {
+    let mut cmd = coldstart();
+    cmd.arg("run")
+        .args(args)
+        .arg("--path")
+        .arg(pkgs())
+        .args(["--python", "python3", "--output-dir"])
+        .arg(out);
+    cmd
+}
+
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("file exists")).expect("valid JSON")
+}
+
+/// Files in a directory (sorted names).
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+pub fn pid_alive(pid: i32) -> bool {
+    // A process we do not own is still alive if /proc has it and it is not a zombie.
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+        .unwrap_or(false)
+}
