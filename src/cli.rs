@@ -18,6 +18,50 @@ pub struct Cli {
 pub enum Command {
     /// Profile the import of one or more modules in fresh interpreters and keep the result as JSON.
     Run(RunArgs),
+    /// Compare two interpreters or environments with interleaved pairs and gate the result.
+    Ab(AbArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter of the baseline environment (e.g. envs/old/bin/python).
+    #[arg(long, value_name = "PATH")]
+    pub baseline: PathBuf,
+    /// Interpreter of the candidate environment.
+    #[arg(long, value_name = "PATH")]
+    pub candidate: PathBuf,
+    /// Interleaved pairs measured per target.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub pairs: usize,
+    /// Upper limit when an inconclusive verdict asks for more pairs.
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    pub max_pairs: usize,
+    /// Discarded warm-up pairs per target.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub warmup: usize,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// The regression gate's thresholds.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Relative change (percent) the ratio's confidence bound must clear to count as a regression.
+    #[arg(long, value_name = "PERCENT", default_value_t = 5.0)]
+    pub threshold: f64,
+    /// Absolute change (ms) of the median the regression must also exceed.
+    #[arg(long, value_name = "MS", default_value_t = 1.0)]
+    pub min_effect: f64,
+    /// Fail when the candidate loads modules the baseline does not.
+    #[arg(long)]
+    pub fail_on_new_modules: bool,
+    /// Report, but exit 0 even when a gate fails (errors still exit 2).
+    #[arg(long)]
+    pub report_only: bool,
 }
 
 #[derive(Debug, Args)]

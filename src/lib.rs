@@ -1,6 +1,7 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod error;
 pub mod gitinfo;
 pub mod host;
@@ -19,6 +20,7 @@ use cli::{Cli, Command};
 pub fn run(cli: Cli) -> u8 {
     let outcome = match &cli.command {
         Command::Run(args) => commands::run::execute(args),
+        Command::Ab(args) => commands::ab::execute(args),
     };
     match outcome {
         Ok(code) => code,

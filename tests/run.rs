@@ -285,7 +285,7 @@ fn background_processes_do_not_survive_the_run() {
 fn interrupt_kills_children_and_writes_nothing() {
     let out = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("coldstart");
-    let mut child = std::process::Command::new(bin)
+    let child = std::process::Command::new(bin)
         .args([
             "run",
             "hangs",

@@ -1,2 +1,3 @@
 //! One module per subcommand: each turns validated settings into work and a report.
+pub mod ab;
 pub mod run;

@@ -1,5 +1,6 @@
 //! Renderers: pure functions from a report to text. Styles are passed as values (plain by default);
 //! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
+pub mod compare;
 pub mod run;
 
 use owo_colors::{OwoColorize, Style};
@@ -49,6 +50,15 @@ pub fn ms(x: f64) -> String {
         format!("{x:.1}")
     } else {
         format!("{x:.0}")
+    }
+}
+
+/// Milliseconds with an explicit sign.
+pub fn signed_ms(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", ms(x))
+    } else {
+        ms(x)
     }
 }
 

@@ -59,3 +59,32 @@ pub fn pid_alive(pid: i32) -> bool {
         })
         .unwrap_or(false)
 }
+
+/// A fresh venv (no pip) whose site-packages has a `.pth` line pointing at `fixture_dir`.
+pub fn venv_with(root: &Path, name: &str, fixture_dir: &Path) -> PathBuf {
+    let dir = root.join(name);
+    let status = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&dir)
+        .status()
+        .expect("python3 runs");
+    assert!(status.success(), "python3 -m venv failed");
+    let lib = dir.join("lib");
+    let site = std::fs::read_dir(&lib)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.is_dir())
+        .expect("venv has site-packages");
+    std::fs::write(
+        site.join("coldstart_fixture.pth"),
+        format!("{}\n", fixture_dir.display()),
+    )
+    .unwrap();
+    dir.join("bin/python")
+}
+
+/// The A/B fixture variants: `base`, `slow` (+40 ms), `lazy` (heavy submodule made lazy).
+pub fn ab_fixture(variant: &str) -> PathBuf {
+    fixtures().join("ab").join(variant)
+}

@@ -1,0 +1,183 @@
+//! `coldstart ab`: interleaved pairs of two environments, extended while inconclusive, then the
+//! verdict, two ordinary result files, a comparison file and the exit code of the gate.
+use crate::cli::{AbArgs, GateArgs};
+use crate::commands::run::{STARTUP_RUNS, effective_warmup, jobs};
+use crate::compare::{self, Comparison, GateOptions};
+use crate::error::{Error, Result};
+use crate::host::{self, Host, ProcHost};
+use crate::probe::PythonProbe;
+use crate::progress::Bar;
+use crate::render::{self, Styles};
+use crate::results::{ResultFile, build, store};
+use crate::runner::Session;
+use crate::settings::{self, Format, Measure, Output, Pyc};
+use crate::stats::paired::GateParams;
+use std::path::Path;
+
+/// Pairs added per extension while a verdict is inconclusive.
+const EXTEND_BY: usize = 10;
+
+pub fn gate_options(args: &GateArgs) -> Result<GateOptions> {
+    if !(args.threshold > 0.0 && args.threshold < 1000.0) {
+        return Err(Error::Usage(
+            "--threshold is a percentage above 0, e.g. --threshold 5".into(),
+        ));
+    }
+    if !(args.min_effect >= 0.0 && args.min_effect.is_finite()) {
+        return Err(Error::Usage(
+            "--min-effect is a non-negative number of milliseconds".into(),
+        ));
+    }
+    Ok(GateOptions {
+        params: GateParams {
+            threshold: args.threshold / 100.0,
+            min_effect_ms: args.min_effect,
+        },
+        fail_on_new_modules: args.fail_on_new_modules,
+    })
+}
+
+/// The two sides measured in one interleaved session.
+pub struct Measured {
+    pub baseline: ResultFile,
+    pub candidate: ResultFile,
+    pub comparison: Comparison,
+}
+
+/// Measures `m` under two interpreters in interleaved pairs, extending while inconclusive.
+#[allow(clippy::too_many_arguments)]
+pub fn measure_pairs(
+    m: &Measure,
+    baseline_python: &Path,
+    candidate_python: &Path,
+    pairs: usize,
+    max_pairs: usize,
+    warmup: usize,
+    gate: GateOptions,
+    output: &Output,
+    cwd: &Path,
+) -> Result<Measured> {
+    crate::interrupt::install();
+    let mut a = PythonProbe::new(baseline_python, m.env.clone(), m.pyc, m.timeout)?;
+    let mut b = PythonProbe::new(candidate_python, m.env.clone(), m.pyc, m.timeout)?;
+    let (ia, ib) = (a.interpreter().clone(), b.interpreter().clone());
+    let hostp = ProcHost;
+    let info = hostp.info();
+    let warmup = effective_warmup(m.pyc, warmup);
+    let mut bar = Bar::new(output.progress);
+    let mut on_progress = |p| bar.update(p);
+    let before = hostp.counters();
+    let mut session = Session::new(
+        vec![&mut a, &mut b],
+        jobs(m),
+        m.anchor.clone(),
+        m.pyc != Pyc::Cold,
+        &mut on_progress,
+    );
+    session.warmup(warmup)?;
+    session.startup(STARTUP_RUNS)?;
+    session.measure(pairs)?;
+    let git = crate::gitinfo::info(cwd);
+    let created_at = chrono::Utc::now();
+    loop {
+        let noise = before
+            .zip(hostp.counters())
+            .map(|(x, y)| host::noise(&x, &y));
+        let ctx = |interpreter| build::Context {
+            measure: m,
+            runs: session.rounds_done(),
+            warmup,
+            label: output.label.clone(),
+            interpreter,
+            host: info.clone(),
+            git: git.clone(),
+            noise,
+            created_at,
+        };
+        let baseline = build::build(&ctx(ia.clone()), &session.sides[0]);
+        let candidate = build::build(&ctx(ib.clone()), &session.sides[1]);
+        let stamp = created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let comparison = compare::compare(&baseline, &candidate, (None, None), true, gate, stamp);
+        let more = max_pairs
+            .saturating_sub(session.rounds_done())
+            .min(EXTEND_BY);
+        if compare::inconclusive(&comparison).is_empty() || more == 0 {
+            return Ok(Measured {
+                baseline,
+                candidate,
+                comparison,
+            });
+        }
+        session.measure(more)?;
+    }
+}
+
+/// Saves both sides and the comparison; fills in the file names.
+pub fn save_all(dir: &Path, measured: &mut Measured) -> Result<std::path::PathBuf> {
+    let a = store::save(dir, &measured.baseline, Some("baseline"))?;
+    let b = store::save(dir, &measured.candidate, Some("candidate"))?;
+    // `latest` is the candidate, the newer state of the code.
+    measured.comparison.baseline.file = Some(a.display().to_string());
+    measured.comparison.candidate.file = Some(b.display().to_string());
+    let path = dir.join(store::file_name(&measured.candidate, Some("comparison")));
+    let text = serde_json::to_string_pretty(&measured.comparison)
+        .expect("comparisons always serialize")
+        + "\n";
+    store::write_atomic(&path, &text)?;
+    Ok(path)
+}
+
+pub fn print_comparison(c: &Comparison, output: &Output, title: &str) {
+    let text = match output.format {
+        Format::Terminal => render::compare::terminal(c, title, &Styles::new(output.color)),
+        Format::Markdown => render::compare::markdown(c, title),
+        Format::Json => {
+            serde_json::to_string_pretty(c).expect("comparisons always serialize") + "\n"
+        }
+    };
+    print!("{text}");
+}
+
+/// 1 when a gate failed (unless report-only), else 0.
+pub fn gate_exit(c: &Comparison, report_only: bool) -> u8 {
+    u8::from(!c.passed() && !report_only)
+}
+
+pub fn execute(args: &AbArgs) -> Result<u8> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let (stdout_tty, stderr_tty) = settings::ttys();
+    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
+        std::env::var(k).ok()
+    })?;
+    let gate = gate_options(&args.gate)?;
+    let baseline = settings::python(Some(&args.baseline), &cwd);
+    let candidate = settings::python(Some(&args.candidate), &cwd);
+    let measure = settings::measure(&args.target, baseline.clone(), &cwd, std::env::vars())?;
+    if args.pairs < 5 {
+        return Err(Error::Usage(
+            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
+        ));
+    }
+    if args.max_pairs < args.pairs {
+        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+    }
+    store::check_writable(&output.dir)?;
+    let mut measured = measure_pairs(
+        &measure,
+        &baseline,
+        &candidate,
+        args.pairs,
+        args.max_pairs,
+        args.warmup,
+        gate,
+        &output,
+        &cwd,
+    )?;
+    let path = save_all(&output.dir, &mut measured)?;
+    print_comparison(&measured.comparison, &output, "coldstart ab");
+    if !output.quiet {
+        eprintln!("saved {}", path.display());
+    }
+    Ok(gate_exit(&measured.comparison, args.gate.report_only))
+}

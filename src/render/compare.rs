@@ -1,0 +1,289 @@
+//! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
+use super::{Styles, ms, signed_ms};
+use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
+use crate::stats::paired::Verdict;
+use std::fmt::Write;
+
+fn pct(ratio: f64) -> String {
+    format!("{:+.1} %", (ratio - 1.0) * 100.0)
+}
+
+fn method_text(c: &Comparison) -> String {
+    let n = c.targets.first().map_or(0, |t| t.import.n_baseline);
+    match c.method {
+        Method::Paired => format!("{n} interleaved pairs"),
+        Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
+    }
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Regression => "REGRESSION",
+        Verdict::Improvement => "improvement",
+        Verdict::Unchanged => "unchanged",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
+    match v {
+        Verdict::Regression => st.bad,
+        Verdict::Improvement => st.good,
+        Verdict::Unchanged => st.dim,
+        Verdict::Inconclusive => st.warn,
+    }
+}
+
+fn timing_line(label: &str, t: &Timing) -> String {
+    format!(
+        "{label:<6} {:>8} ms → {:>8} ms  {:>8} ms  {:>8}  [{:.3}, {:.3}]  {}",
+        ms(t.baseline_median_ms),
+        ms(t.candidate_median_ms),
+        signed_ms(t.delta_ms),
+        pct(t.ratio),
+        t.ratio_low,
+        t.ratio_high,
+        verdict_word(t.verdict)
+    )
+}
+
+fn module_lines(t: &TargetComparison) -> Vec<String> {
+    let d = &t.modules;
+    let mut lines = vec![format!(
+        "modules {} → {} ({:+}): {} added, {} removed",
+        d.baseline_total,
+        d.candidate_total,
+        d.candidate_total as i64 - d.baseline_total as i64,
+        d.added_count(),
+        d.removed_count()
+    )];
+    for (sign, groups) in [("+", &d.added), ("-", &d.removed)] {
+        for (top, names) in groups {
+            let shown: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
+            let more = names.len().saturating_sub(shown.len());
+            let tail = if more > 0 {
+                format!(" … (+{more})")
+            } else {
+                String::new()
+            };
+            lines.push(format!(
+                "  {sign} {top} ({}): {}{tail}",
+                names.len(),
+                shown.join(", ")
+            ));
+        }
+    }
+    lines
+}
+
+fn transition_word(t: Transition) -> &'static str {
+    match t {
+        Transition::NowEager => "NOW EAGER",
+        Transition::NowLazy => "NOW LAZY",
+        Transition::StillLoaded => "still loaded",
+        Transition::NotLoaded => "not loaded",
+    }
+}
+
+/// The human report.
+pub fn terminal(c: &Comparison, title: &str, st: &Styles) -> String {
+    let mut out = String::new();
+    let p = &c.gate.params;
+    let _ = writeln!(
+        out,
+        "{} · {} · gate: ratio bound above +{:.1} % and median above +{} ms",
+        Styles::paint(st.heading, title),
+        method_text(c),
+        p.threshold * 100.0,
+        p.min_effect_ms
+    );
+    for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
+        let git = s.git.as_ref().map_or(String::new(), |g| {
+            format!(" @ {}", &g.commit[..g.commit.len().min(10)])
+        });
+        let _ = writeln!(
+            out,
+            "  {name} Python {} {}{git}",
+            s.python.version,
+            s.python.executable.display()
+        );
+    }
+    for d in &c.environment_differences {
+        let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
+    }
+    for t in &c.targets {
+        let _ = writeln!(out);
+        let v = t.import.verdict;
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            Styles::paint(st.heading, &t.name),
+            Styles::paint(verdict_style(v, st), verdict_word(v))
+        );
+        let _ = writeln!(
+            out,
+            "  {}",
+            Styles::paint(
+                st.dim,
+                "metric   baseline      candidate        Δ ms       Δ %   ratio interval  verdict"
+            )
+        );
+        let _ = writeln!(
+            out,
+            "  {}",
+            Styles::paint(verdict_style(v, st), timing_line("import", &t.import))
+        );
+        let _ = writeln!(out, "  {}", timing_line("wall", &t.wall));
+        let _ = writeln!(out, "  {}", timing_line("cpu", &t.cpu));
+        let noise = &t.import;
+        let _ = writeln!(
+            out,
+            "  {}",
+            Styles::paint(
+                st.dim,
+                format!(
+                    "noise {:.1} % · detectable change ≥ {} at this noise{}",
+                    noise.noise * 100.0,
+                    pct(noise.mde_ratio),
+                    noise
+                        .pairs_needed
+                        .map_or(String::new(), |n| format!(" · pairs needed {n}"))
+                )
+            )
+        );
+        for line in module_lines(t) {
+            let _ = writeln!(out, "  {line}");
+        }
+        for f in &t.forbidden {
+            let style = match f.transition {
+                Transition::NowEager => st.bad,
+                Transition::NowLazy => st.good,
+                _ => st.dim,
+            };
+            let _ = writeln!(
+                out,
+                "  forbidden {} {}",
+                f.module,
+                Styles::paint(style, transition_word(f.transition))
+            );
+        }
+    }
+    for name in &c.only_in_baseline {
+        let _ = writeln!(out, "\n{} only in the baseline (not compared)", name);
+    }
+    for name in &c.only_in_candidate {
+        let _ = writeln!(out, "\n{} only in the candidate (not compared)", name);
+    }
+    if !c.warnings.is_empty() {
+        let _ = writeln!(out);
+    }
+    for w in &c.warnings {
+        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", summary_line(c, st));
+    for f in &c.failures {
+        let _ = writeln!(out, "  {} {f}", Styles::paint(st.bad, "✗"));
+    }
+    out
+}
+
+fn counts(c: &Comparison) -> String {
+    let n = |v: Verdict| c.targets.iter().filter(|t| t.import.verdict == v).count();
+    format!(
+        "{} regressed, {} improved, {} unchanged, {} inconclusive",
+        n(Verdict::Regression),
+        n(Verdict::Improvement),
+        n(Verdict::Unchanged),
+        n(Verdict::Inconclusive)
+    )
+}
+
+fn summary_line(c: &Comparison, st: &Styles) -> String {
+    if c.passed() {
+        format!("{} {}", Styles::paint(st.good, "PASS"), counts(c))
+    } else {
+        format!(
+            "{} {} · {} gate failures",
+            Styles::paint(st.bad, "FAIL"),
+            counts(c),
+            c.failures.len()
+        )
+    }
+}
+
+/// Markdown for a pull-request comment.
+pub fn markdown(c: &Comparison, title: &str) -> String {
+    let mut out = String::new();
+    let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
+    let _ = writeln!(out, "### {title}: {verdict}\n");
+    let _ = writeln!(
+        out,
+        "{} · gate: ratio bound above +{:.1} % and median above +{} ms · {}\n",
+        method_text(c),
+        c.gate.params.threshold * 100.0,
+        c.gate.params.min_effect_ms,
+        counts(c)
+    );
+    let _ = writeln!(
+        out,
+        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules | verdict |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
+    for t in &c.targets {
+        let i = &t.import;
+        let _ = writeln!(
+            out,
+            "| `{}` | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
+            t.name.replace('|', "\\|"),
+            ms(i.baseline_median_ms),
+            ms(i.candidate_median_ms),
+            signed_ms(i.delta_ms),
+            pct(i.ratio),
+            i.ratio_low,
+            i.ratio_high,
+            t.modules.baseline_total,
+            t.modules.candidate_total,
+            if i.verdict == Verdict::Regression {
+                "**REGRESSION**"
+            } else {
+                verdict_word(i.verdict)
+            }
+        );
+    }
+    for t in &c.targets {
+        let changes: Vec<String> = t
+            .forbidden
+            .iter()
+            .filter(|f| matches!(f.transition, Transition::NowEager | Transition::NowLazy))
+            .map(|f| format!("`{}` {}", f.module, transition_word(f.transition)))
+            .collect();
+        let d = &t.modules;
+        if changes.is_empty() && d.added_count() + d.removed_count() == 0 {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "\n<details><summary><code>{}</code>: module changes</summary>\n",
+            t.name
+        );
+        for line in changes {
+            let _ = writeln!(out, "- {line}");
+        }
+        for line in module_lines(t).iter().skip(1) {
+            let _ = writeln!(out, "- `{}`", line.trim());
+        }
+        let _ = writeln!(out, "\n</details>");
+    }
+    if !c.failures.is_empty() || !c.warnings.is_empty() {
+        let _ = writeln!(out);
+    }
+    for f in &c.failures {
+        let _ = writeln!(out, "- ❌ {f}");
+    }
+    for w in c.environment_differences.iter().chain(&c.warnings) {
+        let _ = writeln!(out, "> **Warning:** {w}");
+    }
+    out
+}

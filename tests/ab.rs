@@ -1,0 +1,198 @@
+//! `coldstart ab` end to end: two real venvs, interleaved pairs, verdicts and exit codes.
+mod common;
+use common::*;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn ab(out: &Path, baseline: &Path, candidate: &Path, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = coldstart();
+    cmd.args(["ab", "abpkg", "--no-anchor", "--warmup", "1", "--baseline"])
+        .arg(baseline)
+        .arg("--candidate")
+        .arg(candidate)
+        .arg("--output-dir")
+        .arg(out)
+        .args(extra);
+    cmd
+}
+
+fn envs(root: &Path, a: &str, b: &str) -> (PathBuf, PathBuf) {
+    (
+        venv_with(root, "a", &ab_fixture(a)),
+        venv_with(root, "b", &ab_fixture(b)),
+    )
+}
+
+fn comparison(out: &Path) -> serde_json::Value {
+    let name = files_in(out)
+        .into_iter()
+        .find(|n| n.ends_with("_comparison.json"))
+        .expect("comparison file");
+    read_json(&out.join(name))
+}
+
+#[test]
+fn a_40ms_slower_candidate_is_a_regression_with_exit_1() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = envs(root.path(), "base", "slow");
+    let out = root.path().join("out");
+    ab(&out, &a, &b, &["--pairs", "10"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("REGRESSION"))
+        .stdout(predicate::str::contains("FAIL"));
+    let c = comparison(&out);
+    assert_eq!(c["method"], "paired");
+    let t = &c["targets"][0];
+    assert_eq!(t["import"]["verdict"], "regression");
+    assert!(
+        t["import"]["delta_ms"].as_f64().unwrap() >= 35.0,
+        "{}",
+        t["import"]
+    );
+    assert_eq!(t["import"]["n_baseline"], 10);
+    assert!(
+        c["failures"][0]
+            .as_str()
+            .unwrap()
+            .contains("import time regressed")
+    );
+    // Both sides are ordinary result files too.
+    let names = files_in(&out);
+    assert!(names.iter().any(|n| n.ends_with("_baseline.json")));
+    assert!(names.iter().any(|n| n.ends_with("_candidate.json")));
+    // --report-only reports the same but exits 0.
+    ab(&out, &a, &b, &["--pairs", "10", "--report-only", "--quiet"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("REGRESSION"));
+}
+
+#[test]
+fn identical_environments_are_unchanged_every_time() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = envs(root.path(), "base", "base");
+    for i in 0..3 {
+        let out = root.path().join(format!("out{i}"));
+        ab(
+            &out,
+            &a,
+            &b,
+            &["--pairs", "20", "--format", "json", "--quiet"],
+        )
+        .assert()
+        .code(0);
+        let c = comparison(&out);
+        assert_eq!(
+            c["targets"][0]["import"]["verdict"], "unchanged",
+            "run {i}: {}",
+            c["targets"][0]["import"]
+        );
+        assert_eq!(c["failures"].as_array().unwrap().len(), 0);
+    }
+}
+
+#[test]
+fn making_a_submodule_lazy_shows_now_lazy_and_the_removed_modules() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = envs(root.path(), "base", "lazy");
+    let out = root.path().join("out");
+    ab(&out, &a, &b, &["--pairs", "10", "--forbid", "abpkg.heavy"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("abpkg.heavy NOW LAZY"))
+        .stdout(predicate::str::contains("- email ("));
+    let c = comparison(&out);
+    let t = &c["targets"][0];
+    assert_eq!(t["forbidden"][0]["transition"], "now-lazy");
+    assert!(
+        t["modules"]["removed"]["abpkg"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "abpkg.heavy")
+    );
+    assert!(
+        t["modules"]["removed"]["email"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "email.message")
+    );
+    assert!(t["modules"]["candidate_total"].as_u64() < t["modules"]["baseline_total"].as_u64());
+}
+
+#[test]
+fn new_eager_modules_fail_the_gate_when_asked() {
+    let root = tempfile::tempdir().unwrap();
+    // Reversed: the candidate loads what the baseline had made lazy.
+    let (a, b) = envs(root.path(), "lazy", "base");
+    let out = root.path().join("out");
+    ab(
+        &out,
+        &a,
+        &b,
+        &[
+            "--pairs",
+            "5",
+            "--forbid",
+            "abpkg.heavy",
+            "--format",
+            "markdown",
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains("`abpkg.heavy` NOW EAGER"));
+    ab(
+        &out,
+        &a,
+        &b,
+        &[
+            "--pairs",
+            "5",
+            "--fail-on-new-modules",
+            "--threshold",
+            "500",
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains(
+        "new modules loaded (--fail-on-new-modules)",
+    ));
+}
+
+#[test]
+fn bad_ab_inputs_exit_2() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    ab(
+        &out,
+        Path::new("python3"),
+        Path::new("python3"),
+        &["--pairs", "3"],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("--pairs must be at least 5"));
+    ab(
+        &out,
+        Path::new("/nonexistent/python"),
+        Path::new("python3"),
+        &[],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("--python").or(predicate::str::contains("was not found")));
+    ab(
+        &out,
+        Path::new("python3"),
+        Path::new("python3"),
+        &["--threshold", "0"],
+    )
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("--threshold"));
+    assert!(files_in(&out).is_empty());
+}
