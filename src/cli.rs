@@ -20,6 +20,86 @@ pub enum Command {
     Run(RunArgs),
     /// Compare two interpreters or environments with interleaved pairs and gate the result.
     Ab(AbArgs),
+    /// Compare two result files (taken at different times: normalised through their anchors).
+    Compare(CompareArgs),
+    /// Check a result file against absolute budgets (import time, modules, memory, forbidden modules).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline result file.
+    pub baseline: PathBuf,
+    /// The candidate result file.
+    pub candidate: PathBuf,
+    /// Refuse files whose interpreter, CPU, OS or architecture differ (a warning otherwise).
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The result file to check (e.g. benchmark_results/cold_start_latest.json).
+    pub file: PathBuf,
+    /// Fail when MODULE is loaded after the import (repeatable).
+    #[arg(long = "forbid", value_name = "MODULE")]
+    pub forbid: Vec<String>,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+/// Absolute budgets; each limit is `MS` for every target or `TARGET=MS` for one.
+#[derive(Debug, Args, Default)]
+pub struct BudgetArgs {
+    /// Import-time budget in ms (repeatable).
+    #[arg(long, value_name = "[TARGET=]MS")]
+    pub max_import_ms: Vec<String>,
+    /// Wall-time budget (spawn to exit) in ms (repeatable).
+    #[arg(long, value_name = "[TARGET=]MS")]
+    pub max_wall_ms: Vec<String>,
+    /// Budget on len(sys.modules) after the import (repeatable).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_modules: Vec<String>,
+    /// Budget on the modules of one package prefix (repeatable).
+    #[arg(long, value_name = "PREFIX=N")]
+    pub max_package_modules: Vec<String>,
+    /// Peak-memory budget in MiB (repeatable).
+    #[arg(long, value_name = "[TARGET=]MIB")]
+    pub max_peak_rss_mib: Vec<String>,
+    /// Which statistic of the samples a time or memory budget applies to [default: median].
+    #[arg(long, value_enum)]
+    pub statistic: Option<StatisticArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatisticArg {
+    Median,
+    Mean,
+    P95,
+    Max,
+}
+
+/// How a report is shown, for commands that write no result files.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format (on stdout, or in the --output file).
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub format: FormatArg,
+    /// Write the --format report to FILE; the terminal report still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No warnings on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -50,9 +130,10 @@ pub struct AbArgs {
 /// The regression gate's thresholds.
 #[derive(Debug, Args)]
 pub struct GateArgs {
-    /// Relative change (percent) the ratio's confidence bound must clear to count as a regression.
-    #[arg(long, value_name = "PERCENT", default_value_t = 5.0)]
-    pub threshold: f64,
+    /// Relative change (percent) the ratio's confidence bound must clear to count as a regression
+    /// [default: 5 for ab and branches, 10 for compare].
+    #[arg(long, value_name = "PERCENT")]
+    pub threshold: Option<f64>,
     /// Absolute change (ms) of the median the regression must also exceed.
     #[arg(long, value_name = "MS", default_value_t = 1.0)]
     pub min_effect: f64,
@@ -77,6 +158,11 @@ pub struct RunArgs {
     /// Discarded warm-up samples per target before measuring.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub warmup: usize,
+    /// After measuring, check the budgets (budget flags below, and those of the config file); exit 1 when one is exceeded.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -129,9 +215,12 @@ pub struct OutputArgs {
     /// Name added to the result file name and stored in it.
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
-    /// Report format on stdout.
+    /// Report format (on stdout, or in the --output file).
     #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
     pub format: FormatArg,
+    /// Write the --format report to FILE; the terminal report still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -152,6 +241,7 @@ pub enum FormatArg {
     Terminal,
     Json,
     Markdown,
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

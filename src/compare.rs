@@ -38,6 +38,8 @@ pub struct GateOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub format_version: u32,
+    /// The command that made it: `ab`, `compare` or `branches`.
+    pub command: String,
     pub created_at: String,
     pub method: Method,
     pub gate: GateOptions,
@@ -320,6 +322,7 @@ fn matched_anchors(r: &ResultFile, t: &TargetResult) -> Option<Vec<f64>> {
 
 /// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`).
 pub fn compare(
+    command: &str,
     base: &ResultFile,
     cand: &ResultFile,
     files: (Option<String>, Option<String>),
@@ -441,6 +444,7 @@ pub fn compare(
     }
     Comparison {
         format_version: COMPARISON_FORMAT_VERSION,
+        command: command.to_string(),
         created_at,
         method,
         gate,

@@ -1,4 +1,5 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod compare;
@@ -21,6 +22,8 @@ pub fn run(cli: Cli) -> u8 {
     let outcome = match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
+        Command::Compare(args) => commands::compare::execute(args),
+        Command::Check(args) => commands::check::execute(args),
     };
     match outcome {
         Ok(code) => code,

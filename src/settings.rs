@@ -1,6 +1,10 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
-use crate::cli::{ColorArg, FormatArg, OutputArgs, PycArg, TargetArgs};
+use crate::budget::{self, Budgets};
+use crate::cli::{
+    BudgetArgs, ColorArg, FormatArg, OutputArgs, PycArg, ReportArgs, StatisticArg, TargetArgs,
+};
 use crate::error::{Error, Result};
+use crate::stats::summary::Statistic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -56,6 +60,7 @@ pub enum Format {
     Terminal,
     Json,
     Markdown,
+    Junit,
 }
 
 /// Where results go and how they are shown.
@@ -64,6 +69,8 @@ pub struct Output {
     pub dir: PathBuf,
     pub label: Option<String>,
     pub format: Format,
+    /// `--output FILE`: the formatted report goes there, the terminal report to stdout.
+    pub file: Option<PathBuf>,
     pub color: bool,
     pub progress: bool,
     pub quiet: bool,
@@ -290,6 +297,62 @@ pub fn measure(
     })
 }
 
+/// Output settings of commands that only report (no result files, no progress bar).
+pub fn report_output(
+    args: &ReportArgs,
+    cwd: &Path,
+    stdout_tty: bool,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Output> {
+    let full = OutputArgs {
+        output_dir: PathBuf::from("."),
+        label: None,
+        format: args.format,
+        output: args.output.clone(),
+        color: args.color,
+        quiet: args.quiet,
+    };
+    let mut out = output(&full, cwd, stdout_tty, false, env)?;
+    out.progress = false;
+    Ok(out)
+}
+
+/// Validates budget flags; `forbid` are the modules that must not be loaded.
+pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
+    let limits = |flag: &str, specs: &[String]| -> Result<Vec<budget::Limit<f64>>> {
+        specs.iter().map(|s| budget::parse_limit(flag, s)).collect()
+    };
+    for m in forbid {
+        if !is_module_name(m) {
+            return Err(Error::Usage(format!(
+                "--forbid '{m}' is not a dotted module name"
+            )));
+        }
+    }
+    Ok(Budgets {
+        max_import_ms: limits("--max-import-ms", &args.max_import_ms)?,
+        max_wall_ms: limits("--max-wall-ms", &args.max_wall_ms)?,
+        max_modules: args
+            .max_modules
+            .iter()
+            .map(|s| budget::parse_limit("--max-modules", s))
+            .collect::<Result<_>>()?,
+        max_package_modules: args
+            .max_package_modules
+            .iter()
+            .map(|s| budget::parse_package_limit(s))
+            .collect::<Result<_>>()?,
+        forbid: forbid.to_vec(),
+        max_peak_rss_mib: limits("--max-peak-rss-mib", &args.max_peak_rss_mib)?,
+        statistic: args.statistic.map(|s| match s {
+            StatisticArg::Median => Statistic::Median,
+            StatisticArg::Mean => Statistic::Mean,
+            StatisticArg::P95 => Statistic::P95,
+            StatisticArg::Max => Statistic::Max,
+        }),
+    })
+}
+
 /// Validates output flags; `stdout_tty`/`stderr_tty` and `env` are passed in so this stays pure.
 pub fn output(
     args: &OutputArgs,
@@ -324,7 +387,9 @@ pub fn output(
             FormatArg::Terminal => Format::Terminal,
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
+            FormatArg::Junit => Format::Junit,
         },
+        file: args.output.as_ref().map(|p| absolute(cwd, p)),
         color,
         progress: stderr_tty && !args.quiet && !dumb,
         quiet: args.quiet,

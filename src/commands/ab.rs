@@ -7,18 +7,23 @@ use crate::error::{Error, Result};
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
-use crate::render::{self, Styles};
+use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
 use crate::runner::Session;
-use crate::settings::{self, Format, Measure, Output, Pyc};
+use crate::settings::{self, Measure, Output, Pyc};
 use crate::stats::paired::GateParams;
 use std::path::Path;
+
+/// Default `--threshold` (percent) for interleaved pairs.
+pub const DEFAULT_THRESHOLD: f64 = 5.0;
 
 /// Pairs added per extension while a verdict is inconclusive.
 const EXTEND_BY: usize = 10;
 
-pub fn gate_options(args: &GateArgs) -> Result<GateOptions> {
-    if !(args.threshold > 0.0 && args.threshold < 1000.0) {
+/// Validates the gate flags; `default_threshold` is the command's own (percent).
+pub fn gate_options(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
+    let threshold = args.threshold.unwrap_or(default_threshold);
+    if !(threshold > 0.0 && threshold < 1000.0) {
         return Err(Error::Usage(
             "--threshold is a percentage above 0, e.g. --threshold 5".into(),
         ));
@@ -30,7 +35,7 @@ pub fn gate_options(args: &GateArgs) -> Result<GateOptions> {
     }
     Ok(GateOptions {
         params: GateParams {
-            threshold: args.threshold / 100.0,
+            threshold: threshold / 100.0,
             min_effect_ms: args.min_effect,
         },
         fail_on_new_modules: args.fail_on_new_modules,
@@ -97,7 +102,8 @@ pub fn measure_pairs(
         let baseline = build::build(&ctx(ia.clone()), &session.sides[0]);
         let candidate = build::build(&ctx(ib.clone()), &session.sides[1]);
         let stamp = created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let comparison = compare::compare(&baseline, &candidate, (None, None), true, gate, stamp);
+        let comparison =
+            compare::compare("ab", &baseline, &candidate, (None, None), true, gate, stamp);
         let more = max_pairs
             .saturating_sub(session.rounds_done())
             .min(EXTEND_BY);
@@ -127,17 +133,6 @@ pub fn save_all(dir: &Path, measured: &mut Measured) -> Result<std::path::PathBu
     Ok(path)
 }
 
-pub fn print_comparison(c: &Comparison, output: &Output, title: &str) {
-    let text = match output.format {
-        Format::Terminal => render::compare::terminal(c, title, &Styles::new(output.color)),
-        Format::Markdown => render::compare::markdown(c, title),
-        Format::Json => {
-            serde_json::to_string_pretty(c).expect("comparisons always serialize") + "\n"
-        }
-    };
-    print!("{text}");
-}
-
 /// 1 when a gate failed (unless report-only), else 0.
 pub fn gate_exit(c: &Comparison, report_only: bool) -> u8 {
     u8::from(!c.passed() && !report_only)
@@ -150,7 +145,7 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
     let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
         std::env::var(k).ok()
     })?;
-    let gate = gate_options(&args.gate)?;
+    let gate = gate_options(&args.gate, DEFAULT_THRESHOLD)?;
     let baseline = settings::python(Some(&args.baseline), &cwd);
     let candidate = settings::python(Some(&args.candidate), &cwd);
     let measure = settings::measure(&args.target, baseline.clone(), &cwd, std::env::vars())?;
@@ -175,7 +170,7 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         &cwd,
     )?;
     let path = save_all(&output.dir, &mut measured)?;
-    print_comparison(&measured.comparison, &output, "coldstart ab");
+    emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }

@@ -1,3 +1,5 @@
 //! One module per subcommand: each turns validated settings into work and a report.
 pub mod ab;
+pub mod check;
+pub mod compare;
 pub mod run;

@@ -1,11 +1,12 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
+use crate::budget;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
-use crate::render::{self, Styles};
-use crate::results::{self, ResultFile, build, store};
+use crate::render::report::{emit, render};
+use crate::results::{ResultFile, build, store};
 use crate::runner::{Job, Session};
 use crate::settings::{self, Format, Measure, Output, Pyc};
 
@@ -24,14 +25,28 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     if args.runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }
+    let mut forbid = measure.forbid.clone();
+    forbid.retain(|_| args.check);
+    let budgets = settings::budgets(&args.budgets, &forbid)?;
+    let check = args.check || !budgets.is_empty();
     store::check_writable(&output.dir)?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
-    print_report(&result, &output);
+    let env = |k: &str| std::env::var(k).ok();
+    if !check {
+        emit(&result, &output, env)?;
+        if !output.quiet {
+            eprintln!("saved {}", path.display());
+        }
+        return Ok(0);
+    }
+    print!("{}", render(&result, Format::Terminal, output.color));
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(0)
+    let report = budget::check(&result, &budgets, Some(path.display().to_string()))?;
+    emit(&report, &output, env)?;
+    Ok(u8::from(!report.passed()))
 }
 
 /// Warm-up rounds actually run: `warm` needs at least one to write the bytecode cache.
@@ -96,15 +111,4 @@ fn measure_once(
         created_at: chrono::Utc::now(),
     };
     Ok(build::build(&ctx, &sides[0]))
-}
-
-fn print_report(result: &results::ResultFile, output: &Output) {
-    let text = match output.format {
-        Format::Terminal => render::run::terminal(result, &Styles::new(output.color)),
-        Format::Markdown => render::run::markdown(result),
-        Format::Json => {
-            serde_json::to_string_pretty(result).expect("result files always serialize") + "\n"
-        }
-    };
-    print!("{text}");
 }

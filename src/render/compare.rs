@@ -1,4 +1,6 @@
 //! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
+use super::junit::{Case, suite};
+use super::report::Report;
 use super::{Styles, ms, signed_ms};
 use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use crate::stats::paired::Verdict;
@@ -87,8 +89,9 @@ fn transition_word(t: Transition) -> &'static str {
 }
 
 /// The human report.
-pub fn terminal(c: &Comparison, title: &str, st: &Styles) -> String {
+fn terminal(c: &Comparison, st: &Styles) -> String {
     let mut out = String::new();
+    let title = format!("coldstart {}", c.command);
     let p = &c.gate.params;
     let _ = writeln!(
         out,
@@ -214,8 +217,9 @@ fn summary_line(c: &Comparison, st: &Styles) -> String {
 }
 
 /// Markdown for a pull-request comment.
-pub fn markdown(c: &Comparison, title: &str) -> String {
+fn markdown(c: &Comparison) -> String {
     let mut out = String::new();
+    let title = format!("coldstart {}", c.command);
     let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
     let _ = writeln!(out, "### {title}: {verdict}\n");
     let _ = writeln!(
@@ -286,4 +290,65 @@ pub fn markdown(c: &Comparison, title: &str) -> String {
         let _ = writeln!(out, "> **Warning:** {w}");
     }
     out
+}
+
+impl Report for Comparison {
+    fn terminal(&self, st: &Styles) -> String {
+        terminal(self, st)
+    }
+
+    fn markdown(&self) -> String {
+        markdown(self)
+    }
+
+    fn junit(&self) -> String {
+        let mut cases: Vec<Case> = self
+            .targets
+            .iter()
+            .map(|t| {
+                let failures: Vec<&String> = self
+                    .failures
+                    .iter()
+                    .filter(|f| f.starts_with(&format!("{}: ", t.name)))
+                    .collect();
+                Case {
+                    classname: format!("coldstart.{}", self.command),
+                    name: t.name.clone(),
+                    failure: (!failures.is_empty()).then(|| {
+                        failures
+                            .iter()
+                            .map(|f| f.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }),
+                    output: timing_line("import", &t.import),
+                }
+            })
+            .collect();
+        if self.targets.is_empty() {
+            cases.push(Case {
+                classname: format!("coldstart.{}", self.command),
+                name: "comparison".into(),
+                failure: Some("no target was present on both sides".into()),
+                output: String::new(),
+            });
+        }
+        suite(&format!("coldstart {}", self.command), &cases)
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("reports always serialize") + "\n"
+    }
+
+    fn failures(&self) -> Vec<String> {
+        self.failures.clone()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.environment_differences
+            .iter()
+            .chain(&self.warnings)
+            .cloned()
+            .collect()
+    }
 }

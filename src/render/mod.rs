@@ -1,6 +1,9 @@
 //! Renderers: pure functions from a report to text. Styles are passed as values (plain by default);
 //! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
+pub mod check;
 pub mod compare;
+pub mod junit;
+pub mod report;
 pub mod run;
 
 use owo_colors::{OwoColorize, Style};

@@ -1,4 +1,6 @@
 //! Reports of one result file (`coldstart run`): terminal and Markdown.
+use super::junit::{Case, suite};
+use super::report::Report;
 use super::{Styles, mib, ms};
 use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::Summary;
@@ -26,7 +28,7 @@ fn packages(t: &TargetResult) -> String {
 }
 
 /// The human report: one block per target, then warnings.
-pub fn terminal(r: &ResultFile, st: &Styles) -> String {
+fn terminal(r: &ResultFile, st: &Styles) -> String {
     let mut out = String::new();
     let py = &r.environment.python;
     let _ = writeln!(
@@ -105,7 +107,7 @@ pub fn terminal(r: &ResultFile, st: &Styles) -> String {
 }
 
 /// A Markdown table fit for a pull-request comment.
-pub fn markdown(r: &ResultFile) -> String {
+fn markdown(r: &ResultFile) -> String {
     let mut out = String::new();
     let py = &r.environment.python;
     let _ = writeln!(out, "### coldstart: import times\n");
@@ -165,4 +167,52 @@ pub fn markdown(r: &ResultFile) -> String {
         }
     }
     out
+}
+
+impl Report for ResultFile {
+    fn terminal(&self, st: &Styles) -> String {
+        terminal(self, st)
+    }
+
+    fn markdown(&self) -> String {
+        markdown(self)
+    }
+
+    fn junit(&self) -> String {
+        let cases: Vec<Case> = self
+            .targets
+            .iter()
+            .map(|t| Case {
+                classname: "coldstart.run".into(),
+                name: t.name.clone(),
+                failure: None,
+                output: format!(
+                    "median import {} ms, {} modules",
+                    ms(t.summary.import_ms.median),
+                    t.modules.total
+                ),
+            })
+            .collect();
+        suite("coldstart run", &cases)
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("result files always serialize") + "\n"
+    }
+
+    fn failures(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.warnings
+            .iter()
+            .cloned()
+            .chain(
+                self.targets
+                    .iter()
+                    .flat_map(|t| t.warnings.iter().map(move |w| format!("{}: {w}", t.name))),
+            )
+            .collect()
+    }
 }

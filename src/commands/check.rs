@@ -1,0 +1,25 @@
+//! `coldstart check RESULT.json`: absolute budgets on a stored result.
+use crate::budget;
+use crate::cli::CheckArgs;
+use crate::error::{Error, Result};
+use crate::render::report::emit;
+use crate::results::store;
+use crate::settings;
+
+pub fn execute(args: &CheckArgs) -> Result<u8> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let (stdout_tty, _) = settings::ttys();
+    let output =
+        settings::report_output(&args.output, &cwd, stdout_tty, |k| std::env::var(k).ok())?;
+    let budgets = settings::budgets(&args.budgets, &args.forbid)?;
+    if budgets.is_empty() {
+        return Err(Error::Usage(
+            "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
+        ));
+    }
+    let result = store::load(&args.file)?;
+    let report = budget::check(&result, &budgets, Some(args.file.display().to_string()))?;
+    emit(&report, &output, |k| std::env::var(k).ok())?;
+    Ok(u8::from(!report.passed()))
+}

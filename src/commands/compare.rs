@@ -1,0 +1,44 @@
+//! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
+use crate::cli::CompareArgs;
+use crate::compare::{self, environment_differences};
+use crate::error::{Error, Result};
+use crate::render::report::emit;
+use crate::results::store;
+use crate::settings;
+
+/// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
+pub const DEFAULT_THRESHOLD: f64 = 10.0;
+
+pub fn execute(args: &CompareArgs) -> Result<u8> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let (stdout_tty, _) = settings::ttys();
+    let output =
+        settings::report_output(&args.output, &cwd, stdout_tty, |k| std::env::var(k).ok())?;
+    let gate = crate::commands::ab::gate_options(&args.gate, DEFAULT_THRESHOLD)?;
+    let base = store::load(&args.baseline)?;
+    let cand = store::load(&args.candidate)?;
+    let differences = environment_differences(&base, &cand);
+    if args.strict && !differences.is_empty() {
+        return Err(Error::Usage(format!(
+            "the result files are not comparable ({}); drop --strict to compare anyway",
+            differences.join("; ")
+        )));
+    }
+    let files = (
+        Some(args.baseline.display().to_string()),
+        Some(args.candidate.display().to_string()),
+    );
+    let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let comparison = compare::compare("compare", &base, &cand, files, false, gate, created_at);
+    if !output.quiet {
+        for d in &comparison.environment_differences {
+            eprintln!("warning: {d}: timings may not be comparable (--strict makes this an error)");
+        }
+    }
+    emit(&comparison, &output, |k| std::env::var(k).ok())?;
+    Ok(crate::commands::ab::gate_exit(
+        &comparison,
+        args.gate.report_only,
+    ))
+}

@@ -1,0 +1,100 @@
+//! Reports of a budget check (`coldstart check`, `run --check`).
+use super::Styles;
+use super::junit::{Case, suite};
+use super::report::Report;
+use crate::budget::CheckReport;
+use std::fmt::Write;
+
+impl Report for CheckReport {
+    fn terminal(&self, st: &Styles) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}{}",
+            Styles::paint(st.heading, "coldstart check"),
+            self.file
+                .as_ref()
+                .map_or(String::new(), |f| format!(" · {f}"))
+        );
+        for c in &self.checks {
+            let mark = if c.passed {
+                Styles::paint(st.good, "✓")
+            } else {
+                Styles::paint(st.bad, "✗")
+            };
+            let _ = writeln!(
+                out,
+                "  {mark} {}: {} (actual {})",
+                c.target, c.budget, c.actual
+            );
+        }
+        let failed = self.failures().count();
+        let _ = writeln!(
+            out,
+            "{} {} budgets, {failed} exceeded",
+            if failed == 0 {
+                Styles::paint(st.good, "PASS")
+            } else {
+                Styles::paint(st.bad, "FAIL")
+            },
+            self.checks.len()
+        );
+        out
+    }
+
+    fn markdown(&self) -> String {
+        let mut out = format!(
+            "### coldstart check: {}\n\n| target | budget | actual | |\n|---|---|---:|---|\n",
+            if self.passed() {
+                "✅ pass"
+            } else {
+                "❌ fail"
+            }
+        );
+        for c in &self.checks {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                c.target.replace('|', "\\|"),
+                c.budget,
+                c.actual,
+                if c.passed { "✅" } else { "❌" }
+            );
+        }
+        out
+    }
+
+    fn junit(&self) -> String {
+        let cases: Vec<Case> = self
+            .checks
+            .iter()
+            .map(|c| Case {
+                classname: format!("coldstart.check.{}", c.target),
+                name: c.budget.clone(),
+                failure: (!c.passed)
+                    .then(|| format!("{}: {} but was {}", c.target, c.budget, c.actual)),
+                output: format!("actual {}", c.actual),
+            })
+            .collect();
+        suite("coldstart check", &cases)
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("reports always serialize") + "\n"
+    }
+
+    fn failures(&self) -> Vec<String> {
+        self.failures()
+            .map(|c| {
+                format!(
+                    "{}: budget {} exceeded (actual {})",
+                    c.target, c.budget, c.actual
+                )
+            })
+            .collect()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+}

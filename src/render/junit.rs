@@ -1,0 +1,95 @@
+//! A minimal JUnit XML writer: one suite, one test case per check. Written by hand because the
+//! format needs only escaping and a handful of elements; an XML crate would add more than it saves.
+use std::fmt::Write;
+
+/// One test case; `failure` holds the message of a failed case.
+pub struct Case {
+    pub classname: String,
+    pub name: String,
+    pub failure: Option<String>,
+    pub output: String,
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn suite(name: &str, cases: &[Case]) -> String {
+    let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"coldstart\" tests=\"{}\" failures=\"{failures}\">",
+        cases.len()
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
+        escape(name),
+        cases.len()
+    );
+    for c in cases {
+        let _ = write!(
+            out,
+            "    <testcase classname=\"{}\" name=\"{}\">",
+            escape(&c.classname),
+            escape(&c.name)
+        );
+        if let Some(f) = &c.failure {
+            let _ = write!(
+                out,
+                "<failure message=\"{}\">{}</failure>",
+                escape(f),
+                escape(f)
+            );
+        }
+        if !c.output.is_empty() {
+            let _ = write!(out, "<system-out>{}</system-out>", escape(&c.output));
+        }
+        let _ = writeln!(out, "</testcase>");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_counts_failures() {
+        let xml = suite(
+            "s",
+            &[
+                Case {
+                    classname: "a<b".into(),
+                    name: "x".into(),
+                    failure: None,
+                    output: String::new(),
+                },
+                Case {
+                    classname: "c".into(),
+                    name: "y&z".into(),
+                    failure: Some("\"bad\"".into()),
+                    output: "o".into(),
+                },
+            ],
+        );
+        assert!(xml.contains("tests=\"2\" failures=\"1\""));
+        assert!(xml.contains("classname=\"a&lt;b\""));
+        assert!(xml.contains("name=\"y&amp;z\""));
+        assert!(xml.contains("<failure message=\"&quot;bad&quot;\">"));
+    }
+}

@@ -1,0 +1,94 @@
+//! One trait for every report (run result, comparison, budget check) and the one place that
+//! decides where a report goes: stdout, `--output FILE`, and under GitHub Actions the step summary
+//! and `::error`/`::warning` annotations.
+use super::Styles;
+use crate::error::Result;
+use crate::settings::{Format, Output};
+
+pub trait Report {
+    fn terminal(&self, st: &Styles) -> String;
+    fn markdown(&self) -> String;
+    fn junit(&self) -> String;
+    fn json(&self) -> String;
+    /// Failed gates, one line each (GitHub `::error` annotations).
+    fn failures(&self) -> Vec<String>;
+    /// Warnings worth an annotation (noisy machine, incomparable environments).
+    fn warnings(&self) -> Vec<String>;
+}
+
+/// Renders `report` in `format` (terminal styles from `color`).
+pub fn render(report: &dyn Report, format: Format, color: bool) -> String {
+    match format {
+        Format::Terminal => report.terminal(&Styles::new(color)),
+        Format::Markdown => report.markdown(),
+        Format::Json => report.json(),
+        Format::Junit => report.junit(),
+    }
+}
+
+/// GitHub Actions workflow commands escape `%`, CR and LF in messages.
+fn escape_annotation(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// The annotation lines for a report.
+pub fn annotations(report: &dyn Report) -> String {
+    let mut out = String::new();
+    for f in report.failures() {
+        out.push_str(&format!(
+            "::error title=coldstart::{}\n",
+            escape_annotation(&f)
+        ));
+    }
+    for w in report.warnings() {
+        out.push_str(&format!(
+            "::warning title=coldstart::{}\n",
+            escape_annotation(&w)
+        ));
+    }
+    out
+}
+
+/// Prints the report: with `--output FILE` the chosen format goes to the file (atomically) and the
+/// terminal report to stdout; otherwise the chosen format goes to stdout. Under GitHub Actions the
+/// Markdown is appended to `$GITHUB_STEP_SUMMARY` and annotations go to stderr.
+pub fn emit(
+    report: &dyn Report,
+    output: &Output,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<()> {
+    match &output.file {
+        Some(path) => {
+            crate::results::store::write_atomic(path, &render(report, output.format, false))?;
+            print!("{}", render(report, Format::Terminal, output.color));
+        }
+        None => print!("{}", render(report, output.format, output.color)),
+    }
+    if env("GITHUB_ACTIONS").as_deref() == Some("true") {
+        if let Some(summary) = env("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
+            use std::io::Write;
+            let appended = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&summary)
+                .and_then(|mut f| f.write_all((report.markdown() + "\n").as_bytes()));
+            if let Err(e) = appended {
+                eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY ({summary}): {e}");
+            }
+        }
+        eprint!("{}", annotations(report));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_escape_newlines_and_percent() {
+        assert_eq!(escape_annotation("a 5 %\nb"), "a 5 %25%0Ab");
+    }
+}
