@@ -2,3 +2,4 @@
 pub mod error;
 pub mod interrupt;
 pub mod stats;
+pub mod tree;

@@ -1,0 +1,6 @@
+//! Import trees: parse `-X importtime` stderr, aggregate runs into a per-module tree, query it
+//! (`why`, top lists, diffs) and render it as text or an SVG icicle chart. Pure functions only:
+//! the caller runs Python and hands over the stderr text.
+pub mod parse;
+
+pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
