@@ -1,6 +1,8 @@
 //! Import trees: parse `-X importtime` stderr, aggregate runs into a per-module tree, query it
 //! (`why`, top lists, diffs) and render it as text or an SVG icicle chart. Pure functions only:
 //! the caller runs Python and hands over the stderr text.
+pub mod aggregate;
 pub mod parse;
 
+pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
 pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
