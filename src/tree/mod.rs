@@ -2,7 +2,9 @@
 //! (`why`, top lists, diffs) and render it as text or an SVG icicle chart. Pure functions only:
 //! the caller runs Python and hands over the stderr text.
 pub mod aggregate;
+pub mod diff;
 pub mod parse;
 
 pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
+pub use diff::{ModuleChange, SubtreeChange, TreeDiff, diff};
 pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
