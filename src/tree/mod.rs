@@ -4,7 +4,9 @@
 pub mod aggregate;
 pub mod diff;
 pub mod parse;
+pub mod text;
 
 pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
 pub use diff::{ModuleChange, SubtreeChange, TreeDiff, diff};
 pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
+pub use text::render_text;
