@@ -4,9 +4,11 @@
 pub mod aggregate;
 pub mod diff;
 pub mod parse;
+pub mod svg;
 pub mod text;
 
 pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
 pub use diff::{ModuleChange, SubtreeChange, TreeDiff, diff};
 pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
+pub use svg::{render_svg, render_svg_diff};
 pub use text::render_text;
