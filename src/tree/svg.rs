@@ -133,9 +133,12 @@ struct Layout {
 fn layout(tree: &ImportTree, min_ms: f64) -> Layout {
     let forest = tree.forest();
     let sizes = forest.subtree_sizes();
-    let ms = |i: usize| tree.modules[i].cumulative_ms.max(0.0);
+    let ms = |i: usize| {
+        let v = tree.modules[i].cumulative_ms;
+        if v.is_finite() { v.max(0.0) } else { 0.0 }
+    };
     let total: f64 = forest.roots.iter().map(|&r| ms(r)).sum();
-    let scale = if total > 0.0 {
+    let scale = if total > 0.0 && total.is_finite() {
         (WIDTH - 2.0 * MARGIN) / total
     } else {
         0.0
@@ -221,18 +224,20 @@ fn chart(
         WIDTH / 2.0,
         escape(title)
     );
-    let unreliable = if tree.unreliable_runs > 0 {
-        format!(", {} unreliable", tree.unreliable_runs)
-    } else {
-        String::new()
+    let runs = plural(tree.runs, "run");
+    let unreliable = match tree.unreliable_runs {
+        0 => String::new(),
+        n => format!(", {n} unreliable: nesting may be wrong"),
+    };
+    let hidden = match layout.hidden {
+        0 => String::new(),
+        n => format!(", {} under {min_ms} ms hidden", plural(n, "module")),
     };
     let subtitle = format!(
-        "imports {:.1} ms (median of {} runs{unreliable}){}; {} modules shown, {} under {min_ms} ms hidden; start-up {:.1} ms not included",
+        "imports {:.1} ms (median of {runs}{unreliable}){}; {} shown{hidden}; start-up {:.1} ms not included",
         tree.total_ms(),
-        tree.runs,
         footer.subtitle,
-        layout.bars.len(),
-        layout.hidden,
+        plural(layout.bars.len(), "module"),
         tree.startup_ms,
     );
     let _ = writeln!(
@@ -323,6 +328,14 @@ fn bar(out: &mut String, x: f64, y: f64, w: f64, fill: &str, tooltip: &str, text
     out.push_str("</g>\n");
 }
 
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The label that fits in a bar `w` wide: name and time, name, or a truncated name.
 fn label(name: &str, cumulative_ms: f64, w: f64) -> Option<String> {
     let fit = ((w - 6.0) / CHAR_W).floor();
@@ -356,7 +369,10 @@ fn package_colour(name: &str) -> String {
     let hash = top_level(name).bytes().fold(0x811c_9dc5u32, |h, b| {
         (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
     });
-    hsl_hex(f64::from(hash % 360), 0.55, 0.72)
+    // Other bits vary saturation and lightness so that packages with close hues stay apart.
+    let saturation = 0.45 + f64::from((hash >> 9) % 4) * 0.07;
+    let lightness = 0.66 + f64::from((hash >> 13) % 4) * 0.04;
+    hsl_hex(f64::from(hash % 360), saturation, lightness)
 }
 
 /// `#rrggbb` for a hue in degrees and saturation/lightness in 0..=1.
@@ -633,6 +649,10 @@ mod tests {
         ])]);
         let svg = render_svg(&tree, "\u{0}title", 0.0);
         well_formed(&svg).unwrap_or_else(|e| panic!("{e}\n{svg}"));
+        let mut odd = tree.clone();
+        odd.modules[0].cumulative_ms = f64::INFINITY;
+        odd.modules[1].cumulative_ms = f64::NAN;
+        well_formed(&render_svg(&odd, "odd", 0.0)).unwrap_or_else(|e| panic!("{e}"));
         let empty = render_svg(&aggregate(&[]), "empty", 1.0);
         well_formed(&empty).unwrap_or_else(|e| panic!("{e}"));
         assert!(empty.contains("no imports at or above 1 ms"));
