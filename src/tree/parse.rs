@@ -19,8 +19,9 @@
 //!   is searched anywhere in a line;
 //! * threads share the nesting counter and the accumulated-children clock, which shows as negative
 //!   self times, `self > cumulative`, or a parent whose `self + sum(children)` disagrees with its
-//!   cumulative time by more than rounding. Any of these, and any unparsable `import time:` line,
-//!   marks the run unreliable; parsing goes on.
+//!   cumulative time by more than rounding. Any of these, and any `import time:` line that has the
+//!   column bars but not numbers in them, marks the run unreliable; parsing goes on. A marker
+//!   without the bars is taken as the target's own text.
 //!
 //! The tree is a recursive [`Node`]; its depth is bounded by [`MAX_DEPTH`] (deeper indents are
 //! clamped and mark the run unreliable) so recursion and drops stay shallow on any input.
@@ -154,7 +155,8 @@ fn parse_line(line: &str) -> Line<'_> {
     let (Some(self_field), Some(cum_field), Some(name_field)) =
         (fields.next(), fields.next(), fields.next())
     else {
-        return Line::Malformed;
+        // No column bars: the target's own text that happens to contain the marker.
+        return Line::Other;
     };
     let (self_field, cum_field) = (self_field.trim(), cum_field.trim());
     let cached_columns = self_field == CACHED && cum_field == CACHED;
@@ -386,7 +388,8 @@ mod tests {
         assert_eq!(parse_line("hello world"), Line::Other);
         assert_eq!(parse_line(""), Line::Other);
         assert_eq!(parse_line("import time: 12 | x | foo"), Line::Malformed);
-        assert_eq!(parse_line("import time: 12 | 13"), Line::Malformed);
+        assert_eq!(parse_line("import time: 12 | 13"), Line::Other);
+        assert_eq!(parse_line("print('import time: 3 s')"), Line::Other);
         assert_eq!(parse_line("import time: 12 | 13 |    "), Line::Malformed);
         let Line::Entry(e) = parse_line("import time:       233 |        456 |     a.b\r") else {
             panic!("not an entry");
