@@ -14,6 +14,7 @@ pub mod results;
 pub mod runner;
 pub mod settings;
 pub mod stats;
+pub mod tree;
 
 use cli::{Cli, Command};
 
