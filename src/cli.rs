@@ -24,6 +24,42 @@ pub enum Command {
     Compare(CompareArgs),
     /// Check a result file against absolute budgets (import time, modules, memory, forbidden modules).
     Check(CheckArgs),
+    /// Print where the import time goes: the aggregated `-X importtime` tree.
+    Tree(TreeArgs),
+    /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
+    Why(WhyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Hide modules whose cumulative time is below MS.
+    #[arg(long, default_value_t = 1.0, value_name = "MS")]
+    pub min_ms: f64,
+    /// Merge consecutive modules of the same top-level package into one row.
+    #[arg(long)]
+    pub group: bool,
+    /// Write an SVG icicle chart (one file per target when there are several).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// `json` prints the aggregated trees.
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The module whose import chain to show.
+    pub name: String,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -35,6 +71,9 @@ pub struct CompareArgs {
     /// Refuse files whose interpreter, CPU, OS or architecture differ (a warning otherwise).
     #[arg(long)]
     pub strict: bool,
+    /// Write an SVG icicle chart of each target's candidate tree coloured by change.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -204,6 +243,9 @@ pub struct TargetArgs {
     /// Do not measure the anchor workload.
     #[arg(long, conflicts_with = "anchor")]
     pub no_anchor: bool,
+    /// Runs of the separate `-X importtime` diagnostic pass per target (0 skips it).
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub tree_runs: usize,
 }
 
 /// Where results go and how they are shown.
@@ -227,6 +269,12 @@ pub struct OutputArgs {
     /// No progress bar and no warnings on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// How many modules the top lists (by self and cumulative time) show.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    /// Write an SVG icicle chart of each target's import tree (a diff chart for comparisons).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

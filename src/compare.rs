@@ -8,6 +8,7 @@ use crate::results::{ResultFile, TargetResult};
 use crate::stats::paired::{GateParams, Verdict, paired_gate};
 use crate::stats::unpaired::{log_values, shift_gate};
 use crate::stats::{Samples, median};
+use crate::tree::{Link, TreeDiff};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -75,7 +76,21 @@ pub struct TargetComparison {
     pub cpu: Timing,
     pub modules: ModuleDiff,
     pub forbidden: Vec<ForbiddenChange>,
+    /// Import-tree diff, when both sides have a tree.
+    pub tree: Option<TreeDiff>,
+    /// How the candidate loads each newly eager forbidden module and each new subtree.
+    pub chains: Vec<Chain>,
 }
+
+/// The import chain that loads `module` on the candidate side.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chain {
+    pub module: String,
+    pub links: Vec<Link>,
+}
+
+/// New subtrees whose chain is reported.
+const MAX_CHAINS: usize = 5;
 
 /// One metric's change. Ratios are candidate/baseline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -421,6 +436,12 @@ pub fn compare(
                 import.pairs_needed.unwrap_or_default()
             ));
         }
+        let tree = a
+            .import_tree
+            .as_ref()
+            .zip(b.import_tree.as_ref())
+            .map(|(x, y)| crate::tree::diff(x, y));
+        let chains = chains(b, &forbidden, tree.as_ref());
         targets.push(TargetComparison {
             name: a.name.clone(),
             import,
@@ -428,6 +449,8 @@ pub fn compare(
             cpu,
             modules,
             forbidden,
+            tree,
+            chains,
         });
     }
     let names = |r: &ResultFile, other: &ResultFile| -> Vec<String> {
@@ -457,6 +480,39 @@ pub fn compare(
         warnings,
         failures,
     }
+}
+
+fn chains(
+    cand: &TargetResult,
+    forbidden: &[ForbiddenChange],
+    tree: Option<&TreeDiff>,
+) -> Vec<Chain> {
+    let Some(t) = &cand.import_tree else {
+        return Vec::new();
+    };
+    let eager = forbidden
+        .iter()
+        .filter(|f| f.transition == Transition::NowEager)
+        .map(|f| f.module.as_str());
+    let appeared = tree.into_iter().flat_map(|d| {
+        d.appeared
+            .iter()
+            .take(MAX_CHAINS)
+            .map(|s| s.module.as_str())
+    });
+    let mut out: Vec<Chain> = Vec::new();
+    for module in eager.chain(appeared) {
+        if out.iter().any(|c| c.module == module) {
+            continue;
+        }
+        if let Some(links) = t.why(module) {
+            out.push(Chain {
+                module: module.to_string(),
+                links,
+            });
+        }
+    }
+    out
 }
 
 /// Targets whose verdict is still inconclusive (ab takes more pairs for these).

@@ -25,6 +25,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Ab(args) => commands::ab::execute(args),
         Command::Compare(args) => commands::compare::execute(args),
         Command::Check(args) => commands::check::execute(args),
+        Command::Tree(args) => commands::tree::execute_tree(args),
+        Command::Why(args) => commands::tree::execute_why(args),
     };
     match outcome {
         Ok(code) => code,

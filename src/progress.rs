@@ -36,6 +36,7 @@ impl Bar {
                 Phase::Warmup => "warming up",
                 Phase::Startup => "start-up",
                 Phase::Measure => "measuring",
+                Phase::Tree => "import tree",
             });
             bar.set_length(p.total as u64);
             bar.reset_eta();

@@ -41,6 +41,7 @@ pub enum Phase {
     Warmup,
     Startup,
     Measure,
+    Tree,
 }
 
 /// One progress event: `done` of `total` children of this phase have finished.
@@ -59,6 +60,8 @@ pub struct TargetData {
     pub anchor_index: Vec<Option<usize>>,
     /// Modules compiled from source even after warm-up (from the last warm-up round).
     pub uncached: Vec<String>,
+    /// `-X importtime` reports of the diagnostic pass.
+    pub importtime: Vec<String>,
 }
 
 /// Everything measured through one probe.
@@ -219,6 +222,35 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
+    /// The diagnostic `-X importtime` pass: `runs` rounds over every target and side.
+    pub fn trees(&mut self, runs: usize) -> Result<()> {
+        let total = runs * self.jobs.len() * self.probes.len();
+        let mut done = 0;
+        for round in 0..runs {
+            for (side, slot) in schedule(round, self.jobs.len(), false, self.probes.len()) {
+                let Slot::Target(i) = slot else { continue };
+                if interrupt::requested() {
+                    return Err(Error::Interrupted);
+                }
+                let job = &self.jobs[i];
+                let request = Request {
+                    target: &job.name,
+                    statement: &job.statement,
+                    check_bytecode: false,
+                };
+                let text = self.probes[side].importtime(&request)?;
+                self.sides[side].targets[i].importtime.push(text);
+                done += 1;
+                (self.progress)(Progress {
+                    phase: Phase::Tree,
+                    done,
+                    total,
+                });
+            }
+        }
+        Ok(())
+    }
+
     pub fn rounds_done(&self) -> usize {
         self.rounds_done
     }
@@ -279,6 +311,13 @@ pub(crate) mod tests {
         fn startup(&mut self) -> Result<u64> {
             self.calls.push("startup".into());
             Ok((self.startup_ms * 1e6) as u64)
+        }
+        fn importtime(&mut self, request: &Request) -> Result<String> {
+            self.calls.push(format!("tree {}", request.statement));
+            Ok(format!(
+                "import time: self [us] | cumulative | imported package\nimport time:       100 |        100 | site\nimport time:      5000 |       5000 | {}\n",
+                request.statement.trim_start_matches("import ")
+            ))
         }
     }
 
@@ -398,6 +437,32 @@ pub(crate) mod tests {
         assert_eq!(
             probe.calls,
             ["import a", "import b", "import b", "import a"]
+        );
+    }
+
+    #[test]
+    fn tree_pass_visits_every_target_and_skips_the_anchor() {
+        let mut probe = fake();
+        let mut progress = |_p: Progress| {};
+        let mut session = Session::new(
+            vec![&mut probe],
+            jobs(),
+            Some("import anchor".into()),
+            false,
+            &mut progress,
+        );
+        session.trees(2).unwrap();
+        let sides = session.into_sides();
+        assert_eq!(sides[0].targets[1].importtime.len(), 2);
+        assert!(sides[0].targets[1].importtime[0].contains("| b"));
+        assert_eq!(
+            probe.calls,
+            [
+                "tree import a",
+                "tree import b",
+                "tree import b",
+                "tree import a"
+            ]
         );
     }
 }

@@ -50,6 +50,8 @@ pub struct Measure {
     /// Caller variables not passed on (all `PYTHON*`), recorded in results.
     pub dropped_env: Vec<String>,
     pub timeout: Duration,
+    /// Runs of the `-X importtime` pass per target.
+    pub tree_runs: usize,
     /// Notes about the set-up the user should see (and that are stored in the result).
     pub warnings: Vec<String>,
 }
@@ -74,6 +76,10 @@ pub struct Output {
     pub color: bool,
     pub progress: bool,
     pub quiet: bool,
+    /// Length of the top lists.
+    pub top: usize,
+    /// `--svg FILE`.
+    pub svg: Option<PathBuf>,
 }
 
 /// A dotted Python module name: identifiers (letters, digits, `_`, not starting with a digit).
@@ -293,6 +299,7 @@ pub fn measure(
         paths,
         dropped_env: dropped,
         timeout: Duration::from_secs_f64(args.timeout),
+        tree_runs: args.tree_runs,
         warnings,
     })
 }
@@ -311,6 +318,8 @@ pub fn report_output(
         output: args.output.clone(),
         color: args.color,
         quiet: args.quiet,
+        top: 5,
+        svg: None,
     };
     let mut out = output(&full, cwd, stdout_tty, false, env)?;
     out.progress = false;
@@ -393,6 +402,8 @@ pub fn output(
         color,
         progress: stderr_tty && !args.quiet && !dumb,
         quiet: args.quiet,
+        top: args.top,
+        svg: args.svg.as_ref().map(|p| absolute(cwd, p)),
     })
 }
 

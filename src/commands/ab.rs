@@ -4,6 +4,7 @@ use crate::cli::{AbArgs, GateArgs};
 use crate::commands::run::{STARTUP_RUNS, effective_warmup, jobs};
 use crate::compare::{self, Comparison, GateOptions};
 use crate::error::{Error, Result};
+use crate::gitinfo::GitInfo;
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
@@ -49,26 +50,32 @@ pub struct Measured {
     pub comparison: Comparison,
 }
 
-/// Measures `m` under two interpreters in interleaved pairs, extending while inconclusive.
-#[allow(clippy::too_many_arguments)]
+/// How many pairs to take and how to judge them.
+#[derive(Debug, Clone, Copy)]
+pub struct PairPlan {
+    pub pairs: usize,
+    pub max_pairs: usize,
+    pub warmup: usize,
+    pub gate: GateOptions,
+}
+
+/// Measures `m` under two interpreters in interleaved pairs, extending while inconclusive, then
+/// takes the import-tree pass. `command` names the comparison (`ab`, `branches`).
 pub fn measure_pairs(
+    command: &str,
     m: &Measure,
-    baseline_python: &Path,
-    candidate_python: &Path,
-    pairs: usize,
-    max_pairs: usize,
-    warmup: usize,
-    gate: GateOptions,
+    pythons: (&Path, &Path),
+    plan: PairPlan,
     output: &Output,
-    cwd: &Path,
+    git: (Option<GitInfo>, Option<GitInfo>),
 ) -> Result<Measured> {
     crate::interrupt::install();
-    let mut a = PythonProbe::new(baseline_python, m.env.clone(), m.pyc, m.timeout)?;
-    let mut b = PythonProbe::new(candidate_python, m.env.clone(), m.pyc, m.timeout)?;
+    let mut a = PythonProbe::new(pythons.0, m.env.clone(), m.pyc, m.timeout)?;
+    let mut b = PythonProbe::new(pythons.1, m.env.clone(), m.pyc, m.timeout)?;
     let (ia, ib) = (a.interpreter().clone(), b.interpreter().clone());
     let hostp = ProcHost;
     let info = hostp.info();
-    let warmup = effective_warmup(m.pyc, warmup);
+    let warmup = effective_warmup(m.pyc, plan.warmup);
     let mut bar = Bar::new(output.progress);
     let mut on_progress = |p| bar.update(p);
     let before = hostp.counters();
@@ -81,40 +88,55 @@ pub fn measure_pairs(
     );
     session.warmup(warmup)?;
     session.startup(STARTUP_RUNS)?;
-    session.measure(pairs)?;
-    let git = crate::gitinfo::info(cwd);
+    session.measure(plan.pairs)?;
     let created_at = chrono::Utc::now();
+    let mut trees_taken = m.tree_runs == 0;
     loop {
         let noise = before
             .zip(hostp.counters())
             .map(|(x, y)| host::noise(&x, &y));
-        let ctx = |interpreter| build::Context {
+        let ctx = |interpreter, git| build::Context {
             measure: m,
             runs: session.rounds_done(),
             warmup,
             label: output.label.clone(),
             interpreter,
             host: info.clone(),
-            git: git.clone(),
+            git,
             noise,
             created_at,
         };
-        let baseline = build::build(&ctx(ia.clone()), &session.sides[0]);
-        let candidate = build::build(&ctx(ib.clone()), &session.sides[1]);
+        let baseline = build::build(&ctx(ia.clone(), git.0.clone()), &session.sides[0]);
+        let candidate = build::build(&ctx(ib.clone(), git.1.clone()), &session.sides[1]);
         let stamp = created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let comparison =
-            compare::compare("ab", &baseline, &candidate, (None, None), true, gate, stamp);
-        let more = max_pairs
+        let comparison = compare::compare(
+            command,
+            &baseline,
+            &candidate,
+            (None, None),
+            true,
+            plan.gate,
+            stamp,
+        );
+        let more = plan
+            .max_pairs
             .saturating_sub(session.rounds_done())
             .min(EXTEND_BY);
-        if compare::inconclusive(&comparison).is_empty() || more == 0 {
-            return Ok(Measured {
-                baseline,
-                candidate,
-                comparison,
-            });
+        let settled = compare::inconclusive(&comparison).is_empty() || more == 0;
+        match (settled, trees_taken) {
+            (true, true) => {
+                return Ok(Measured {
+                    baseline,
+                    candidate,
+                    comparison,
+                });
+            }
+            (true, false) => {
+                session.trees(m.tree_runs)?;
+                trees_taken = true;
+            }
+            (false, _) => session.measure(more)?,
         }
-        session.measure(more)?;
     }
 }
 
@@ -158,18 +180,28 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
     }
     store::check_writable(&output.dir)?;
-    let mut measured = measure_pairs(
-        &measure,
-        &baseline,
-        &candidate,
-        args.pairs,
-        args.max_pairs,
-        args.warmup,
+    let plan = PairPlan {
+        pairs: args.pairs,
+        max_pairs: args.max_pairs,
+        warmup: args.warmup,
         gate,
+    };
+    let git = crate::gitinfo::info(&cwd);
+    let mut measured = measure_pairs(
+        "ab",
+        &measure,
+        (&baseline, &candidate),
+        plan,
         &output,
-        &cwd,
+        (git.clone(), git),
     )?;
     let path = save_all(&output.dir, &mut measured)?;
+    let charts = crate::commands::tree::diff_charts(
+        &measured.baseline,
+        &measured.candidate,
+        gate.params.min_effect_ms,
+    );
+    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());

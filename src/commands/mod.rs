@@ -3,3 +3,4 @@ pub mod ab;
 pub mod check;
 pub mod compare;
 pub mod run;
+pub mod tree;

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
+use crate::render::View;
 use crate::render::report::{emit, render};
 use crate::results::{ResultFile, build, store};
 use crate::runner::{Job, Session};
@@ -32,6 +33,11 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     store::check_writable(&output.dir)?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
+    crate::commands::tree::emit_svgs(
+        output.svg.as_deref(),
+        &crate::commands::tree::result_charts(&result),
+        output.quiet,
+    )?;
     let env = |k: &str| std::env::var(k).ok();
     if !check {
         emit(&result, &output, env)?;
@@ -40,7 +46,14 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    print!("{}", render(&result, Format::Terminal, output.color));
+    print!(
+        "{}",
+        render(
+            &result,
+            Format::Terminal,
+            &View::new(output.color, output.top)
+        )
+    );
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
@@ -95,6 +108,7 @@ fn measure_once(
     session.warmup(warmup)?;
     session.startup(STARTUP_RUNS)?;
     session.measure(runs)?;
+    session.trees(m.tree_runs)?;
     let sides = session.into_sides();
     let after = host.counters();
     drop(bar);

@@ -1,12 +1,13 @@
 //! Reports of a budget check (`coldstart check`, `run --check`).
-use super::Styles;
 use super::junit::{Case, suite};
 use super::report::Report;
+use super::{Styles, View};
 use crate::budget::CheckReport;
 use std::fmt::Write;
 
 impl Report for CheckReport {
-    fn terminal(&self, st: &Styles) -> String {
+    fn terminal(&self, view: &View) -> String {
+        let st = &view.styles;
         let mut out = String::new();
         let _ = writeln!(
             out,
@@ -42,7 +43,7 @@ impl Report for CheckReport {
         out
     }
 
-    fn markdown(&self) -> String {
+    fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
             "### coldstart check: {}\n\n| target | budget | actual | |\n|---|---|---:|---|\n",
             if self.passed() {

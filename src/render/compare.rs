@@ -1,7 +1,8 @@
 //! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
 use super::junit::{Case, suite};
 use super::report::Report;
-use super::{Styles, ms, signed_ms};
+use super::run::chain_text;
+use super::{Styles, View, ms, signed_ms};
 use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use crate::stats::paired::Verdict;
 use std::fmt::Write;
@@ -79,6 +80,42 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
     lines
 }
 
+/// The import-tree diff: biggest moves, subtrees that appeared or disappeared, and why.
+fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let Some(d) = &t.tree else { return lines };
+    let moved: Vec<String> = d
+        .changed
+        .iter()
+        .take(top)
+        .filter(|m| m.delta_ms.abs() >= 0.05)
+        .map(|m| format!("{} {} ms", m.module, signed_ms(m.delta_ms)))
+        .collect();
+    if !moved.is_empty() {
+        lines.push(format!("tree: moved most {}", moved.join(" · ")));
+    }
+    for s in d.appeared.iter().take(top) {
+        lines.push(format!(
+            "tree: + {} ({} ms, {} modules) appeared",
+            s.module,
+            ms(s.cumulative_ms),
+            s.modules
+        ));
+    }
+    for s in d.disappeared.iter().take(top) {
+        lines.push(format!(
+            "tree: - {} ({} ms, {} modules) disappeared",
+            s.module,
+            ms(s.cumulative_ms),
+            s.modules
+        ));
+    }
+    for c in &t.chains {
+        lines.push(format!("why {}: {}", c.module, chain_text(&c.links)));
+    }
+    lines
+}
+
 fn transition_word(t: Transition) -> &'static str {
     match t {
         Transition::NowEager => "NOW EAGER",
@@ -89,7 +126,8 @@ fn transition_word(t: Transition) -> &'static str {
 }
 
 /// The human report.
-fn terminal(c: &Comparison, st: &Styles) -> String {
+fn terminal(c: &Comparison, view: &View) -> String {
+    let st = &view.styles;
     let mut out = String::new();
     let title = format!("coldstart {}", c.command);
     let p = &c.gate.params;
@@ -171,6 +209,9 @@ fn terminal(c: &Comparison, st: &Styles) -> String {
                 Styles::paint(style, transition_word(f.transition))
             );
         }
+        for line in tree_lines(t, view.top) {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     for name in &c.only_in_baseline {
         let _ = writeln!(out, "\n{} only in the baseline (not compared)", name);
@@ -217,7 +258,7 @@ fn summary_line(c: &Comparison, st: &Styles) -> String {
 }
 
 /// Markdown for a pull-request comment.
-fn markdown(c: &Comparison) -> String {
+fn markdown(c: &Comparison, view: &View) -> String {
     let mut out = String::new();
     let title = format!("coldstart {}", c.command);
     let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
@@ -278,6 +319,9 @@ fn markdown(c: &Comparison) -> String {
         for line in module_lines(t).iter().skip(1) {
             let _ = writeln!(out, "- `{}`", line.trim());
         }
+        for line in tree_lines(t, view.top) {
+            let _ = writeln!(out, "- {line}");
+        }
         let _ = writeln!(out, "\n</details>");
     }
     if !c.failures.is_empty() || !c.warnings.is_empty() {
@@ -293,12 +337,12 @@ fn markdown(c: &Comparison) -> String {
 }
 
 impl Report for Comparison {
-    fn terminal(&self, st: &Styles) -> String {
-        terminal(self, st)
+    fn terminal(&self, view: &View) -> String {
+        terminal(self, view)
     }
 
-    fn markdown(&self) -> String {
-        markdown(self)
+    fn markdown(&self, view: &View) -> String {
+        markdown(self, view)
     }
 
     fn junit(&self) -> String {

@@ -45,6 +45,22 @@ impl Styles {
     }
 }
 
+/// How a report is shown: styles and the length of top lists.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    pub styles: Styles,
+    pub top: usize,
+}
+
+impl View {
+    pub fn new(color: bool, top: usize) -> View {
+        View {
+            styles: Styles::new(color),
+            top,
+        }
+    }
+}
+
 /// Milliseconds with precision that suits the magnitude.
 pub fn ms(x: f64) -> String {
     if x.abs() < 10.0 {

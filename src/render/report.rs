@@ -1,13 +1,13 @@
 //! One trait for every report (run result, comparison, budget check) and the one place that
 //! decides where a report goes: stdout, `--output FILE`, and under GitHub Actions the step summary
 //! and `::error`/`::warning` annotations.
-use super::Styles;
+use super::View;
 use crate::error::Result;
 use crate::settings::{Format, Output};
 
 pub trait Report {
-    fn terminal(&self, st: &Styles) -> String;
-    fn markdown(&self) -> String;
+    fn terminal(&self, view: &View) -> String;
+    fn markdown(&self, view: &View) -> String;
     fn junit(&self) -> String;
     fn json(&self) -> String;
     /// Failed gates, one line each (GitHub `::error` annotations).
@@ -16,11 +16,11 @@ pub trait Report {
     fn warnings(&self) -> Vec<String>;
 }
 
-/// Renders `report` in `format` (terminal styles from `color`).
-pub fn render(report: &dyn Report, format: Format, color: bool) -> String {
+/// Renders `report` in `format`.
+pub fn render(report: &dyn Report, format: Format, view: &View) -> String {
     match format {
-        Format::Terminal => report.terminal(&Styles::new(color)),
-        Format::Markdown => report.markdown(),
+        Format::Terminal => report.terminal(view),
+        Format::Markdown => report.markdown(view),
         Format::Json => report.json(),
         Format::Junit => report.junit(),
     }
@@ -59,12 +59,14 @@ pub fn emit(
     output: &Output,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<()> {
+    let view = View::new(output.color, output.top);
     match &output.file {
         Some(path) => {
-            crate::results::store::write_atomic(path, &render(report, output.format, false))?;
-            print!("{}", render(report, Format::Terminal, output.color));
+            let plain = View::new(false, output.top);
+            crate::results::store::write_atomic(path, &render(report, output.format, &plain))?;
+            print!("{}", render(report, Format::Terminal, &view));
         }
-        None => print!("{}", render(report, output.format, output.color)),
+        None => print!("{}", render(report, output.format, &view)),
     }
     if env("GITHUB_ACTIONS").as_deref() == Some("true") {
         if let Some(summary) = env("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
@@ -73,7 +75,9 @@ pub fn emit(
                 .create(true)
                 .append(true)
                 .open(&summary)
-                .and_then(|mut f| f.write_all((report.markdown() + "\n").as_bytes()));
+                .and_then(|mut f| {
+                    f.write_all((report.markdown(&View::new(false, output.top)) + "\n").as_bytes())
+                });
             if let Err(e) = appended {
                 eprintln!("warning: cannot append to GITHUB_STEP_SUMMARY ({summary}): {e}");
             }

@@ -1,9 +1,10 @@
 //! Reports of one result file (`coldstart run`): terminal and Markdown.
 use super::junit::{Case, suite};
 use super::report::Report;
-use super::{Styles, mib, ms};
+use super::{Styles, View, mib, ms};
 use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::Summary;
+use crate::tree::ImportTree;
 use std::fmt::Write;
 
 fn spread(s: &Summary) -> String {
@@ -27,8 +28,51 @@ fn packages(t: &TargetResult) -> String {
         .join(", ")
 }
 
+/// A chain as `a (12.0 ms) -> b (3.1 ms)`.
+pub fn chain_text(links: &[crate::tree::Link]) -> String {
+    links
+        .iter()
+        .map(|l| format!("{} ({} ms)", l.module, ms(l.cumulative_ms)))
+        .collect::<Vec<_>>()
+        .join(" -> ")
+}
+
+/// Top lists of the import tree and the chain that loaded each forbidden module.
+fn tree_lines(t: &TargetResult, tree: &ImportTree, top: usize) -> Vec<String> {
+    let list = |mods: Vec<&crate::tree::ModuleStats>, f: fn(&crate::tree::ModuleStats) -> f64| {
+        mods.iter()
+            .map(|m| format!("{} {} ms", m.name, ms(f(m))))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    let mut lines = Vec::new();
+    if top > 0 {
+        lines.push(format!(
+            "top self  {}",
+            list(tree.top_by_self(top), |m| m.self_ms)
+        ));
+        lines.push(format!(
+            "top cumul {}",
+            list(tree.top_by_cumulative(top), |m| m.cumulative_ms)
+        ));
+    }
+    for (m, loaded) in &t.forbidden {
+        if let (true, Some(links)) = (*loaded, tree.why(m)) {
+            lines.push(format!("why {m}: {}", chain_text(&links)));
+        }
+    }
+    if tree.unreliable_runs > 0 {
+        lines.push(format!(
+            "({} of {} import-tree runs were garbled, e.g. by threads; the tree is approximate)",
+            tree.unreliable_runs, tree.runs
+        ));
+    }
+    lines
+}
+
 /// The human report: one block per target, then warnings.
-fn terminal(r: &ResultFile, st: &Styles) -> String {
+fn terminal(r: &ResultFile, view: &View) -> String {
+    let st = &view.styles;
     let mut out = String::new();
     let py = &r.environment.python;
     let _ = writeln!(
@@ -96,6 +140,11 @@ fn terminal(r: &ResultFile, st: &Styles) -> String {
                 .collect();
             let _ = writeln!(out, "  forbidden {}", flags.join(" · "));
         }
+        if let Some(tree) = &t.import_tree {
+            for line in tree_lines(t, tree, view.top) {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
         for w in &t.warnings {
             let _ = writeln!(out, "  {} {w}", Styles::paint(st.warn, "warning:"));
         }
@@ -107,7 +156,7 @@ fn terminal(r: &ResultFile, st: &Styles) -> String {
 }
 
 /// A Markdown table fit for a pull-request comment.
-fn markdown(r: &ResultFile) -> String {
+fn markdown(r: &ResultFile, view: &View) -> String {
     let mut out = String::new();
     let py = &r.environment.python;
     let _ = writeln!(out, "### coldstart: import times\n");
@@ -150,6 +199,26 @@ fn markdown(r: &ResultFile) -> String {
             }
         );
     }
+    for t in &r.targets {
+        if let (Some(tree), true) = (&t.import_tree, view.top > 0) {
+            let _ = writeln!(
+                out,
+                "\n<details><summary><code>{}</code>: where the time goes</summary>\n",
+                t.name
+            );
+            let _ = writeln!(out, "| module | self | cumulative |\n|---|---:|---:|");
+            for m in tree.top_by_cumulative(view.top) {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} ms | {} ms |",
+                    m.name,
+                    ms(m.self_ms),
+                    ms(m.cumulative_ms)
+                );
+            }
+            let _ = writeln!(out, "\n</details>");
+        }
+    }
     let warnings: Vec<String> = r
         .warnings
         .iter()
@@ -170,12 +239,12 @@ fn markdown(r: &ResultFile) -> String {
 }
 
 impl Report for ResultFile {
-    fn terminal(&self, st: &Styles) -> String {
-        terminal(self, st)
+    fn terminal(&self, view: &View) -> String {
+        terminal(self, view)
     }
 
-    fn markdown(&self) -> String {
-        markdown(self)
+    fn markdown(&self, view: &View) -> String {
+        markdown(self, view)
     }
 
     fn junit(&self) -> String {

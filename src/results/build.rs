@@ -192,6 +192,14 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
         },
         forbidden,
         uncached: data.uncached.clone(),
+        import_tree: (!data.importtime.is_empty()).then(|| {
+            let runs: Vec<_> = data
+                .importtime
+                .iter()
+                .map(|t| crate::tree::parse_importtime(t))
+                .collect();
+            crate::tree::aggregate(&runs)
+        }),
         warnings,
         samples,
     }
@@ -212,7 +220,10 @@ fn target_warnings(
             cv * 100.0
         ));
     }
-    if samples.len() >= 5 && import.is_outlier(samples[0].import_ms) {
+    if samples.len() >= 5
+        && samples[0].import_ms > import.median
+        && import.is_outlier(samples[0].import_ms)
+    {
         w.push(format!(
             "the first measured sample ({:.1} ms) is an outlier; raise --warmup",
             samples[0].import_ms
@@ -314,6 +325,7 @@ mod tests {
                 ],
                 anchor_index: vec![Some(0), Some(1), Some(2)],
                 uncached: vec![],
+                importtime: vec![],
             }],
         };
         let r = build(&ctx(&m), &side);
@@ -348,6 +360,7 @@ mod tests {
                 samples: vec![raw(10.0, &["pkg"])],
                 anchor_index: vec![None],
                 uncached: vec!["pkg".into()],
+                importtime: vec![],
             }],
             ..SideData::default()
         };

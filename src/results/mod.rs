@@ -8,6 +8,7 @@ use crate::host::{HostInfo, Noise};
 use crate::probe::Interpreter;
 use crate::settings::Pyc;
 use crate::stats::summary::Summary;
+use crate::tree::ImportTree;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -94,6 +95,9 @@ pub struct TargetResult {
     pub forbidden: BTreeMap<String, bool>,
     /// Modules compiled from source on every run despite warm-up.
     pub uncached: Vec<String>,
+    /// Aggregated `-X importtime` tree of the diagnostic pass (`--tree-runs`), if taken.
+    #[serde(default)]
+    pub import_tree: Option<ImportTree>,
     pub warnings: Vec<String>,
 }
 
