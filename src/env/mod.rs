@@ -1,0 +1,1 @@
+//! Per-revision Python environments.
