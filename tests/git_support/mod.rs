@@ -106,3 +106,46 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// A repository whose first commit (tagged `v0.1.0`) is the fixture project
+/// `tests/fixtures/projects/<name>`.
+pub fn fixture_repo(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/projects")
+        .join(name);
+    let dir = tempfile::Builder::new()
+        .prefix("user-project-")
+        .tempdir()
+        .expect("tempdir");
+    copy_tree(&src, dir.path());
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, ".gitignore", "__pycache__/\n*.egg-info/\nbuild/\n");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "fixture"]);
+    git(d, &["tag", "v0.1.0"]);
+    dir
+}
+
+fn copy_tree(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).expect("mkdir");
+    for entry in fs::read_dir(src).expect("read_dir") {
+        let entry = entry.expect("entry");
+        if entry.file_name() == "__pycache__" {
+            continue;
+        }
+        let target = dst.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Commits everything in `dir` with `message`; returns the new SHA.
+pub fn commit_all(dir: &Path, message: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
