@@ -102,6 +102,14 @@ fn build_reuse_clone_and_working_tree() {
     );
     assert!(second.setup_secs < first.setup_secs);
     assert_eq!(build("HEAD~1").outcome, Outcome::Reused);
+    for env in [&first, &second] {
+        // Scripts were written in cache/tmp and must name the environment's final place.
+        let pip = std::fs::read_to_string(env.dir.join("bin/pip")).expect("bin/pip");
+        let shebang = format!("#!{}", env.dir.join("bin/python").display());
+        assert!(pip.starts_with(&shebang), "{pip}");
+        let cfg = std::fs::read_to_string(env.dir.join("pyvenv.cfg")).expect("pyvenv.cfg");
+        assert!(!cfg.contains("/tmp/build-"), "{cfg}");
+    }
 
     let third = build("HEAD");
     assert_eq!(
@@ -207,4 +215,39 @@ fn a_broken_base_interpreter_names_the_flag() {
     let err = b.build(&checkout).expect_err("no interpreter");
     assert!(matches!(err, EnvError::BasePython { .. }), "{err}");
     assert!(err.to_string().contains("--python"), "{err}");
+}
+
+/// Runs only where `uv` is on `PATH` (it is not on the reference machine; CI then skips it).
+#[test]
+fn uv_installer_builds_reuses_and_clones() {
+    let Installer::Uv(uv) = Installer::detect() else {
+        eprintln!("uv is not on PATH: skipped");
+        return;
+    };
+    let user = fixture_repo("tinyproj");
+    set_value(user.path(), 2);
+    commit_all(user.path(), "value 2");
+    let cache_dir = tempfile::tempdir().expect("cache");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let repo = Repo::discover(user.path())
+        .expect("discover")
+        .with_scratch_dir(scratch.path().into());
+    let mut b = builder(cache_dir.path(), None);
+    b.installer = Installer::Uv(uv);
+    let build = |spec: &str| {
+        let checkout = repo
+            .checkout(&repo.resolve(spec).expect("resolve"))
+            .expect("checkout");
+        let env = b.build(&checkout).expect("build");
+        eprintln!("uv {spec}: {:?} in {:.2}s", env.outcome, env.setup_secs);
+        env
+    };
+    let first = build("HEAD~1");
+    assert_eq!(first.outcome, Outcome::Built);
+    assert_eq!(value(&first), "1");
+    assert_eq!(build("HEAD~1").outcome, Outcome::Reused);
+    let second = build("HEAD");
+    assert_eq!(second.outcome, Outcome::Cloned);
+    assert_eq!(value(&second), "2");
+    assert_eq!(value(&first), "1");
 }
