@@ -251,3 +251,28 @@ fn uv_installer_builds_reuses_and_clones() {
     assert_eq!(value(&second), "2");
     assert_eq!(value(&first), "1");
 }
+
+#[test]
+fn an_environment_pointing_into_the_checkout_is_not_cached() {
+    let user = fixture_repo("tinyproj");
+    let cache_dir = tempfile::tempdir().expect("cache");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let repo = Repo::discover(user.path())
+        .expect("discover")
+        .with_scratch_dir(scratch.path().into());
+    let checkout = repo
+        .checkout(&repo.resolve("HEAD").expect("resolve"))
+        .expect("checkout");
+    // What an editable install leaves: a .pth file naming the (temporary) source directory.
+    let setup = r#"site=$("$COLDSTART_PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])') && echo "$PWD/src" > "$site/__editable__.tinyproj-0.1.0.pth""#;
+    let env = builder(cache_dir.path(), Some(setup))
+        .build(&checkout)
+        .expect("build");
+    assert_eq!((env.outcome, env.cached), (Outcome::Built, false));
+    assert!(env.warnings[0].contains("not cached"), "{:?}", env.warnings);
+    assert_eq!(value(&env), "1");
+    assert_eq!(cache::list(cache_dir.path()).expect("list"), Vec::new());
+    let dir = env.dir.clone();
+    drop(env);
+    assert!(!dir.exists());
+}

@@ -239,3 +239,20 @@ fn stale_checkouts_of_killed_runs_are_swept() {
     assert!(!killed_dir.exists());
     assert!(live.root().exists(), "a live run's checkout was removed");
 }
+
+#[test]
+fn working_tree_of_a_repository_without_commits() {
+    let user = tempfile::tempdir().expect("tempdir");
+    git(user.path(), &["init", "-q"]);
+    write(user.path(), "pkg/mod.py", "X = 1\n");
+    let scratch = tempfile::tempdir().expect("scratch");
+    let repo = Repo::discover(user.path())
+        .expect("discover")
+        .with_scratch_dir(scratch.path().into());
+    let snap = repo.checkout_working_tree().expect("snapshot");
+    assert_eq!(read(&snap.root().join("pkg/mod.py")), "X = 1\n");
+    assert!(matches!(
+        snap.source(),
+        Source::WorkingTree { base: None, .. }
+    ));
+}

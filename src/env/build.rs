@@ -63,6 +63,13 @@ pub enum Outcome {
 }
 
 /// Builds per-revision environments.
+///
+/// Without `setup`, the project is installed non-editable (`pip install DIR` / `uv pip install
+/// DIR`, with build isolation), so a cached environment does not depend on the temporary checkout.
+/// Offline, that works when the build backend needs nothing from an index (an in-tree backend,
+/// a wheelhouse in `PIP_FIND_LINKS`, uv's cache). It does not work for setuptools projects with
+/// the setuptools 65 that CPython 3.11 venvs bundle: it builds wheels only with the `wheel`
+/// package, which venvs lack. Such users pass `setup`.
 #[derive(Debug, Clone)]
 pub struct EnvBuilder {
     /// The interpreter environments are made from (`--python`).
@@ -71,6 +78,9 @@ pub struct EnvBuilder {
     pub cache_dir: PathBuf,
     /// `--setup`: run with `sh -c` in the project directory after the venv is created, with
     /// `VIRTUAL_ENV`, `COLDSTART_PYTHON` (the env's python) and the env's `bin` first on `PATH`.
+    /// With [`Installer::Uv`] the venv has no pip (use `uv pip install`, which follows
+    /// `VIRTUAL_ENV`). An editable install makes the environment uncacheable (it would point into
+    /// the temporary checkout); it is then used for this run only, with a warning.
     pub setup: Option<String>,
     /// Used when `setup` is `None`, and to create the venv.
     pub installer: Installer,

@@ -205,8 +205,10 @@ pub(crate) struct Cache {
 impl Cache {
     /// Creates the layout if needed and sweeps builds of runs that were killed.
     pub fn open(root: &Path) -> Result<Cache, EnvError> {
+        // Absolute, so environment paths work from any working directory.
+        let root = std::path::absolute(root).map_err(EnvError::cache(root))?;
         for sub in ["envs", "tmp", "logs"] {
-            fs::create_dir_all(root.join(sub)).map_err(EnvError::cache(root))?;
+            fs::create_dir_all(root.join(sub)).map_err(EnvError::cache(&root))?;
         }
         stale::sweep(&root.join("tmp"), "");
         Ok(Cache {
