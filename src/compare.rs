@@ -1,7 +1,7 @@
 //! The comparison of two result files: per-target timing verdicts (paired when the samples were
 //! interleaved by `ab`, anchor-normalised when the files were taken apart), the exact module-set
 //! diff, forbidden-module transitions, and the gate failures. Pure: files in, report out.
-use crate::gitinfo::GitInfo;
+use crate::git::GitInfo;
 use crate::host::Noise;
 use crate::probe::Interpreter;
 use crate::results::{ResultFile, TargetResult};

@@ -4,7 +4,7 @@ use crate::cli::{AbArgs, GateArgs};
 use crate::commands::run::{STARTUP_RUNS, effective_warmup, jobs};
 use crate::compare::{self, Comparison, GateOptions};
 use crate::error::{Error, Result};
-use crate::gitinfo::GitInfo;
+use crate::git::GitInfo;
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
@@ -186,7 +186,7 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         warmup: args.warmup,
         gate,
     };
-    let git = crate::gitinfo::info(&cwd);
+    let git = crate::git::info(&cwd);
     let mut measured = measure_pairs(
         "ab",
         &measure,

@@ -120,7 +120,7 @@ fn measure_once(
         label: output.label.clone(),
         interpreter,
         host: info,
-        git: crate::gitinfo::info(cwd),
+        git: crate::git::info(cwd),
         noise,
         created_at: chrono::Utc::now(),
     };

@@ -3,7 +3,7 @@
 pub mod build;
 pub mod store;
 
-use crate::gitinfo::GitInfo;
+use crate::git::GitInfo;
 use crate::host::{HostInfo, Noise};
 use crate::probe::Interpreter;
 use crate::settings::Pyc;

@@ -1,0 +1,71 @@
+//! The base interpreter: resolved once to its real executable (`sys.executable`, so a pyenv shim
+//! is not what venvs point at) with the version that goes into every cache key.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::error::EnvError;
+
+const PROBE: &str = "import platform, sys
+print(sys.executable)
+print(platform.python_implementation(), platform.python_version())
+print(sys.version.replace(chr(10), ' '))";
+
+/// What the environment layer needs to know about `--python`.
+#[derive(Debug, Clone)]
+pub(crate) struct BasePython {
+    /// The real interpreter (`sys.executable`).
+    pub executable: PathBuf,
+    /// `CPython 3.11.7`.
+    pub version: String,
+    /// `sys.version`, which also names the build (part of the cache key).
+    pub build: String,
+}
+
+/// Runs `python` once to learn its real executable and version.
+pub(crate) fn probe(python: &Path) -> Result<BasePython, EnvError> {
+    let fail = |detail: String| EnvError::BasePython {
+        python: python.to_path_buf(),
+        detail,
+    };
+    let out = Command::new(python)
+        .args(["-I", "-c", PROBE])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| fail(e.to_string()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(fail(format!(
+            "{}: {}",
+            out.status,
+            stderr.lines().last().unwrap_or("")
+        )));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    match (lines.next(), lines.next(), lines.next()) {
+        (Some(exe), Some(version), Some(build)) if !exe.is_empty() => Ok(BasePython {
+            executable: PathBuf::from(exe),
+            version: version.to_string(),
+            build: build.to_string(),
+        }),
+        _ => Err(fail("it did not report sys.executable".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_python3() {
+        let base = probe(Path::new("python3")).expect("python3 works");
+        assert!(base.executable.is_absolute());
+        assert!(base.version.contains(' '), "{}", base.version);
+    }
+
+    #[test]
+    fn a_missing_interpreter_names_the_flag() {
+        let err = probe(Path::new("/nonexistent/python9")).expect_err("missing");
+        assert!(err.to_string().contains("--python"), "{err}");
+    }
+}

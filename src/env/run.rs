@@ -1,0 +1,156 @@
+//! Running one setup step: its own process group, stdout and stderr appended to a log file, polled
+//! so that Ctrl-C / SIGTERM stops the whole group; a failure carries the step's last output lines.
+use std::fs::{self, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::error::EnvError;
+use crate::interrupt;
+
+/// How many trailing output lines a failure carries.
+const TAIL_LINES: usize = 20;
+/// How often a running step is polled for exit and interruption.
+const POLL: Duration = Duration::from_millis(25);
+/// How long an interrupted group gets between SIGTERM and SIGKILL.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// One step of a build, for messages.
+pub(crate) struct Step<'a> {
+    /// What is being done ("creating the virtual environment").
+    pub what: &'a str,
+    /// What the user can do when it fails.
+    pub hint: &'a str,
+}
+
+/// Runs `cmd` to completion with its output appended to `log`.
+pub(crate) fn run_logged(mut cmd: Command, log: &Path, step: &Step) -> Result<(), EnvError> {
+    let mut file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .map_err(EnvError::io("cannot open log", log))?;
+    let start = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let header = format!("$ {cmd:?}\n");
+    file.write_all(header.as_bytes())
+        .map_err(EnvError::io("cannot write log", log))?;
+    let out = file
+        .try_clone()
+        .map_err(EnvError::io("cannot open log", log))?;
+    cmd.stdin(Stdio::null())
+        .stdout(out)
+        .stderr(file)
+        .process_group(0);
+    let failed = |status: String| EnvError::Setup {
+        step: step.what.to_string(),
+        status,
+        log: log.to_path_buf(),
+        hint: step.hint.to_string(),
+        tail: tail(log, start + header.len() as u64),
+    };
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| failed(format!("could not start: {e}")))?;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => {}
+            Err(e) => return Err(failed(format!("could not wait: {e}"))),
+        }
+        if interrupt::requested() {
+            stop_group(&mut child);
+            return Err(EnvError::Interrupted {
+                step: step.what.to_string(),
+            });
+        }
+        std::thread::sleep(POLL);
+    };
+    if status.success() {
+        Ok(())
+    } else {
+        Err(failed(status.to_string()))
+    }
+}
+
+/// SIGTERM to the child's process group, then SIGKILL after [`GRACE`]; reaps the child.
+fn stop_group(child: &mut Child) {
+    let group = child.id() as libc::pid_t;
+    // SAFETY: killpg only sends a signal; the group is the child's own (process_group(0)).
+    unsafe { libc::killpg(group, libc::SIGTERM) };
+    let deadline = Instant::now() + GRACE;
+    while Instant::now() < deadline {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            break;
+        }
+        std::thread::sleep(POLL);
+    }
+    // Also reaches stragglers the leader left behind.
+    // SAFETY: as above.
+    unsafe { libc::killpg(group, libc::SIGKILL) };
+    let _ = child.wait();
+}
+
+/// The last [`TAIL_LINES`] lines of `log` after byte `from`.
+fn tail(log: &Path, from: u64) -> String {
+    let mut text = Vec::new();
+    if let Ok(mut f) = fs::File::open(log)
+        && f.seek(SeekFrom::Start(from)).is_ok()
+    {
+        let _ = f.read_to_end(&mut text);
+    }
+    let text = String::from_utf8_lossy(&text);
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STEP: Step = Step {
+        what: "testing",
+        hint: "fix it",
+    };
+
+    #[test]
+    fn success_appends_output_to_the_log() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("log");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2"]);
+        run_logged(cmd, &log, &STEP).expect("runs");
+        let text = fs::read_to_string(&log).expect("log");
+        assert!(text.contains("out\n") && text.contains("err\n"), "{text}");
+    }
+
+    #[test]
+    fn failure_carries_only_this_steps_tail() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("log");
+        fs::write(&log, "earlier step output\n").expect("write");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "for i in $(seq 1 30); do echo line $i; done; exit 3"]);
+        let err = run_logged(cmd, &log, &STEP).expect_err("fails");
+        let tail = err.output_tail().expect("tail");
+        assert_eq!(tail.lines().count(), TAIL_LINES);
+        assert!(
+            tail.starts_with("line 11") && tail.ends_with("line 30"),
+            "{tail}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with("testing failed (exit status: 3); full log: ")
+        );
+        assert!(err.to_string().ends_with("; fix it"));
+    }
+
+    #[test]
+    fn a_missing_program_is_a_setup_error() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cmd = Command::new("/nonexistent/coldstart-no-such-program");
+        let err = run_logged(cmd, &dir.path().join("log"), &STEP).expect_err("fails");
+        assert!(err.to_string().contains("could not start"), "{err}");
+    }
+}

@@ -1,0 +1,34 @@
+//! Git layer: resolve revisions and materialise them outside the user's checkout, never writing to it.
+//!
+//! Every revision is checked out into a fresh repository in its own temporary directory whose
+//! `.git/objects/info/alternates` points at the user's object store (what `git clone --shared`
+//! does). Nothing is registered in, copied from or written to the user's repository, so even a
+//! `SIGKILL` leaves it untouched; the scratch directory itself carries a pid file and is removed by
+//! [`Checkout`]'s `Drop` or, after a hard kill, by [`sweep_stale_checkouts`].
+mod checkout;
+mod error;
+mod info;
+mod repo;
+pub mod stale;
+mod suggest;
+
+pub use checkout::{Checkout, Source};
+pub use error::GitError;
+pub use info::{GitInfo, info};
+pub use repo::{Repo, Revision};
+
+use std::path::{Path, PathBuf};
+
+/// Prefix of every scratch directory this module creates (and the only ones its sweep considers).
+pub const SCRATCH_PREFIX: &str = "coldstart-";
+
+/// Removes `coldstart-*` checkout directories under the system temporary directory whose owning
+/// process is gone (a run killed with `SIGKILL`); returns what was removed.
+pub fn sweep_stale_checkouts() -> Vec<PathBuf> {
+    sweep_stale_checkouts_in(&std::env::temp_dir())
+}
+
+/// [`sweep_stale_checkouts`] for another scratch directory (see [`Repo::with_scratch_dir`]).
+pub fn sweep_stale_checkouts_in(scratch: &Path) -> Vec<PathBuf> {
+    stale::sweep(scratch, SCRATCH_PREFIX)
+}
