@@ -28,10 +28,76 @@ pub enum Command {
     Tree(TreeArgs),
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
     Why(WhyArgs),
+    /// Compare two git revisions end to end (each in its own checkout and environment) without
+    /// touching your working tree.
+    Branches(BranchesArgs),
+    /// List or clean the per-revision environment cache.
+    Cache(CacheArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The second positional is the candidate revision when it names one; otherwise it is the \
+first module and the candidate is your working tree, uncommitted and untracked files included."
+)]
+pub struct BranchesArgs {
+    /// Baseline revision: a branch, tag, SHA, `HEAD~2`, `origin/main`...
+    pub base: String,
+    /// Candidate revision (default: the working tree) followed by the modules to import.
+    #[arg(value_name = "CAND_OR_MODULE")]
+    pub rest: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Base interpreter the environments are made from [default: python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
+    /// the revision's directory; `VIRTUAL_ENV` and `COLDSTART_PYTHON` are set).
+    #[arg(long, value_name = "COMMAND")]
+    pub setup: Option<String>,
+    /// Where environments are cached [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Interleaved pairs measured per target.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub pairs: usize,
+    /// Upper limit when an inconclusive verdict asks for more pairs.
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    pub max_pairs: usize,
+    /// Discarded warm-up pairs per target.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub warmup: usize,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// The cache directory [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// List cached environments with their size and when they were last used.
+    List,
+    /// Remove cached environments (all, or those unused for DAYS days).
+    Clean {
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<f64>,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct TreeArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
     /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
@@ -55,6 +121,9 @@ pub struct TreeArgs {
 pub struct WhyArgs {
     /// The module whose import chain to show.
     pub name: String,
+    /// The imports to explain it from.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
     /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
@@ -143,6 +212,9 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct AbArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
     /// Interpreter of the baseline environment (e.g. envs/old/bin/python).
@@ -186,6 +258,9 @@ pub struct GateArgs {
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
     /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
@@ -207,11 +282,8 @@ pub struct RunArgs {
 }
 
 /// What to import and how to run the child interpreter; shared by every measuring command.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TargetArgs {
-    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
-    #[arg(value_name = "MODULE")]
-    pub modules: Vec<String>,
     /// An arbitrary Python statement to time instead of `import MODULE` (repeatable).
     #[arg(long = "stmt", value_name = "STATEMENT")]
     pub stmts: Vec<String>,
@@ -297,4 +369,13 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -26,6 +26,10 @@ pub enum Error {
     ResultFile { path: PathBuf, reason: String },
     #[error("interrupted: children were stopped and no result file was written")]
     Interrupted,
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    #[error(transparent)]
+    Env(#[from] crate::env::EnvError),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -38,7 +42,9 @@ impl Error {
     /// 2 for usage and runtime errors, 130 for an interrupt (the shell convention for SIGINT).
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Interrupted => 130,
+            Error::Interrupted
+            | Error::Git(crate::git::GitError::Interrupted { .. })
+            | Error::Env(crate::env::EnvError::Interrupted { .. }) => 130,
             _ => 2,
         }
     }

@@ -106,7 +106,7 @@ pub fn busy_warning(info: &HostInfo, noise: Option<&Noise>) -> Option<String> {
     let load = info.load_avg_1m.unwrap_or(0.0);
     if foreign > 0.33 {
         Some(format!(
-            "the machine was busy: other processes used {foreign:.2} CPUs on average while measuring; close them or use `coldstart ab`, which pairs samples to cancel drift"
+            "the machine was busy: other processes used {foreign:.2} CPUs on average while measuring; close them, or rely on interleaved pairs (`ab`, `branches`), which cancel drift but not all noise"
         ))
     } else if load > info.cpus as f64 {
         Some(format!(

@@ -28,6 +28,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(args) => commands::check::execute(args),
         Command::Tree(args) => commands::tree::execute_tree(args),
         Command::Why(args) => commands::tree::execute_why(args),
+        Command::Branches(args) => commands::branches::execute(args),
+        Command::Cache(args) => commands::branches::execute_cache(args),
     };
     match outcome {
         Ok(code) => code,

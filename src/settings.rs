@@ -147,6 +147,7 @@ pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
 
 /// Validates the target flags. `caller_env` is the environment we were started with.
 pub fn measure(
+    modules: &[String],
     args: &TargetArgs,
     python: PathBuf,
     cwd: &Path,
@@ -154,7 +155,7 @@ pub fn measure(
 ) -> Result<Measure> {
     let usage = |m: String| Error::Usage(m);
     let mut targets = Vec::new();
-    for module in &args.modules {
+    for module in modules {
         if !is_module_name(module) {
             return Err(usage(format!(
                 "'{module}' is not a dotted module name; pass a statement with --stmt instead"
@@ -420,20 +421,23 @@ pub(crate) mod tests {
     use super::*;
     use clap::Parser;
 
-    fn target_args(argv: &[&str]) -> TargetArgs {
+    fn target_args(argv: &[&str]) -> (Vec<String>, TargetArgs) {
         #[derive(Parser)]
         struct T {
+            modules: Vec<String>,
             #[command(flatten)]
             t: TargetArgs,
         }
         let mut full = vec!["t"];
         full.extend_from_slice(argv);
-        T::parse_from(full).t
+        let parsed = T::parse_from(full);
+        (parsed.modules, parsed.t)
     }
 
     pub fn measure_of(argv: &[&str], env: &[(&str, &str)]) -> Result<Measure> {
         let env = env.iter().map(|(k, v)| (k.to_string(), v.to_string()));
-        measure(&target_args(argv), "python3".into(), Path::new("/tmp"), env)
+        let (modules, args) = target_args(argv);
+        measure(&modules, &args, "python3".into(), Path::new("/tmp"), env)
     }
 
     #[test]

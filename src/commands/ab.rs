@@ -170,7 +170,13 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
     let gate = gate_options(&args.gate, DEFAULT_THRESHOLD)?;
     let baseline = settings::python(Some(&args.baseline), &cwd);
     let candidate = settings::python(Some(&args.candidate), &cwd);
-    let measure = settings::measure(&args.target, baseline.clone(), &cwd, std::env::vars())?;
+    let measure = settings::measure(
+        &args.modules,
+        &args.target,
+        baseline.clone(),
+        &cwd,
+        std::env::vars(),
+    )?;
     if args.pairs < 5 {
         return Err(Error::Usage(
             "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),

@@ -22,7 +22,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
         std::env::var(k).ok()
     })?;
     let python = settings::python(args.python.as_deref(), &cwd);
-    let measure = settings::measure(&args.target, python, &cwd, std::env::vars())?;
+    let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
     if args.runs == 0 {
         return Err(Error::Usage("--runs must be at least 1".into()));
     }

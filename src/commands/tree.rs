@@ -77,15 +77,19 @@ pub fn write_svgs(path: &Path, charts: &[(String, String)]) -> Result<Vec<PathBu
     Ok(paths)
 }
 
-fn measure_of(target: &crate::cli::TargetArgs, python: Option<&Path>) -> Result<Measure> {
+fn measure_of(
+    modules: &[String],
+    target: &crate::cli::TargetArgs,
+    python: Option<&Path>,
+) -> Result<Measure> {
     let cwd =
         std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
     let python = settings::python(python, &cwd);
-    settings::measure(target, python, &cwd, std::env::vars())
+    settings::measure(modules, target, python, &cwd, std::env::vars())
 }
 
 pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
-    let m = measure_of(&args.target, args.python.as_deref())?;
+    let m = measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let (_, stderr_tty) = settings::ttys();
     let trees = measure_trees(&m, stderr_tty)?;
     if let Some(path) = &args.svg {
@@ -139,7 +143,7 @@ pub fn execute_why(args: &WhyArgs) -> Result<u8> {
             args.name
         )));
     }
-    let m = measure_of(&args.target, args.python.as_deref())?;
+    let m = measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let (_, stderr_tty) = settings::ttys();
     let trees = measure_trees(&m, stderr_tty)?;
     let mut found = false;

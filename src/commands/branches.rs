@@ -1,0 +1,204 @@
+//! `coldstart branches BASE [CAND]`: materialise both revisions outside the user's checkout, build
+//! (or reuse) an environment for each, then measure exactly as `ab` does. The checkouts are guards
+//! removed on every exit path, so the user's working tree, index, stash and branches never change.
+use crate::cli::{BranchesArgs, CacheAction, CacheArgs};
+use crate::commands::ab::{self, PairPlan};
+use crate::env::{self, EnvBuilder, EnvError, Installer};
+use crate::error::{Error, Result};
+use crate::git::{self, Checkout, GitInfo, Repo};
+use crate::progress::Bar;
+use crate::render::report::emit;
+use crate::results::store;
+use crate::settings;
+
+/// Splits `[CAND] MODULE...`: the first is the candidate when it names a revision.
+fn split_candidate(repo: &Repo, rest: &[String]) -> (Option<git::Revision>, Vec<String>) {
+    match rest.split_first() {
+        Some((first, modules)) => match repo.resolve(first) {
+            Ok(rev) => (Some(rev), modules.to_vec()),
+            Err(_) => (None, rest.to_vec()),
+        },
+        None => (None, Vec::new()),
+    }
+}
+
+/// Prints a failed setup step's output tail before the one-line error.
+fn env_error(e: EnvError) -> Error {
+    if let Some(tail) = e.output_tail() {
+        eprintln!(
+            "--- last lines of the failed step ---\n{}\n---",
+            tail.trim_end()
+        );
+    }
+    Error::Env(e)
+}
+
+fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<std::path::PathBuf> {
+    match given {
+        Some(dir) => Ok(if dir.is_absolute() {
+            dir.to_path_buf()
+        } else {
+            cwd.join(dir)
+        }),
+        None => Ok(env::cache::default_dir()?),
+    }
+}
+
+pub fn execute(args: &BranchesArgs) -> Result<u8> {
+    crate::interrupt::install();
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let (stdout_tty, stderr_tty) = settings::ttys();
+    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
+        std::env::var(k).ok()
+    })?;
+    let gate = ab::gate_options(&args.gate, ab::DEFAULT_THRESHOLD)?;
+    if !args.target.path.is_empty() {
+        return Err(Error::Usage(
+            "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
+        ));
+    }
+    git::sweep_stale_checkouts();
+    let repo = Repo::discover(&cwd)?;
+    let base = repo.resolve(&args.base)?;
+    let (cand, modules) = split_candidate(&repo, &args.rest);
+    let base_python = settings::python(args.python.as_deref(), &cwd);
+    // Validated against the base interpreter; each side gets its environment's python below.
+    let measure = settings::measure(
+        &modules,
+        &args.target,
+        base_python.clone(),
+        &cwd,
+        std::env::vars(),
+    )?;
+    if args.pairs < 5 || args.max_pairs < args.pairs {
+        return Err(Error::Usage(
+            "--pairs must be at least 5 and --max-pairs at least --pairs".into(),
+        ));
+    }
+    store::check_writable(&output.dir)?;
+    let cand_name = cand
+        .as_ref()
+        .map_or("working tree".to_string(), |r| r.spec.clone());
+
+    let bar = Bar::new(output.progress);
+    let say = |text: &str| {
+        bar.message(text);
+        if !output.progress && !output.quiet {
+            eprintln!("{text}");
+        }
+    };
+    say(&format!("materialising {} ({})", base.spec, base.short));
+    let base_checkout: Checkout = repo.checkout(&base)?;
+    say(&format!("materialising {cand_name}"));
+    let cand_checkout: Checkout = match &cand {
+        Some(rev) => repo.checkout(rev)?,
+        None => repo.checkout_working_tree()?,
+    };
+    let builder = EnvBuilder {
+        base_python,
+        cache_dir: cache_dir(args.cache_dir.as_deref(), &cwd)?,
+        setup: args.setup.clone(),
+        installer: Installer::detect(),
+    };
+    let mut envs = Vec::new();
+    for (name, checkout) in [(&base.spec, &base_checkout), (&cand_name, &cand_checkout)] {
+        say(&format!("building environment for {name}"));
+        let built = builder.build(checkout).map_err(env_error)?;
+        if !output.quiet {
+            eprintln!(
+                "environment for {name}: {} in {:.1} s",
+                serde_json::to_value(built.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                built.setup_secs
+            );
+            for w in &built.warnings {
+                eprintln!("warning: {w}");
+            }
+        }
+        envs.push(built);
+    }
+    drop(bar);
+    let git_of = |rev: Option<&git::Revision>| -> Option<GitInfo> {
+        match rev {
+            Some(r) => Some(GitInfo {
+                commit: r.sha.clone(),
+                branch: Some(r.spec.clone()),
+                dirty: false,
+            }),
+            None => git::info(&cwd),
+        }
+    };
+    let plan = PairPlan {
+        pairs: args.pairs,
+        max_pairs: args.max_pairs,
+        warmup: args.warmup,
+        gate,
+    };
+    let mut measured = ab::measure_pairs(
+        "branches",
+        &measure,
+        (&envs[0].python, &envs[1].python),
+        plan,
+        &output,
+        (git_of(Some(&base)), git_of(cand.as_ref())),
+    )?;
+    let path = ab::save_all(&output.dir, &mut measured)?;
+    emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
+    let charts = crate::commands::tree::diff_charts(
+        &measured.baseline,
+        &measured.candidate,
+        gate.params.min_effect_ms,
+    );
+    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    if !output.quiet {
+        eprintln!("saved {}", path.display());
+    }
+    Ok(ab::gate_exit(&measured.comparison, args.gate.report_only))
+}
+
+fn human_size(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
+    let cwd =
+        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let dir = cache_dir(args.cache_dir.as_deref(), &cwd)?;
+    match &args.action {
+        CacheAction::List => {
+            let entries = env::cache::list(&dir)?;
+            println!("{} environments in {}", entries.len(), dir.display());
+            for e in &entries {
+                println!(
+                    "  {}  {:>9}  last used {}  {}  {}  built in {:.1} s",
+                    &e.revision[..e.revision.len().min(12)],
+                    human_size(e.size_bytes),
+                    e.last_used.format("%Y-%m-%d %H:%M"),
+                    e.python,
+                    e.recipe,
+                    e.setup_secs
+                );
+            }
+        }
+        CacheAction::Clean { older_than } => {
+            if older_than.is_some_and(|d| !(d >= 0.0 && d.is_finite())) {
+                return Err(Error::Usage(
+                    "--older-than is a non-negative number of days".into(),
+                ));
+            }
+            let age = older_than.map(|d| std::time::Duration::from_secs_f64(d * 86_400.0));
+            let report = env::cache::clean(&dir, age)?;
+            println!(
+                "removed {} environments ({}) and {} stale builds from {}",
+                report.removed.len(),
+                human_size(report.freed_bytes),
+                report.stale_builds,
+                dir.display()
+            );
+        }
+    }
+    Ok(0)
+}
