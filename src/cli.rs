@@ -10,6 +10,9 @@ use std::path::PathBuf;
     after_help = "Exit codes: 0 success / gate passed, 1 a gate failed, 2 usage or runtime error, 130 interrupted."
 )]
 pub struct Cli {
+    /// Configuration file [default: ./coldstart.toml, else [tool.coldstart] in ./pyproject.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -33,6 +36,24 @@ pub enum Command {
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
+    /// Print the effective configuration and where each value comes from.
+    #[command(
+        long_about = "Print the effective configuration and where each value comes from.\n\n\
+Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
+warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
+tree_runs, threshold, compare_threshold, min_effect, fail_on_new_modules, output_dir, setup, \
+cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
+max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
+statistic. Command-line flags win over the file."
+    )]
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print JSON instead of `key = value  # source` lines.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +92,9 @@ pub struct BranchesArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Modules from the configuration file, used when none follow the revisions.
+    #[arg(skip)]
+    pub default_modules: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@ pub mod budget;
 pub mod cli;
 pub mod commands;
 pub mod compare;
+pub mod config;
 pub mod env;
 pub mod error;
 pub mod git;
@@ -17,11 +18,39 @@ pub mod settings;
 pub mod stats;
 pub mod tree;
 
+use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 
-/// Runs a parsed command line and returns the process exit code.
-pub fn run(cli: Cli) -> u8 {
-    let outcome = match &cli.command {
+/// Parses the command line, applies the configuration file and runs the command; returns the
+/// process exit code.
+pub fn main() -> u8 {
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| error::Error::io("cannot read the current directory", e))?;
+    let loaded = config::load(&cwd, cli.config.as_deref())?;
+    if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
+        config::apply(&mut cli.command, sub, c)?;
+    }
+    Ok(loaded)
+}
+
+fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
+    match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
         Command::Compare(args) => commands::compare::execute(args),
@@ -30,12 +59,6 @@ pub fn run(cli: Cli) -> u8 {
         Command::Why(args) => commands::tree::execute_why(args),
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::branches::execute_cache(args),
-    };
-    match outcome {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            e.exit_code()
-        }
+        Command::Config(args) => commands::config::execute(args, config),
     }
 }

@@ -61,7 +61,10 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
     let base = repo.resolve(&args.base)?;
-    let (cand, modules) = split_candidate(&repo, &args.rest);
+    let (cand, mut modules) = split_candidate(&repo, &args.rest);
+    if modules.is_empty() && args.target.stmts.is_empty() {
+        modules = args.default_modules.clone();
+    }
     let base_python = settings::python(args.python.as_deref(), &cwd);
     // Validated against the base interpreter; each side gets its environment's python below.
     let measure = settings::measure(

@@ -3,5 +3,6 @@ pub mod ab;
 pub mod branches;
 pub mod check;
 pub mod compare;
+pub mod config;
 pub mod run;
 pub mod tree;
