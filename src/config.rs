@@ -147,9 +147,12 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
             *p = base.join(&*p);
         }
     };
-    values.python.as_mut().map(anchor_to);
-    values.output_dir.as_mut().map(|p| *p = base.join(&*p));
-    values.cache_dir.as_mut().map(|p| *p = base.join(&*p));
+    if let Some(p) = values.python.as_mut() {
+        anchor_to(p);
+    }
+    for p in values.output_dir.iter_mut().chain(values.cache_dir.iter_mut()) {
+        *p = base.join(&*p);
+    }
     for p in values.path.iter_mut().flatten() {
         *p = base.join(&*p);
     }
