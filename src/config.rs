@@ -150,7 +150,11 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     if let Some(p) = values.python.as_mut() {
         anchor_to(p);
     }
-    for p in values.output_dir.iter_mut().chain(values.cache_dir.iter_mut()) {
+    for p in values
+        .output_dir
+        .iter_mut()
+        .chain(values.cache_dir.iter_mut())
+    {
         *p = base.join(&*p);
     }
     for p in values.path.iter_mut().flatten() {

@@ -338,3 +338,41 @@ fn interrupt_mid_run_leaves_everything_as_it_was() {
     );
     assert!(files_in(&s.out).is_empty(), "no partial results");
 }
+
+#[test]
+fn drop_in_script_keeps_the_old_interface() {
+    let s = setup();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/benchmark_cold_start.sh");
+    let extra = format!(
+        "--pairs 10 --no-anchor --tree-runs 0 --python python3 --cache-dir {} --output-dir {}",
+        cache_dir().display(),
+        s.out.display()
+    );
+    let run = |args: &[&str]| {
+        let mut cmd = assert_cmd::Command::new(&script);
+        cmd.current_dir(&s.repo)
+            .env("TMPDIR", &s.tmp)
+            .env("COLDSTART", assert_cmd::cargo::cargo_bin("coldstart"))
+            .env("COLDSTART_TARGETS", "tinyproj")
+            .env("COLDSTART_ARGS", &extra)
+            .env("TERM", "dumb")
+            .args(args)
+            .timeout(Duration::from_secs(300));
+        cmd
+    };
+    run(&["main", "slow"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("REGRESSION"));
+    // BASELINE defaults to main and OPTIMIZED to the working tree (an A/A comparison here; the
+    // verdict itself is tested elsewhere, so only that it ran and did not error).
+    run(&[])
+        .assert()
+        .code(predicate::in_iter([0, 1]))
+        .stdout(predicate::str::contains("coldstart branches"));
+    run(&["a", "b", "c"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("usage"));
+    assert!(files_in(&s.tmp).is_empty());
+}
