@@ -79,15 +79,8 @@ pub struct BranchesArgs {
     /// Where environments are cached [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Interleaved pairs measured per target.
-    #[arg(long, default_value_t = 30, value_name = "N")]
-    pub pairs: usize,
-    /// Upper limit when an inconclusive verdict asks for more pairs.
-    #[arg(long, default_value_t = 60, value_name = "N")]
-    pub max_pairs: usize,
-    /// Discarded warm-up pairs per target.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub warmup: usize,
+    #[command(flatten)]
+    pub pairs: PairArgs,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -247,6 +240,17 @@ pub struct AbArgs {
     /// Interpreter of the candidate environment.
     #[arg(long, value_name = "PATH")]
     pub candidate: PathBuf,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How many interleaved pairs `ab` and `branches` take.
+#[derive(Debug, Args)]
+pub struct PairArgs {
     /// Interleaved pairs measured per target.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub pairs: usize,
@@ -256,10 +260,6 @@ pub struct AbArgs {
     /// Discarded warm-up pairs per target.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub warmup: usize,
-    #[command(flatten)]
-    pub gate: GateArgs,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 /// The regression gate's thresholds.

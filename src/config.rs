@@ -3,7 +3,7 @@
 //! win; clap's `value_source` tells which were given). Unknown keys are errors naming the key.
 use crate::cli::{
     AbArgs, BranchesArgs, BudgetArgs, CheckArgs, Command, CompareArgs, GateArgs, OutputArgs,
-    PycArg, RunArgs, TargetArgs, TreeArgs, WhyArgs,
+    PairArgs, PycArg, RunArgs, TargetArgs, TreeArgs, WhyArgs,
 };
 use crate::error::{Error, Result};
 use clap::ArgMatches;
@@ -229,6 +229,12 @@ fn fill_output(m: &ArgMatches, o: &mut OutputArgs, c: &FileConfig) {
     fill(m, "output_dir", &mut o.output_dir, &c.output_dir);
 }
 
+fn fill_pairs(m: &ArgMatches, p: &mut PairArgs, c: &FileConfig) {
+    fill(m, "pairs", &mut p.pairs, &c.pairs);
+    fill(m, "max_pairs", &mut p.max_pairs, &c.max_pairs);
+    fill(m, "warmup", &mut p.warmup, &c.warmup);
+}
+
 fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Option<f64>) {
     fill(m, "threshold", &mut g.threshold, &threshold.map(Some));
     fill(m, "min_effect", &mut g.min_effect, &c.min_effect);
@@ -324,16 +330,12 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             modules,
             target,
             pairs,
-            max_pairs,
-            warmup,
             gate,
             output,
             ..
         }) => {
             fill_targets(m, modules, target, c);
-            fill(m, "pairs", pairs, &c.pairs);
-            fill(m, "max_pairs", max_pairs, &c.max_pairs);
-            fill(m, "warmup", warmup, &c.warmup);
+            fill_pairs(m, pairs, c);
             fill_gate(m, gate, c, &c.threshold);
             fill_output(m, output, c);
         }
@@ -344,8 +346,6 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
                 setup,
                 cache_dir,
                 pairs,
-                max_pairs,
-                warmup,
                 gate,
                 output,
                 default_modules,
@@ -357,9 +357,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill(m, "python", python, &c.python.clone().map(Some));
             fill(m, "setup", setup, &c.setup.clone().map(Some));
             fill(m, "cache_dir", cache_dir, &c.cache_dir.clone().map(Some));
-            fill(m, "pairs", pairs, &c.pairs);
-            fill(m, "max_pairs", max_pairs, &c.max_pairs);
-            fill(m, "warmup", warmup, &c.warmup);
+            fill_pairs(m, pairs, c);
             fill_gate(m, gate, c, &c.threshold);
             fill_output(m, output, c);
         }

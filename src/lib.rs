@@ -10,6 +10,7 @@ pub mod git;
 pub mod host;
 pub mod interrupt;
 pub mod probe;
+pub mod process;
 pub mod progress;
 pub mod render;
 pub mod results;

@@ -1,6 +1,6 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while inconclusive, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
-use crate::cli::{AbArgs, GateArgs};
+use crate::cli::{AbArgs, GateArgs, PairArgs};
 use crate::commands::run::{STARTUP_RUNS, effective_warmup, jobs};
 use crate::compare::{self, Comparison, GateOptions};
 use crate::error::{Error, Result};
@@ -57,6 +57,24 @@ pub struct PairPlan {
     pub max_pairs: usize,
     pub warmup: usize,
     pub gate: GateOptions,
+}
+
+/// Validates the pair flags.
+pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
+    if args.pairs < 5 {
+        return Err(Error::Usage(
+            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
+        ));
+    }
+    if args.max_pairs < args.pairs {
+        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+    }
+    Ok(PairPlan {
+        pairs: args.pairs,
+        max_pairs: args.max_pairs,
+        warmup: args.warmup,
+        gate,
+    })
 }
 
 /// Measures `m` under two interpreters in interleaved pairs, extending while inconclusive, then
@@ -177,21 +195,8 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         &cwd,
         std::env::vars(),
     )?;
-    if args.pairs < 5 {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
-        ));
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
-    }
+    let plan = pair_plan(&args.pairs, gate)?;
     store::check_writable(&output.dir)?;
-    let plan = PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
-    };
     let git = crate::git::info(&cwd);
     let mut measured = measure_pairs(
         "ab",

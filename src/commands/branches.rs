@@ -2,7 +2,7 @@
 //! (or reuse) an environment for each, then measure exactly as `ab` does. The checkouts are guards
 //! removed on every exit path, so the user's working tree, index, stash and branches never change.
 use crate::cli::{BranchesArgs, CacheAction, CacheArgs};
-use crate::commands::ab::{self, PairPlan};
+use crate::commands::ab;
 use crate::env::{self, EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
 use crate::git::{self, Checkout, GitInfo, Repo};
@@ -74,11 +74,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         &cwd,
         std::env::vars(),
     )?;
-    if args.pairs < 5 || args.max_pairs < args.pairs {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 and --max-pairs at least --pairs".into(),
-        ));
-    }
+    let plan = ab::pair_plan(&args.pairs, gate)?;
     store::check_writable(&output.dir)?;
     let cand_name = cand
         .as_ref()
@@ -133,12 +129,6 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
             }),
             None => git::info(&cwd),
         }
-    };
-    let plan = PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
     };
     let mut measured = ab::measure_pairs(
         "branches",

@@ -1,21 +1,18 @@
-//! Running one setup step: its own process group, stdout and stderr appended to a log file, polled
-//! so that Ctrl-C / SIGTERM stops the whole group; a failure carries the step's last output lines.
+//! Running one setup step through `crate::process` (own process group, stopped on Ctrl-C / SIGTERM),
+//! stdout and stderr appended to a log file; a failure carries the step's last output lines.
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use super::error::EnvError;
-use crate::interrupt;
+use crate::process::{self, Ending};
 
 /// How many trailing output lines a failure carries.
 const TAIL_LINES: usize = 20;
-/// How often a running step is polled for exit and interruption.
-const POLL: Duration = Duration::from_millis(25);
-/// How long an interrupted group gets between SIGTERM and SIGKILL.
-const GRACE: Duration = Duration::from_secs(2);
+/// A setup step is not timed out in practice; an interrupt stops it and its whole process group.
+const SETUP_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 /// One step of a build, for messages.
 pub(crate) struct Step<'a> {
@@ -39,10 +36,7 @@ pub(crate) fn run_logged(mut cmd: Command, log: &Path, step: &Step) -> Result<()
     let out = file
         .try_clone()
         .map_err(EnvError::io("cannot open log", log))?;
-    cmd.stdin(Stdio::null())
-        .stdout(out)
-        .stderr(file)
-        .process_group(0);
+    cmd.stdin(Stdio::null()).stdout(out).stderr(file);
     let failed = |status: String| EnvError::Setup {
         step: step.what.to_string(),
         status,
@@ -50,49 +44,21 @@ pub(crate) fn run_logged(mut cmd: Command, log: &Path, step: &Step) -> Result<()
         hint: step.hint.to_string(),
         tail: tail(log, start + header.len() as u64),
     };
-    let mut child = cmd
-        .spawn()
+    let finished = process::run(&mut cmd, SETUP_TIMEOUT)
         .map_err(|e| failed(format!("could not start: {e}")))?;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) => {}
-            Err(e) => return Err(failed(format!("could not wait: {e}"))),
-        }
-        if interrupt::requested() {
-            stop_group(&mut child);
-            return Err(EnvError::Interrupted {
-                step: step.what.to_string(),
-            });
-        }
-        std::thread::sleep(POLL);
-    };
-    if status.success() {
-        Ok(())
-    } else {
-        Err(failed(status.to_string()))
+    match finished.ending {
+        Ending::Exited(status) if status.success() => Ok(()),
+        Ending::Exited(status) => Err(failed(status.to_string())),
+        Ending::Interrupted => Err(EnvError::Interrupted {
+            step: step.what.to_string(),
+        }),
+        Ending::TimedOut => Err(failed(format!(
+            "still running after {} hours",
+            SETUP_TIMEOUT.as_secs() / 3600
+        ))),
     }
 }
 
-/// SIGTERM to the child's process group, then SIGKILL after [`GRACE`]; reaps the child.
-fn stop_group(child: &mut Child) {
-    let group = child.id() as libc::pid_t;
-    // SAFETY: killpg only sends a signal; the group is the child's own (process_group(0)).
-    unsafe { libc::killpg(group, libc::SIGTERM) };
-    let deadline = Instant::now() + GRACE;
-    while Instant::now() < deadline {
-        if matches!(child.try_wait(), Ok(Some(_))) {
-            break;
-        }
-        std::thread::sleep(POLL);
-    }
-    // Also reaches stragglers the leader left behind.
-    // SAFETY: as above.
-    unsafe { libc::killpg(group, libc::SIGKILL) };
-    let _ = child.wait();
-}
-
-/// The last [`TAIL_LINES`] lines of `log` after byte `from`.
 fn tail(log: &Path, from: u64) -> String {
     let mut text = Vec::new();
     if let Ok(mut f) = fs::File::open(log)

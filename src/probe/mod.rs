@@ -1,9 +1,9 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
-pub mod process;
 pub mod report;
 
 use crate::error::{Error, Result};
+use crate::process;
 use crate::settings::{ChildEnv, Pyc};
 use report::{ChildReport, StatementOutcome};
 use std::fs;

@@ -1,5 +1,7 @@
 //! A minimal JUnit XML writer: one suite, one test case per check. Written by hand because the
-//! format needs only escaping and a handful of elements; an XML crate would add more than it saves.
+//! format needs only escaping (shared with the SVG writer) and a handful of elements; an XML crate
+//! would add more than it saves.
+use crate::tree::svg::escape;
 use std::fmt::Write;
 
 /// One test case; `failure` holds the message of a failed case.
@@ -8,22 +10,6 @@ pub struct Case {
     pub name: String,
     pub failure: Option<String>,
     pub output: String,
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub fn suite(name: &str, cases: &[Case]) -> String {

@@ -394,7 +394,8 @@ fn hsl_hex(hue: f64, saturation: f64, lightness: f64) -> String {
 }
 
 /// Escape text for XML content and attributes; characters XML 1.0 forbids become U+FFFD.
-fn escape(text: &str) -> String {
+/// Shared by every XML writer (SVG here, JUnit in `render::junit`).
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

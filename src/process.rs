@@ -1,11 +1,12 @@
-//! Runs one child process in its own process group with a deadline, and leaves nothing behind:
+//! Runs one child process (a measured interpreter, a setup step) in its own process group with a deadline, and leaves nothing behind:
 //! the group is killed on timeout or interrupt, and processes that escaped it (daemons) are reaped
 //! because we make ourselves a child subreaper.
 use crate::interrupt;
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
-use std::sync::mpsc;
+use std::collections::BTreeSet;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How a child ended.
@@ -28,6 +29,14 @@ pub struct Finished {
     pub run_delay_ns: Option<u64>,
 }
 
+/// Children currently owned by a `run` call (possibly on other threads): the orphan sweep must
+/// not take them for orphans.
+static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+fn live() -> std::sync::MutexGuard<'static, BTreeSet<i32>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Makes this process the reaper of orphaned descendants, so a target that daemonizes (double fork,
 /// `setsid`) cannot outlive the run. Called once before the first child.
 pub fn become_subreaper() {
@@ -43,6 +52,7 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
     let start = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
+    live().insert(pid);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let ok = wait_exited_nowait(pid);
@@ -77,7 +87,9 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
         .ok();
     // Kill whatever the child left in its group while the zombie leader still pins the group id.
     kill_group(pid);
-    let (status, cpu_ns) = reap(pid)?;
+    let reaped = reap(pid);
+    live().remove(&pid);
+    let (status, cpu_ns) = reaped?;
     sweep_group_and_orphans(pid);
     Ok(Finished {
         ending: ending.unwrap_or(Ending::Exited(status)),
@@ -135,8 +147,12 @@ fn reap(pid: libc::pid_t) -> io::Result<(ExitStatus, u64)> {
 }
 
 /// Kills and reaps what is left of the group and any orphan reparented to us, for up to a second.
-pub fn sweep_group_and_orphans(pgid: libc::pid_t) {
+/// An orphan is a child of ours that we did not spawn: not in our own process group (children
+/// spawned by plain `Command`s are) and not a child another `run` is waiting for.
+fn sweep_group_and_orphans(pgid: libc::pid_t) {
     let me = std::process::id() as i32;
+    // SAFETY: getpgrp has no arguments and cannot fail.
+    let our_group = unsafe { libc::getpgrp() };
     let until = Instant::now() + Duration::from_secs(1);
     loop {
         let group_alive = kill_group(pgid);
@@ -145,7 +161,7 @@ pub fn sweep_group_and_orphans(pgid: libc::pid_t) {
             .flatten()
             .flatten()
             .filter_map(|p| p.stat().ok())
-            .filter(|s| s.ppid == me)
+            .filter(|s| s.ppid == me && s.pgrp != our_group && !live().contains(&s.pid))
             .map(|s| s.pid)
             .collect();
         for pid in &orphans {
