@@ -88,3 +88,116 @@ pub fn venv_with(root: &Path, name: &str, fixture_dir: &Path) -> PathBuf {
 pub fn ab_fixture(variant: &str) -> PathBuf {
     fixtures().join("ab").join(variant)
 }
+
+/// Replaces measured numbers in a report with `[n]`: every decimal number, and integers of three
+/// or more digits (`ms` drops the decimals from 100 ms up). Words containing digits (`p95`,
+/// `sleepy50`) are left alone. A number right-aligned in a column (two or more spaces before it)
+/// keeps the column's width, so redacted reports stay aligned whatever the magnitudes.
+pub fn redact_numbers(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let digits_from = |mut j: usize| {
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        j
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !c.is_ascii_digit() || (i > 0 && word(chars[i - 1])) {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let mut j = digits_from(i);
+        let int_len = j - i;
+        let decimal = j + 1 < chars.len() && chars[j] == '.' && chars[j + 1].is_ascii_digit();
+        if decimal {
+            j = digits_from(j + 1);
+        }
+        let ends = j == chars.len() || !word(chars[j]);
+        if ends && (decimal || int_len >= 3) {
+            let pad = out.len() - out.trim_end_matches(' ').len();
+            if pad >= 2 {
+                out.truncate(out.len() - pad);
+                out.push_str(&" ".repeat((pad + j - i).saturating_sub(3).max(1)));
+            }
+            out.push_str("[n]");
+        } else {
+            out.extend(&chars[i..j]);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Runs `cmd` with its stdout on a fresh pseudo-terminal (stdin and stderr null) and returns the
+/// exit code and what it printed there (the terminal's `\r\n` turned back into `\n`).
+pub fn output_on_a_tty(mut cmd: std::process::Command) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut master = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open("/dev/ptmx")
+        .expect("pseudo-terminals are available");
+    let fd = master.as_raw_fd();
+    let mut name = [0 as libc::c_char; 128];
+    // SAFETY: `fd` is an open pty master we own; `name` is a writable buffer of the length passed,
+    // which ptsname_r NUL-terminates on success.
+    let slave_path = unsafe {
+        assert_eq!(libc::grantpt(fd), 0, "grantpt");
+        assert_eq!(libc::unlockpt(fd), 0, "unlockpt");
+        assert_eq!(
+            libc::ptsname_r(fd, name.as_mut_ptr(), name.len()),
+            0,
+            "ptsname_r"
+        );
+        std::ffi::CStr::from_ptr(name.as_ptr())
+            .to_string_lossy()
+            .into_owned()
+    };
+    let slave = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NOCTTY)
+        .open(&slave_path)
+        .expect("the pty's terminal side opens");
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(slave)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the command starts");
+    // Our copy of the terminal side lives in `cmd`: close it so reads end when the child exits.
+    drop(cmd);
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match master.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            // Linux reports the closed terminal side as EIO.
+            Err(e) if e.raw_os_error() == Some(libc::EIO) => break,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => panic!("reading the pty: {e}"),
+        }
+    }
+    let status = child.wait().expect("the command exits");
+    (
+        status.code(),
+        String::from_utf8_lossy(&bytes).replace("\r\n", "\n"),
+    )
+}
+
+/// `coldstart` as a plain `std::process::Command` (for [`output_on_a_tty`]), with no `NO_COLOR`
+/// and a colour-capable `TERM`.
+pub fn coldstart_std() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_coldstart"));
+    cmd.env_remove("NO_COLOR").env("TERM", "xterm-256color");
+    cmd
+}
