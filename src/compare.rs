@@ -394,7 +394,7 @@ pub fn compare(
         let forbidden = forbidden_changes(a, b);
         if import.verdict == Verdict::Regression {
             failures.push(format!(
-                "{}: import time regressed {:+.1} % ({:+.2} ms, ratio interval {:.3}..{:.3})",
+                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
                 a.name,
                 (import.ratio - 1.0) * 100.0,
                 import.delta_ms,

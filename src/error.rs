@@ -22,6 +22,8 @@ pub enum Error {
     Timeout { target: String, seconds: f64 },
     #[error("output directory '{}' is not writable ({reason}); pass --output-dir DIR", path.display())]
     OutputDir { path: PathBuf, reason: String },
+    #[error("cannot write '{}' ({reason}); check that its directory exists and is writable", path.display())]
+    WriteFile { path: PathBuf, reason: String },
     #[error("cannot read result file '{}': {reason}", path.display())]
     ResultFile { path: PathBuf, reason: String },
     #[error("interrupted: children were stopped and no result file was written")]

@@ -2,10 +2,10 @@
 //! the group is killed on timeout or interrupt, and processes that escaped it (daemons) are reaped
 //! because we make ourselves a child subreaper.
 use crate::interrupt;
+use std::collections::BTreeSet;
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitStatus};
-use std::collections::BTreeSet;
 use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 

@@ -408,6 +408,15 @@ pub fn output(
     })
 }
 
+impl Output {
+    /// Checks, before measuring, that every file this output will write can be written.
+    pub fn check_writable(&self) -> Result<()> {
+        crate::results::store::check_writable(&self.dir)?;
+        crate::results::store::check_file_writable(self.file.as_deref())?;
+        crate::results::store::check_file_writable(self.svg.as_deref())
+    }
+}
+
 /// Whether stdout and stderr are terminals.
 pub fn ttys() -> (bool, bool) {
     (

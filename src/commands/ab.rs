@@ -196,7 +196,7 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         std::env::vars(),
     )?;
     let plan = pair_plan(&args.pairs, gate)?;
-    store::check_writable(&output.dir)?;
+    output.check_writable()?;
     let git = crate::git::info(&cwd);
     let mut measured = measure_pairs(
         "ab",

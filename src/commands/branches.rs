@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::git::{self, Checkout, GitInfo, Repo};
 use crate::progress::Bar;
 use crate::render::report::emit;
-use crate::results::store;
 use crate::settings;
 
 /// Splits `[CAND] MODULE...`: the first is the candidate when it names a revision.
@@ -75,7 +74,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         std::env::vars(),
     )?;
     let plan = ab::pair_plan(&args.pairs, gate)?;
-    store::check_writable(&output.dir)?;
+    output.check_writable()?;
     let cand_name = cand
         .as_ref()
         .map_or("working tree".to_string(), |r| r.spec.clone());

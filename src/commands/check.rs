@@ -18,6 +18,7 @@ pub fn execute(args: &CheckArgs) -> Result<u8> {
             "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
         ));
     }
+    store::check_file_writable(output.file.as_deref())?;
     let result = store::load(&args.file)?;
     let report = budget::check(&result, &budgets, Some(args.file.display().to_string()))?;
     emit(&report, &output, |k| std::env::var(k).ok())?;

@@ -16,6 +16,8 @@ pub fn execute(args: &CompareArgs) -> Result<u8> {
     let output =
         settings::report_output(&args.output, &cwd, stdout_tty, |k| std::env::var(k).ok())?;
     let gate = crate::commands::ab::gate_options(&args.gate, DEFAULT_THRESHOLD)?;
+    store::check_file_writable(output.file.as_deref())?;
+    store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
     let cand = store::load(&args.candidate)?;
     let differences = environment_differences(&base, &cand);

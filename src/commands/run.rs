@@ -30,7 +30,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     forbid.retain(|_| args.check);
     let budgets = settings::budgets(&args.budgets, &forbid)?;
     let check = args.check || !budgets.is_empty();
-    store::check_writable(&output.dir)?;
+    output.check_writable()?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
     crate::commands::tree::emit_svgs(

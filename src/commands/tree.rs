@@ -91,6 +91,7 @@ fn measure_of(
 pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
     let m = measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let (_, stderr_tty) = settings::ttys();
+    crate::results::store::check_file_writable(args.svg.as_deref())?;
     let trees = measure_trees(&m, stderr_tty)?;
     if let Some(path) = &args.svg {
         let charts: Vec<(String, String)> = trees
@@ -124,9 +125,10 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
     }
     for (name, tree) in &trees {
         println!(
-            "{name}: {} ms over {} runs (interpreter start-up {} ms, {} modules, not shown)",
+            "{name}: {} ms over {} run{} (interpreter start-up {} ms, {} modules, not shown)",
             crate::render::ms(tree.total_ms()),
             tree.runs,
+            if tree.runs == 1 { "" } else { "s" },
             crate::render::ms(tree.startup_ms),
             tree.startup_modules
         );

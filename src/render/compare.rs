@@ -38,18 +38,50 @@ fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
     }
 }
 
-fn timing_line(label: &str, t: &Timing) -> String {
-    format!(
-        "{label:<6} {:>8} ms → {:>8} ms  {:>8} ms  {:>8}  [{:.3}, {:.3}]  {}",
-        ms(t.baseline_median_ms),
-        ms(t.candidate_median_ms),
-        signed_ms(t.delta_ms),
-        pct(t.ratio),
-        t.ratio_low,
-        t.ratio_high,
-        verdict_word(t.verdict)
-    )
+/// One row of the timing table; the header uses the same widths.
+fn row(cells: [&str; 7]) -> String {
+    let [metric, base, cand, delta, pct, interval, verdict] = cells;
+    format!("{metric:<6} {base:>11} → {cand:>11}  {delta:>11}  {pct:>8}  {interval:<16}  {verdict}")
 }
+
+fn header() -> String {
+    row([
+        "metric",
+        "baseline",
+        "candidate",
+        "Δ",
+        "Δ %",
+        "ratio interval",
+        "verdict",
+    ])
+}
+
+/// The gated metric (`import`) shows the verdict; wall and CPU are informational and say only
+/// which way they moved, so they cannot read as a second verdict.
+fn timing_line(label: &str, t: &Timing) -> String {
+    let word = if label == "import" {
+        verdict_word(t.verdict)
+    } else {
+        match t.verdict {
+            Verdict::Regression => "slower",
+            Verdict::Improvement => "faster",
+            Verdict::Unchanged => "same",
+            Verdict::Inconclusive => "unclear",
+        }
+    };
+    row([
+        label,
+        &format!("{} ms", ms(t.baseline_median_ms)),
+        &format!("{} ms", ms(t.candidate_median_ms)),
+        &format!("{} ms", signed_ms(t.delta_ms)),
+        &pct(t.ratio),
+        &format!("[{:.3}, {:.3}]", t.ratio_low, t.ratio_high),
+        word,
+    ])
+}
+
+/// Package groups listed per direction before the rest is summarised.
+const MAX_GROUPS: usize = 8;
 
 fn module_lines(t: &TargetComparison) -> Vec<String> {
     let d = &t.modules;
@@ -62,6 +94,9 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
         d.removed_count()
     )];
     for (sign, groups) in [("+", &d.added), ("-", &d.removed)] {
+        let mut groups: Vec<(&String, &Vec<String>)> = groups.iter().collect();
+        groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+        let rest: Vec<(&String, &Vec<String>)> = groups.split_off(groups.len().min(MAX_GROUPS));
         for (top, names) in groups {
             let shown: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
@@ -74,6 +109,15 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
                 "  {sign} {top} ({}): {}{tail}",
                 names.len(),
                 shown.join(", ")
+            ));
+        }
+        if !rest.is_empty() {
+            let count: usize = rest.iter().map(|(_, n)| n.len()).sum();
+            let names: Vec<&str> = rest.iter().map(|(t, _)| t.as_str()).collect();
+            lines.push(format!(
+                "  {sign} … {count} more in {} packages: {}",
+                rest.len(),
+                names.join(", ")
             ));
         }
     }
@@ -162,14 +206,7 @@ fn terminal(c: &Comparison, view: &View) -> String {
             Styles::paint(st.heading, &t.name),
             Styles::paint(verdict_style(v, st), verdict_word(v))
         );
-        let _ = writeln!(
-            out,
-            "  {}",
-            Styles::paint(
-                st.dim,
-                "metric   baseline      candidate        Δ ms       Δ %   ratio interval  verdict"
-            )
-        );
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, header()));
         let _ = writeln!(
             out,
             "  {}",
@@ -304,25 +341,36 @@ fn markdown(c: &Comparison, view: &View) -> String {
             .filter(|f| matches!(f.transition, Transition::NowEager | Transition::NowLazy))
             .map(|f| format!("`{}` {}", f.module, transition_word(f.transition)))
             .collect();
-        let d = &t.modules;
-        if changes.is_empty() && d.added_count() + d.removed_count() == 0 {
+        let modules = module_lines(t);
+        let tree = tree_lines(t, view.top);
+        if changes.is_empty() && modules.len() <= 1 && tree.is_empty() {
             continue;
         }
         let _ = writeln!(
             out,
-            "\n<details><summary><code>{}</code>: module changes</summary>\n",
-            t.name
+            "\n<details><summary><code>{}</code>: {}</summary>\n",
+            t.name, modules[0]
         );
         for line in changes {
             let _ = writeln!(out, "- {line}");
         }
-        for line in module_lines(t).iter().skip(1) {
-            let _ = writeln!(out, "- `{}`", line.trim());
+        for line in modules.iter().skip(1) {
+            let line = line.trim();
+            let (sign, rest) = line.split_at(1);
+            let _ = writeln!(out, "- **{sign}** {}", rest.trim());
         }
-        for line in tree_lines(t, view.top) {
+        for line in tree {
             let _ = writeln!(out, "- {line}");
         }
         let _ = writeln!(out, "\n</details>");
+    }
+    for (names, side) in [
+        (&c.only_in_baseline, "baseline"),
+        (&c.only_in_candidate, "candidate"),
+    ] {
+        for name in names {
+            let _ = writeln!(out, "\n`{name}` is only in the {side} (not compared).");
+        }
     }
     if !c.failures.is_empty() || !c.warnings.is_empty() {
         let _ = writeln!(out);
@@ -331,7 +379,7 @@ fn markdown(c: &Comparison, view: &View) -> String {
         let _ = writeln!(out, "- ❌ {f}");
     }
     for w in c.environment_differences.iter().chain(&c.warnings) {
-        let _ = writeln!(out, "> **Warning:** {w}");
+        let _ = writeln!(out, "\n> **Warning:** {w}");
     }
     out
 }

@@ -232,7 +232,7 @@ fn markdown(r: &ResultFile, view: &View) -> String {
     if !warnings.is_empty() {
         let _ = writeln!(out);
         for w in warnings {
-            let _ = writeln!(out, "> **Warning:** {w}");
+            let _ = writeln!(out, "\n> **Warning:** {w}");
         }
     }
     out

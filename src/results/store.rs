@@ -18,18 +18,30 @@ pub fn check_writable(dir: &Path) -> Result<()> {
 
 /// Writes `text` to `path` atomically: readers see the old file or the whole new one, never a part.
 pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| Error::OutputDir {
-        path: dir.to_path_buf(),
+    let fail = |e: std::io::Error| Error::WriteFile {
+        path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(parent(path)).map_err(fail)?;
     tmp.write_all(text.as_bytes()).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Proves a report file (`--output`, `--svg`) can be written, before any time is spent measuring.
+pub fn check_file_writable(path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    tempfile::NamedTempFile::new_in(parent(path)).map_err(|e| Error::WriteFile {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     Ok(())
 }
 

@@ -254,7 +254,7 @@ fn chart(
     } else {
         let label = format!("all imports ({:.1} ms)", tree.total_ms());
         let summary = format!(
-            "all imports\ncumulative {:.2} ms over {} top-level modules",
+            "all imports\ncumulative {:.2} ms over {} top-level module(s)",
             tree.total_ms(),
             tree.roots().len()
         );

@@ -42,7 +42,7 @@ def test_a_forbidden_module_fails_the_budget(result):
     # eagerpkg imports its heavy submodule eagerly: the budget must catch it.
     proc = coldstart("check", str(result), "--forbid", "eagerpkg.heavy")
     assert proc.returncode == 1
-    assert "eagerpkg: eagerpkg.heavy not loaded (actual loaded)" in proc.stdout
+    assert "eagerpkg: eagerpkg.heavy forbidden (actual loaded)" in proc.stdout
 
 
 def test_junit_report_for_ci(result, tmp_path):
