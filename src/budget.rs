@@ -185,7 +185,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .copied()
                 .unwrap_or_else(|| t.modules.loaded.contains(m));
             push(
-                format!("{m} not loaded"),
+                format!("{m} forbidden"),
                 if loaded {
                     "loaded".into()
                 } else {
