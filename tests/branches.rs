@@ -376,3 +376,71 @@ fn drop_in_script_keeps_the_old_interface() {
         .stderr(predicate::str::contains("usage"));
     assert!(files_in(&s.tmp).is_empty());
 }
+
+#[test]
+fn cache_list_and_clean_manage_environments() {
+    let s = setup();
+    let cache = s.tmp.parent().unwrap().join("own-cache");
+    let cache_arg = cache.display().to_string();
+    let mut run = coldstart();
+    run.current_dir(&s.repo)
+        .env("TMPDIR", &s.tmp)
+        .args([
+            "branches",
+            "main",
+            "lazy",
+            "tinyproj",
+            "--pairs",
+            "5",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--quiet",
+            "--python",
+            "python3",
+        ])
+        .args(["--cache-dir", &cache_arg, "--output-dir"])
+        .arg(&s.out)
+        .timeout(Duration::from_secs(300))
+        .assert()
+        .code(predicate::in_iter([0, 1]));
+    coldstart()
+        .args(["cache", "list", "--cache-dir", &cache_arg])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2 environments"));
+    coldstart()
+        .args([
+            "cache",
+            "clean",
+            "--older-than",
+            "1",
+            "--cache-dir",
+            &cache_arg,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed 0 environments"));
+    coldstart()
+        .args(["cache", "clean", "--cache-dir", &cache_arg])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("removed 2 environments"));
+    coldstart()
+        .args(["cache", "list", "--cache-dir", &cache_arg])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 environments"));
+    coldstart()
+        .args([
+            "cache",
+            "clean",
+            "--older-than",
+            "-1",
+            "--cache-dir",
+            &cache_arg,
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--older-than"));
+}

@@ -308,3 +308,47 @@ fn interrupt_kills_children_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
     assert!(files_in(out.path()).is_empty());
 }
+
+#[test]
+fn budget_flags_on_run_check_after_measuring() {
+    let out = tempfile::tempdir().unwrap();
+    run_fixture(
+        out.path(),
+        &[
+            "sleepy50",
+            "--runs",
+            "3",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--max-import-ms",
+            "20",
+        ],
+    )
+    .assert()
+    .code(1)
+    .stdout(predicate::str::contains(
+        "✗ sleepy50: median import <= 20 ms",
+    ));
+    // The result is still stored: the budget judges it, it does not discard it.
+    assert!(out.path().join("cold_start_latest.json").exists());
+    run_fixture(
+        out.path(),
+        &[
+            "sleepy50",
+            "--runs",
+            "3",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--check",
+            "--forbid",
+            "json",
+        ],
+    )
+    .assert()
+    .code(0)
+    .stdout(predicate::str::contains(
+        "✓ sleepy50: json forbidden (actual not loaded)",
+    ));
+}
