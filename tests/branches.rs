@@ -435,8 +435,7 @@ fn cache_list_and_clean_manage_environments() {
         .args([
             "cache",
             "clean",
-            "--older-than",
-            "-1",
+            "--older-than=-1",
             "--cache-dir",
             &cache_arg,
         ])
