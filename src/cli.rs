@@ -222,7 +222,7 @@ pub struct ReportArgs {
     /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
-    /// No warnings on stderr.
+    /// No progress bar, warnings or notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -353,18 +353,8 @@ pub struct OutputArgs {
     /// Name added to the result file name and stored in it.
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
-    /// Report format (on stdout, or in the --output file).
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
-    pub format: FormatArg,
-    /// Write the --format report to FILE; the terminal report still goes to stdout.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
-    /// No progress bar and no warnings on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// How many modules the top lists (by self and cumulative time) show.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub top: usize,

@@ -312,19 +312,39 @@ pub fn report_output(
     stdout_tty: bool,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Output> {
-    let full = OutputArgs {
-        output_dir: PathBuf::from("."),
+    let color = color(args.color, stdout_tty, &env);
+    Ok(Output {
+        dir: cwd.to_path_buf(),
         label: None,
-        format: args.format,
-        output: args.output.clone(),
-        color: args.color,
+        format: format(args.format),
+        file: args.output.as_ref().map(|p| absolute(cwd, p)),
+        color,
+        progress: false,
         quiet: args.quiet,
         top: 5,
         svg: None,
-    };
-    let mut out = output(&full, cwd, stdout_tty, false, env)?;
-    out.progress = false;
-    Ok(out)
+    })
+}
+
+fn format(arg: FormatArg) -> Format {
+    match arg {
+        FormatArg::Terminal => Format::Terminal,
+        FormatArg::Json => Format::Json,
+        FormatArg::Markdown => Format::Markdown,
+        FormatArg::Junit => Format::Junit,
+    }
+}
+
+/// `--color`, with `auto` meaning: stdout is a terminal, `NO_COLOR` is empty or unset, `TERM` is
+/// not `dumb`.
+fn color(arg: ColorArg, stdout_tty: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let dumb = env("TERM").is_some_and(|t| t == "dumb");
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => stdout_tty && !no_color && !dumb,
+    }
 }
 
 /// Validates budget flags; `forbid` are the modules that must not be loaded.
@@ -383,29 +403,14 @@ pub fn output(
             )));
         }
     }
-    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     let dumb = env("TERM").is_some_and(|t| t == "dumb");
-    let color = match args.color {
-        ColorArg::Always => true,
-        ColorArg::Never => false,
-        ColorArg::Auto => stdout_tty && !no_color && !dumb,
-    };
-    Ok(Output {
-        dir: absolute(cwd, &args.output_dir),
-        label: args.label.clone(),
-        format: match args.format {
-            FormatArg::Terminal => Format::Terminal,
-            FormatArg::Json => Format::Json,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Junit => Format::Junit,
-        },
-        file: args.output.as_ref().map(|p| absolute(cwd, p)),
-        color,
-        progress: stderr_tty && !args.quiet && !dumb,
-        quiet: args.quiet,
-        top: args.top,
-        svg: args.svg.as_ref().map(|p| absolute(cwd, p)),
-    })
+    let mut out = report_output(&args.report, cwd, stdout_tty, env)?;
+    out.dir = absolute(cwd, &args.output_dir);
+    out.label = args.label.clone();
+    out.progress = stderr_tty && !args.report.quiet && !dumb;
+    out.top = args.top;
+    out.svg = args.svg.as_ref().map(|p| absolute(cwd, p));
+    Ok(out)
 }
 
 impl Output {

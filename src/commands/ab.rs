@@ -1,7 +1,7 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while inconclusive, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::{AbArgs, GateArgs, PairArgs};
-use crate::commands::run::{STARTUP_RUNS, effective_warmup, jobs};
+use crate::commands::run::{effective_warmup, start_session};
 use crate::compare::{self, Comparison, GateOptions};
 use crate::error::{Error, Result};
 use crate::git::GitInfo;
@@ -10,8 +10,7 @@ use crate::probe::PythonProbe;
 use crate::progress::Bar;
 use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
-use crate::runner::Session;
-use crate::settings::{self, Measure, Output, Pyc};
+use crate::settings::{self, Measure, Output};
 use crate::stats::paired::GateParams;
 use std::path::Path;
 
@@ -97,16 +96,13 @@ pub fn measure_pairs(
     let mut bar = Bar::new(output.progress);
     let mut on_progress = |p| bar.update(p);
     let before = hostp.counters();
-    let mut session = Session::new(
+    let mut session = start_session(
         vec![&mut a, &mut b],
-        jobs(m),
-        m.anchor.clone(),
-        m.pyc != Pyc::Cold,
+        m,
+        warmup,
+        plan.pairs,
         &mut on_progress,
-    );
-    session.warmup(warmup)?;
-    session.startup(STARTUP_RUNS)?;
-    session.measure(plan.pairs)?;
+    )?;
     let created_at = chrono::Utc::now();
     let mut trees_taken = m.tree_runs == 0;
     loop {
@@ -179,12 +175,8 @@ pub fn gate_exit(c: &Comparison, report_only: bool) -> u8 {
 }
 
 pub fn execute(args: &AbArgs) -> Result<u8> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
-    let (stdout_tty, stderr_tty) = settings::ttys();
-    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
-        std::env::var(k).ok()
-    })?;
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, &cwd)?;
     let gate = gate_options(&args.gate, DEFAULT_THRESHOLD)?;
     let baseline = settings::python(Some(&args.baseline), &cwd);
     let candidate = settings::python(Some(&args.candidate), &cwd);

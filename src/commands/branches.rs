@@ -45,12 +45,8 @@ fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<s
 
 pub fn execute(args: &BranchesArgs) -> Result<u8> {
     crate::interrupt::install();
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
-    let (stdout_tty, stderr_tty) = settings::ttys();
-    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
-        std::env::var(k).ok()
-    })?;
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, &cwd)?;
     let gate = ab::gate_options(&args.gate, ab::DEFAULT_THRESHOLD)?;
     if !args.target.path.is_empty() {
         return Err(Error::Usage(
@@ -156,8 +152,7 @@ fn human_size(bytes: u64) -> String {
 }
 
 pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let cwd = super::cwd()?;
     let dir = cache_dir(args.cache_dir.as_deref(), &cwd)?;
     match &args.action {
         CacheAction::List => {

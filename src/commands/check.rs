@@ -7,11 +7,8 @@ use crate::results::store;
 use crate::settings;
 
 pub fn execute(args: &CheckArgs) -> Result<u8> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
-    let (stdout_tty, _) = settings::ttys();
-    let output =
-        settings::report_output(&args.output, &cwd, stdout_tty, |k| std::env::var(k).ok())?;
+    let cwd = super::cwd()?;
+    let output = super::report_output(&args.output, &cwd)?;
     let budgets = settings::budgets(&args.budgets, &args.forbid)?;
     if budgets.is_empty() {
         return Err(Error::Usage(

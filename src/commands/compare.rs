@@ -4,17 +4,13 @@ use crate::compare::{self, environment_differences};
 use crate::error::{Error, Result};
 use crate::render::report::emit;
 use crate::results::store;
-use crate::settings;
 
 /// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
 pub const DEFAULT_THRESHOLD: f64 = 10.0;
 
 pub fn execute(args: &CompareArgs) -> Result<u8> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
-    let (stdout_tty, _) = settings::ttys();
-    let output =
-        settings::report_output(&args.output, &cwd, stdout_tty, |k| std::env::var(k).ok())?;
+    let cwd = super::cwd()?;
+    let output = super::report_output(&args.output, &cwd)?;
     let gate = crate::commands::ab::gate_options(&args.gate, DEFAULT_THRESHOLD)?;
     store::check_file_writable(output.file.as_deref())?;
     store::check_file_writable(args.svg.as_deref())?;

@@ -3,24 +3,21 @@ use crate::budget;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::host::{self, Host, ProcHost};
+use crate::probe::Probe;
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
 use crate::render::View;
 use crate::render::report::{emit, render};
 use crate::results::{ResultFile, build, store};
-use crate::runner::{Job, Session};
+use crate::runner::{Job, Progress, Session};
 use crate::settings::{self, Format, Measure, Output, Pyc};
 
 /// Bare interpreter start-ups measured for reference.
 pub const STARTUP_RUNS: usize = 5;
 
 pub fn execute(args: &RunArgs) -> Result<u8> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
-    let (stdout_tty, stderr_tty) = settings::ttys();
-    let output = settings::output(&args.output, &cwd, stdout_tty, stderr_tty, |k| {
-        std::env::var(k).ok()
-    })?;
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, &cwd)?;
     let python = settings::python(args.python.as_deref(), &cwd);
     let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
     if args.runs == 0 {
@@ -82,6 +79,28 @@ pub fn jobs(measure: &Measure) -> Vec<Job> {
         .collect()
 }
 
+/// A session over `probes` for `m`, taken through warm-up, the start-up references and the first
+/// `rounds` measured rounds.
+pub fn start_session<'a>(
+    probes: Vec<&'a mut dyn Probe>,
+    m: &Measure,
+    warmup: usize,
+    rounds: usize,
+    progress: &'a mut dyn FnMut(Progress),
+) -> Result<Session<'a>> {
+    let mut session = Session::new(
+        probes,
+        jobs(m),
+        m.anchor.clone(),
+        m.pyc != Pyc::Cold,
+        progress,
+    );
+    session.warmup(warmup)?;
+    session.startup(STARTUP_RUNS)?;
+    session.measure(rounds)?;
+    Ok(session)
+}
+
 fn measure_once(
     m: &Measure,
     runs: usize,
@@ -98,16 +117,7 @@ fn measure_once(
     let mut bar = Bar::new(output.progress);
     let mut on_progress = |p| bar.update(p);
     let before = host.counters();
-    let mut session = Session::new(
-        vec![&mut probe],
-        jobs(m),
-        m.anchor.clone(),
-        m.pyc != Pyc::Cold,
-        &mut on_progress,
-    );
-    session.warmup(warmup)?;
-    session.startup(STARTUP_RUNS)?;
-    session.measure(runs)?;
+    let mut session = start_session(vec![&mut probe], m, warmup, runs, &mut on_progress)?;
     session.trees(m.tree_runs)?;
     let sides = session.into_sides();
     let after = host.counters();

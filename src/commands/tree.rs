@@ -82,8 +82,7 @@ fn measure_of(
     target: &crate::cli::TargetArgs,
     python: Option<&Path>,
 ) -> Result<Measure> {
-    let cwd =
-        std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))?;
+    let cwd = super::cwd()?;
     let python = settings::python(python, &cwd);
     settings::measure(modules, target, python, &cwd, std::env::vars())
 }
