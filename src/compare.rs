@@ -97,7 +97,8 @@ const MAX_CHAINS: usize = 5;
 pub struct Timing {
     pub baseline_median_ms: f64,
     pub candidate_median_ms: f64,
-    /// median(candidate) - median(baseline).
+    /// The change in ms the minimum-effect rule used: the ratio estimate applied to the baseline
+    /// median, (ratio - 1) * baseline_median_ms (see `stats::paired::EffectSize`).
     pub delta_ms: f64,
     /// Hodges-Lehmann estimate of the ratio.
     pub ratio: f64,
@@ -294,6 +295,7 @@ fn timing(
     match method {
         Method::Paired => {
             let g = paired_gate(&sa, &sb, params).ok()?;
+            t.delta_ms = g.effect_ms;
             t.ratio = g.ratio;
             t.ratio_low = g.lower_log_ratio.exp();
             t.ratio_high = g.upper_log_ratio.exp();
@@ -310,7 +312,8 @@ fn timing(
                 ),
                 None => (log_values(&sa, None).ok()?, log_values(&sb, None).ok()?),
             };
-            let g = shift_gate(&xa, &xb, t.delta_ms, params).ok()?;
+            let g = shift_gate(&xa, &xb, (ma, mb), params).ok()?;
+            t.delta_ms = g.effect_ms;
             t.ratio = g.ratio;
             t.ratio_low = g.lower_log_ratio.exp();
             t.ratio_high = g.upper_log_ratio.exp();

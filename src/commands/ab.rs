@@ -37,6 +37,7 @@ pub fn gate_options(args: &GateArgs, default_threshold: f64) -> Result<GateOptio
         params: GateParams {
             threshold: threshold / 100.0,
             min_effect_ms: args.min_effect,
+            effect: crate::stats::paired::EffectSize::Estimate,
         },
         fail_on_new_modules: args.fail_on_new_modules,
     })

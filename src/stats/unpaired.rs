@@ -33,8 +33,10 @@ pub struct ShiftGate {
     pub lower_log_ratio: f64,
     /// One-sided 95 % upper bound.
     pub upper_log_ratio: f64,
-    /// As given by the caller: median candidate time - median base time.
+    /// Median candidate time - median base time.
     pub median_diff_ms: f64,
+    /// The effect the minimum-effect rule used (see `EffectSize`).
+    pub effect_ms: f64,
     /// 1.4826 pooled MAD of the log values around each side's median.
     pub noise_log_ratio: f64,
     pub verdict: Verdict,
@@ -51,12 +53,12 @@ pub fn log_values(target: &Samples, anchor: Option<&Samples>) -> Result<Samples,
     }
 }
 
-/// Compare two files' per-run log values (see `log_values`); `median_diff_ms` is the difference
-/// of the target medians in ms, used for the minimum-effect rule.
+/// Compare two files' per-run log values (see `log_values`); `medians_ms` are the (base,
+/// candidate) target medians in ms, for the minimum-effect rule.
 pub fn shift_gate(
     base_log: &Samples,
     cand_log: &Samples,
-    median_diff_ms: f64,
+    medians_ms: (f64, f64),
     params: &GateParams,
 ) -> Result<ShiftGate, StatsError> {
     params.check()?;
@@ -80,6 +82,7 @@ pub fn shift_gate(
         .collect();
     let noise = MAD_TO_SD * median(&residuals);
     let se = noise * (std::f64::consts::PI / 3.0 * (1.0 / m + 1.0 / n)).sqrt();
+    let effect_ms = params.effect_ms(hl, medians_ms.0, medians_ms.1);
     Ok(ShiftGate {
         n_base: x.len(),
         n_cand: y.len(),
@@ -88,9 +91,10 @@ pub fn shift_gate(
         ratio: hl.exp(),
         lower_log_ratio: lower,
         upper_log_ratio: upper,
-        median_diff_ms,
+        median_diff_ms: medians_ms.1 - medians_ms.0,
+        effect_ms,
         noise_log_ratio: noise,
-        verdict: Verdict::decide(hl, lower, upper, median_diff_ms, params),
+        verdict: Verdict::decide(hl, lower, upper, effect_ms, params),
         mde_ratio: super::mde_ratio(params.threshold, se),
     })
 }
@@ -120,7 +124,7 @@ mod tests {
         // k = floor(16/2 - 1.6449 sqrt(16 * 9 / 12)) = floor(8 - 5.698) = 2
         let x = samples(vec![0.0, 1.0, 2.0, 3.0]);
         let y = samples(vec![2.0, 3.0, 5.0, 8.0]);
-        let g = shift_gate(&x, &y, 10.0, &GateParams::default()).expect("valid");
+        let g = shift_gate(&x, &y, (100.0, 110.0), &GateParams::default()).expect("valid");
         assert_eq!((g.n_base, g.n_cand, g.k), (4, 4, 2));
         assert_eq!(g.hl_log_ratio, 2.5);
         assert_eq!((g.lower_log_ratio, g.upper_log_ratio), (0.0, 6.0));
@@ -135,7 +139,7 @@ mod tests {
     #[test]
     fn identical_data_is_unchanged() {
         let x = raw_logs(&times(80.0, 20, 0.0));
-        let g = shift_gate(&x, &x, 0.0, &GateParams::default()).expect("valid");
+        let g = shift_gate(&x, &x, (80.0, 80.0), &GateParams::default()).expect("valid");
         assert_eq!((g.hl_log_ratio, g.ratio), (0.0, 1.0));
         assert!(g.lower_log_ratio < 0.0 && g.upper_log_ratio > 0.0);
         assert_eq!(g.verdict, Verdict::Unchanged);
@@ -146,12 +150,12 @@ mod tests {
         let p = GateParams::default();
         let base = times(80.0, 20, 0.0);
         let slower: Vec<f64> = times(80.0, 25, 2.0).iter().map(|t| t * 1.3).collect();
-        let d = median(&slower) - median(&base);
+        let d = (median(&base), median(&slower));
         let g = shift_gate(&raw_logs(&base), &raw_logs(&slower), d, &p).expect("valid");
         assert_eq!(g.verdict, Verdict::Regression);
         assert!((g.ratio - 1.3).abs() < 0.01, "ratio {}", g.ratio);
         assert!(g.lower_log_ratio > 1.05_f64.ln());
-        let g = shift_gate(&raw_logs(&slower), &raw_logs(&base), -d, &p).expect("valid");
+        let g = shift_gate(&raw_logs(&slower), &raw_logs(&base), (d.1, d.0), &p).expect("valid");
         assert_eq!(g.verdict, Verdict::Improvement);
         assert!((g.ratio - 1.0 / 1.3).abs() < 0.01, "ratio {}", g.ratio);
     }
@@ -168,7 +172,7 @@ mod tests {
         for (b, c) in base.as_slice().iter().zip(cand.as_slice()) {
             assert!((b - c).abs() < 1e-12);
         }
-        let d = median(&t_slow) - median(&t);
+        let d = (median(&t), median(&t_slow));
         let g = shift_gate(&base, &cand, d, &p).expect("valid");
         assert!(g.hl_log_ratio.abs() < 1e-12);
         assert_eq!(g.verdict, Verdict::Unchanged);
