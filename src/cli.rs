@@ -254,7 +254,7 @@ pub struct PairArgs {
     /// Interleaved pairs measured per target.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub pairs: usize,
-    /// Upper limit when an inconclusive verdict asks for more pairs.
+    /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
     #[arg(long, default_value_t = 60, value_name = "N")]
     pub max_pairs: usize,
     /// Discarded warm-up pairs per target.

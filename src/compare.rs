@@ -518,11 +518,28 @@ fn chains(
     out
 }
 
-/// Targets whose verdict is still inconclusive (ab takes more pairs for these).
-pub fn inconclusive(c: &Comparison) -> Vec<&str> {
+/// Targets whose verdict more pairs could still change (ab takes more pairs for these): the
+/// inconclusive ones, and the unchanged ones whose interval still reaches past the threshold in a
+/// direction where the change would also clear `--min-effect`. "Unchanged" should mean the data
+/// rule the change out, not that there were too few pairs to tell: in the gate study
+/// (scripts/bench/gate.sh) 2 of 30 noisy +10 % runs stopped at 30 pairs as "unchanged" with an
+/// upper bound far above the threshold.
+pub fn unsettled(c: &Comparison) -> Vec<&str> {
+    let p = &c.gate.params;
+    let reaches = |t: &Timing| {
+        let base = t.baseline_median_ms;
+        let up = t.ratio_high > 1.0 + p.threshold && (t.ratio_high - 1.0) * base > p.min_effect_ms;
+        let down =
+            t.ratio_low * (1.0 + p.threshold) < 1.0 && (1.0 - t.ratio_low) * base > p.min_effect_ms;
+        up || down
+    };
     c.targets
         .iter()
-        .filter(|t| t.import.verdict == Verdict::Inconclusive)
+        .filter(|t| match t.import.verdict {
+            Verdict::Inconclusive => true,
+            Verdict::Unchanged => reaches(&t.import),
+            Verdict::Regression | Verdict::Improvement => false,
+        })
         .map(|t| t.name.as_str())
         .collect()
 }

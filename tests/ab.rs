@@ -93,6 +93,39 @@ fn identical_environments_are_unchanged_every_time() {
 }
 
 #[test]
+fn an_interval_wider_than_the_threshold_takes_more_pairs_up_to_the_cap() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = envs(root.path(), "flipflop", "flipflop");
+    let out = root.path().join("out");
+    let counter = root.path().join("counter");
+    let env = format!("ABPKG_COUNTER={}", counter.display());
+    ab(
+        &out,
+        &a,
+        &b,
+        &[
+            "--pairs",
+            "6",
+            "--max-pairs",
+            "16",
+            "--tree-runs",
+            "0",
+            "--env",
+            &env,
+            "--quiet",
+        ],
+    )
+    .assert()
+    .code(0);
+    let t = &comparison(&out)["targets"][0]["import"];
+    // Estimate about 1.00, bounds far outside 1 +- 5 %: not "unchanged at 6 pairs" but extended
+    // by 10, up to the cap.
+    assert!(t["ratio_low"].as_f64().unwrap() < 0.95, "{t}");
+    assert!(t["ratio_high"].as_f64().unwrap() > 1.05, "{t}");
+    assert_eq!(t["n_baseline"], 16, "{t}");
+}
+
+#[test]
 fn making_a_submodule_lazy_shows_now_lazy_and_the_removed_modules() {
     let root = tempfile::tempdir().unwrap();
     let (a, b) = envs(root.path(), "base", "lazy");

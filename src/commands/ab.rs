@@ -1,4 +1,4 @@
-//! `coldstart ab`: interleaved pairs of two environments, extended while inconclusive, then the
+//! `coldstart ab`: interleaved pairs of two environments, extended while unsettled, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::{AbArgs, GateArgs, PairArgs};
 use crate::commands::run::{effective_warmup, start_session};
@@ -17,7 +17,7 @@ use std::path::Path;
 /// Default `--threshold` (percent) for interleaved pairs.
 pub const DEFAULT_THRESHOLD: f64 = 5.0;
 
-/// Pairs added per extension while a verdict is inconclusive.
+/// Pairs added per extension while a verdict is unsettled (`compare::unsettled`).
 const EXTEND_BY: usize = 10;
 
 /// Validates the gate flags; `default_threshold` is the command's own (percent).
@@ -77,7 +77,7 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
     })
 }
 
-/// Measures `m` under two interpreters in interleaved pairs, extending while inconclusive, then
+/// Measures `m` under two interpreters in interleaved pairs, extending while unsettled, then
 /// takes the import-tree pass. `command` names the comparison (`ab`, `branches`).
 pub fn measure_pairs(
     command: &str,
@@ -137,7 +137,7 @@ pub fn measure_pairs(
             .max_pairs
             .saturating_sub(session.rounds_done())
             .min(EXTEND_BY);
-        let settled = compare::inconclusive(&comparison).is_empty() || more == 0;
+        let settled = compare::unsettled(&comparison).is_empty() || more == 0;
         match (settled, trees_taken) {
             (true, true) => {
                 return Ok(Measured {
