@@ -41,7 +41,7 @@ pub enum Command {
         long_about = "Print the effective configuration and where each value comes from.\n\n\
 Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
 warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
-tree_runs, threshold, compare_threshold, min_effect, fail_on_new_modules, output_dir, setup, \
+tree_runs, threshold, compare_threshold, min_effect, effect_size, fail_on_new_modules, output_dir, setup, \
 cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
 max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
 statistic. Command-line flags win over the file."
@@ -203,6 +203,12 @@ pub struct BudgetArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EffectSizeArg {
+    Estimate,
+    MedianDifference,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatisticArg {
     Median,
     Mean,
@@ -269,9 +275,13 @@ pub struct GateArgs {
     /// [default: 5 for ab and branches, 10 for compare].
     #[arg(long, value_name = "PERCENT")]
     pub threshold: Option<f64>,
-    /// Absolute change (ms) of the median the regression must also exceed.
+    /// Absolute change (ms) the regression must also exceed (measured as --effect-size says).
     #[arg(long, value_name = "MS", default_value_t = 1.0)]
     pub min_effect: f64,
+    /// What --min-effect is compared with: the ratio estimate in ms, (ratio - 1) x baseline
+    /// median, or the reference design's median(candidate) - median(baseline).
+    #[arg(long, value_enum, default_value = "estimate")]
+    pub effect_size: EffectSizeArg,
     /// Fail when the candidate loads modules the baseline does not.
     #[arg(long)]
     pub fail_on_new_modules: bool,

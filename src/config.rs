@@ -2,12 +2,12 @@
 //! `--config FILE`). Values fill in every flag the command line did not give (command-line flags
 //! win; clap's `value_source` tells which were given). Unknown keys are errors naming the key.
 use crate::cli::{
-    AbArgs, BranchesArgs, BudgetArgs, CheckArgs, Command, CompareArgs, GateArgs, OutputArgs,
-    PairArgs, PycArg, RunArgs, TargetArgs, TreeArgs, WhyArgs,
+    AbArgs, BranchesArgs, BudgetArgs, CheckArgs, Command, CompareArgs, EffectSizeArg, GateArgs,
+    OutputArgs, PairArgs, PycArg, RunArgs, TargetArgs, TreeArgs, WhyArgs,
 };
 use crate::error::{Error, Result};
-use clap::ArgMatches;
 use clap::parser::ValueSource;
+use clap::{ArgMatches, ValueEnum};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +39,8 @@ pub struct FileConfig {
     /// Percent, for `compare`.
     pub compare_threshold: Option<f64>,
     pub min_effect: Option<f64>,
+    /// `estimate` or `median-difference`.
+    pub effect_size: Option<String>,
     pub fail_on_new_modules: Option<bool>,
     pub output_dir: Option<PathBuf>,
     pub setup: Option<String>,
@@ -168,6 +170,14 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
             file.display()
         )));
     }
+    if let Some(e) = &values.effect_size
+        && effect_size_arg(e).is_none()
+    {
+        return Err(Error::Usage(format!(
+            "{}: effect_size = '{e}' must be estimate or median-difference",
+            file.display()
+        )));
+    }
     Ok(Some(Config {
         file,
         origin,
@@ -186,6 +196,10 @@ fn pyc_arg(s: &str) -> Option<PycArg> {
         "as-is" => Some(PycArg::AsIs),
         _ => None,
     }
+}
+
+fn effect_size_arg(s: &str) -> Option<EffectSizeArg> {
+    EffectSizeArg::from_str(s, false).ok()
 }
 
 /// Whether the user gave `id` on the command line.
@@ -238,6 +252,8 @@ fn fill_pairs(m: &ArgMatches, p: &mut PairArgs, c: &FileConfig) {
 fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Option<f64>) {
     fill(m, "threshold", &mut g.threshold, &threshold.map(Some));
     fill(m, "min_effect", &mut g.min_effect, &c.min_effect);
+    let effect = c.effect_size.as_deref().and_then(effect_size_arg);
+    fill(m, "effect_size", &mut g.effect_size, &effect);
     fill(
         m,
         "fail_on_new_modules",
@@ -468,6 +484,7 @@ pub fn effective(config: Option<&Config>) -> Vec<Effective> {
             "10 (percent, compare)",
         ),
         ("min_effect", "min_effect", &["ab"], ""),
+        ("effect_size", "effect_size", &["ab"], ""),
         (
             "fail_on_new_modules",
             "fail_on_new_modules",

@@ -99,6 +99,12 @@ fn unknown_keys_and_bad_values_are_errors_naming_the_key() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("warm, cold or as-is"));
+    std::fs::write(dir.path().join("coldstart.toml"), "effect_size = 'mean'\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("estimate or median-difference"));
     std::fs::write(dir.path().join("coldstart.toml"), "runs = [\n").unwrap();
     in_dir(dir.path())
         .arg("config")
@@ -182,7 +188,7 @@ fn compare_threshold_comes_from_the_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("coldstart.toml"),
-        "compare_threshold = 0.5\nmin_effect = 0\n",
+        "compare_threshold = 0.5\nmin_effect = 0\neffect_size = 'median-difference'\n",
     )
     .unwrap();
     in_dir(dir.path())
@@ -192,5 +198,15 @@ fn compare_threshold_comes_from_the_file() {
         .args(["--format", "json"])
         .assert()
         .code(0)
-        .stdout(predicate::str::contains("\"threshold\": 0.005"));
+        .stdout(predicate::str::contains("\"threshold\": 0.005"))
+        .stdout(predicate::str::contains("\"effect\": \"median-difference\""));
+    // The flag wins over the file.
+    in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .args(["--format", "json", "--effect-size", "estimate"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"effect\": \"estimate\""));
 }

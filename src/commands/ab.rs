@@ -1,6 +1,6 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while unsettled, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
-use crate::cli::{AbArgs, GateArgs, PairArgs};
+use crate::cli::{AbArgs, EffectSizeArg, GateArgs, PairArgs};
 use crate::commands::run::{effective_warmup, start_session};
 use crate::compare::{self, Comparison, GateOptions};
 use crate::error::{Error, Result};
@@ -11,7 +11,7 @@ use crate::progress::Bar;
 use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
 use crate::settings::{self, Measure, Output};
-use crate::stats::paired::GateParams;
+use crate::stats::paired::{EffectSize, GateParams};
 use std::path::Path;
 
 /// Default `--threshold` (percent) for interleaved pairs.
@@ -37,7 +37,10 @@ pub fn gate_options(args: &GateArgs, default_threshold: f64) -> Result<GateOptio
         params: GateParams {
             threshold: threshold / 100.0,
             min_effect_ms: args.min_effect,
-            effect: crate::stats::paired::EffectSize::Estimate,
+            effect: match args.effect_size {
+                EffectSizeArg::Estimate => EffectSize::Estimate,
+                EffectSizeArg::MedianDifference => EffectSize::MedianDifference,
+            },
         },
         fail_on_new_modules: args.fail_on_new_modules,
     })
