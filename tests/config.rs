@@ -199,7 +199,9 @@ fn compare_threshold_comes_from_the_file() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("\"threshold\": 0.005"))
-        .stdout(predicate::str::contains("\"effect\": \"median-difference\""));
+        .stdout(predicate::str::contains(
+            "\"effect\": \"median-difference\"",
+        ));
     // The flag wins over the file.
     in_dir(dir.path())
         .arg("compare")
