@@ -351,4 +351,26 @@ fn budget_flags_on_run_check_after_measuring() {
     .stdout(predicate::str::contains(
         "✓ sleepy50: json forbidden (actual not loaded)",
     ));
+    // With a machine format and no --output, stdout is that one document.
+    let json = run_fixture(
+        out.path(),
+        &[
+            "sleepy50",
+            "--runs",
+            "3",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--max-modules",
+            "1000",
+            "--format",
+            "json",
+            "--quiet",
+        ],
+    )
+    .assert()
+    .code(0);
+    let report: serde_json::Value =
+        serde_json::from_slice(&json.get_output().stdout).expect("stdout is one JSON document");
+    assert!(report.is_object(), "{report}");
 }

@@ -402,3 +402,22 @@ fn ab_chains_explain_how_a_forbidden_module_became_eager() {
         c["failures"]
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `coldstart tree pkg | head -0`: the pipe is closed before the report is written.
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = coldstart_std()
+        .current_dir(dir.path())
+        .args(["tree", "pkg", "--tree-runs", "1", "--path"])
+        .arg(treepkg())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

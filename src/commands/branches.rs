@@ -157,10 +157,10 @@ pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
     match &args.action {
         CacheAction::List => {
             let entries = env::cache::list(&dir)?;
-            println!("{} environments in {}", entries.len(), dir.display());
+            let mut text = format!("{} environments in {}\n", entries.len(), dir.display());
             for e in &entries {
-                println!(
-                    "  {}  {:>9}  last used {}  {}  {}  built in {:.1} s",
+                text += &format!(
+                    "  {}  {:>9}  last used {}  {}  {}  built in {:.1} s\n",
                     &e.revision[..e.revision.len().min(12)],
                     human_size(e.size_bytes),
                     e.last_used.format("%Y-%m-%d %H:%M"),
@@ -169,6 +169,7 @@ pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
                     e.setup_secs
                 );
             }
+            crate::render::to_stdout(&text)?;
         }
         CacheAction::Clean { older_than } => {
             if older_than.is_some_and(|d| !(d >= 0.0 && d.is_finite())) {
@@ -178,13 +179,13 @@ pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
             }
             let age = older_than.map(|d| std::time::Duration::from_secs_f64(d * 86_400.0));
             let report = env::cache::clean(&dir, age)?;
-            println!(
-                "removed {} environments ({}) and {} stale builds from {}",
+            crate::render::to_stdout(&format!(
+                "removed {} environments ({}) and {} stale builds from {}\n",
                 report.removed.len(),
                 human_size(report.freed_bytes),
                 report.stale_builds,
                 dir.display()
-            );
+            ))?;
         }
     }
     Ok(0)

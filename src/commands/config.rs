@@ -2,22 +2,18 @@
 use crate::cli::ConfigArgs;
 use crate::config::{self, Config};
 use crate::error::Result;
+use crate::render::to_stdout;
 
 pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<u8> {
     let lines = config::effective(loaded);
     if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&lines).expect("plain data serializes")
-        );
+        to_stdout(&(serde_json::to_string_pretty(&lines).expect("plain data serializes") + "\n"))?;
         return Ok(0);
     }
-    match loaded {
-        Some(c) => println!("# configuration file: {} ({})", c.file.display(), c.origin),
-        None => println!(
-            "# no configuration file (coldstart.toml or [tool.coldstart] in pyproject.toml); built-in defaults"
-        ),
-    }
+    let mut text = match loaded {
+        Some(c) => format!("# configuration file: {} ({})\n", c.file.display(), c.origin),
+        None => "# no configuration file (coldstart.toml or [tool.coldstart] in pyproject.toml); built-in defaults\n".to_string(),
+    };
     let width = lines
         .iter()
         .map(|l| l.key.len() + l.value.len())
@@ -25,7 +21,14 @@ pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<u8> {
         .unwrap_or(0);
     for l in &lines {
         let pad = width.saturating_sub(l.key.len() + l.value.len());
-        println!("{} = {}{}  # {}", l.key, l.value, " ".repeat(pad), l.source);
+        text += &format!(
+            "{} = {}{}  # {}\n",
+            l.key,
+            l.value,
+            " ".repeat(pad),
+            l.source
+        );
     }
+    to_stdout(&text)?;
     Ok(0)
 }

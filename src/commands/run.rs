@@ -6,8 +6,8 @@ use crate::host::{self, Host, ProcHost};
 use crate::probe::Probe;
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
-use crate::render::View;
 use crate::render::report::{emit, render};
+use crate::render::{View, to_stdout};
 use crate::results::{ResultFile, build, store};
 use crate::runner::{Job, Progress, Session};
 use crate::settings::{self, Format, Measure, Output, Pyc};
@@ -43,14 +43,12 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
         }
         return Ok(0);
     }
-    print!(
-        "{}",
-        render(
-            &result,
-            Format::Terminal,
-            &View::new(output.color, output.top)
-        )
-    );
+    // With a non-terminal --format and no --output, stdout carries only the budget report (one
+    // document a script can parse); the measurements are in the saved file.
+    if output.format == Format::Terminal || output.file.is_some() {
+        let view = View::new(output.color, output.top);
+        to_stdout(&render(&result, Format::Terminal, &view))?;
+    }
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }

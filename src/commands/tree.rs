@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
 use crate::render::run::chain_text;
+use crate::render::to_stdout;
 use crate::runner::Session;
 use crate::settings::{self, Measure, Pyc};
 use crate::tree::{ImportTree, aggregate, parse_importtime, render_text};
@@ -116,23 +117,22 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
                 )
             })
             .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&map).expect("trees always serialize")
-        );
+        to_stdout(&(serde_json::to_string_pretty(&map).expect("trees always serialize") + "\n"))?;
         return Ok(0);
     }
+    let mut text = String::new();
     for (name, tree) in &trees {
-        println!(
-            "{name}: {} ms over {} run{} (interpreter start-up {} ms, {} modules, not shown)",
+        text += &format!(
+            "{name}: {} ms over {} run{} (interpreter start-up {} ms, {} modules, not shown)\n",
             crate::render::ms(tree.total_ms()),
             tree.runs,
             if tree.runs == 1 { "" } else { "s" },
             crate::render::ms(tree.startup_ms),
             tree.startup_modules
         );
-        print!("{}", render_text(tree, args.min_ms, args.group));
+        text += &render_text(tree, args.min_ms, args.group);
     }
+    to_stdout(&text)?;
     Ok(0)
 }
 
@@ -148,18 +148,22 @@ pub fn execute_why(args: &WhyArgs) -> Result<u8> {
     let (_, stderr_tty) = settings::ttys();
     let trees = measure_trees(&m, stderr_tty)?;
     let mut found = false;
+    let mut text = String::new();
     for (name, tree) in &trees {
         match tree.why(&args.name) {
             Some(links) => {
                 found = true;
-                println!("{name}: {}", chain_text(&links));
+                text += &format!("{name}: {}\n", chain_text(&links));
             }
-            None => println!(
-                "{name}: does not import {} (or it was already loaded at start-up)",
-                args.name
-            ),
+            None => {
+                text += &format!(
+                    "{name}: does not import {} (or it was already loaded at start-up)\n",
+                    args.name
+                )
+            }
         }
     }
+    to_stdout(&text)?;
     Ok(u8::from(!found))
 }
 

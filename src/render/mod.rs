@@ -8,6 +8,21 @@ pub mod run;
 
 use owo_colors::{OwoColorize, Style};
 
+/// Writes report text to stdout. A reader that went away (`coldstart tree x | head`) ends the
+/// output quietly instead of the panic of `print!`; restoring SIGPIPE's default instead would kill
+/// the process before its clean-up guards (temporary checkouts, children) run.
+pub fn to_stdout(text: &str) -> crate::error::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::error::Error::io(
+            "cannot write the report to stdout",
+            e,
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The few styles every renderer uses.
 #[derive(Debug, Clone, Copy)]
 pub struct Styles {

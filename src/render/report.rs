@@ -64,9 +64,9 @@ pub fn emit(
         Some(path) => {
             let plain = View::new(false, output.top);
             crate::results::store::write_atomic(path, &render(report, output.format, &plain))?;
-            print!("{}", render(report, Format::Terminal, &view));
+            super::to_stdout(&render(report, Format::Terminal, &view))?;
         }
-        None => print!("{}", render(report, output.format, &view)),
+        None => super::to_stdout(&render(report, output.format, &view))?,
     }
     if env("GITHUB_ACTIONS").as_deref() == Some("true") {
         if let Some(summary) = env("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty()) {
