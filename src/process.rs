@@ -37,17 +37,20 @@ fn live() -> std::sync::MutexGuard<'static, BTreeSet<i32>> {
     LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Makes this process the reaper of orphaned descendants, so a target that daemonizes (double fork,
-/// `setsid`) cannot outlive the run. Called once before the first child.
-pub fn become_subreaper() {
+/// Makes this process the reaper of orphaned descendants, so a child that daemonizes (double fork,
+/// `setsid`) cannot outlive the run: a measured target as much as a setup step. Done once, before
+/// the first child.
+fn become_subreaper() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
     // SAFETY: prctl with PR_SET_CHILD_SUBREAPER takes an integer argument and touches no memory.
-    unsafe {
+    ONCE.call_once(|| unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    }
+    });
 }
 
 /// Spawns `cmd` in a new process group and waits for it, at most `timeout`.
 pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
+    become_subreaper();
     cmd.process_group(0);
     let start = Instant::now();
     let child = cmd.spawn()?;

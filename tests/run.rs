@@ -374,3 +374,41 @@ fn budget_flags_on_run_check_after_measuring() {
         serde_json::from_slice(&json.get_output().stdout).expect("stdout is one JSON document");
     assert!(report.is_object(), "{report}");
 }
+
+#[test]
+fn scratch_directories_of_a_killed_run_are_swept_by_the_next() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    // A probe directory whose owner is gone (pid_max is at most 2^22, so this pid cannot exist),
+    // and one without a pid file, which may belong to someone else and is left alone.
+    let dead = tmp.path().join("coldstart-probe-dead");
+    let foreign = tmp.path().join("coldstart-probe-nopid");
+    for d in [&dead, &foreign] {
+        std::fs::create_dir(d).unwrap();
+    }
+    std::fs::write(dead.join("coldstart.pid"), "4194305 1\n").unwrap();
+    run_fixture(
+        out.path(),
+        &[
+            "emptypkg",
+            "--runs",
+            "1",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--quiet",
+        ],
+    )
+    .env("TMPDIR", tmp.path())
+    .assert()
+    .code(0);
+    assert!(!dead.exists());
+    assert!(foreign.exists());
+    // The run's own scratch directory is gone too.
+    let left: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["coldstart-probe-nopid"]);
+}

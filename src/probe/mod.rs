@@ -68,13 +68,19 @@ pub struct PythonProbe {
     cold_counter: usize,
 }
 
+/// Prefix of the probe's scratch directories under the system temporary directory.
+const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
+
 impl PythonProbe {
     /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
-        process::become_subreaper();
+        // Probe directories of runs killed with SIGKILL are removed by the next run.
+        crate::git::stale::sweep(&std::env::temp_dir(), PROBE_DIR_PREFIX);
         let dir = tempfile::Builder::new()
-            .prefix("coldstart-probe-")
+            .prefix(PROBE_DIR_PREFIX)
             .tempdir()
+            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
+        crate::git::stale::mark(dir.path())
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
         fs::create_dir(dir.path().join("cwd"))
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
