@@ -85,9 +85,12 @@ pub struct BranchesArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Modules from the configuration file, used when none follow the revisions.
+    /// Targets and statements from the configuration file, used when neither modules nor `--stmt`
+    /// follow the revisions (which positionals are modules is known only once revisions resolve).
     #[arg(skip)]
     pub default_modules: Vec<String>,
+    #[arg(skip)]
+    pub default_stmts: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -214,8 +214,18 @@ fn fill<T: Clone>(m: &ArgMatches, id: &str, field: &mut T, value: &Option<T>) {
     }
 }
 
-fn fill_targets(m: &ArgMatches, modules: &mut Vec<String>, t: &mut TargetArgs, c: &FileConfig) {
-    if !given(m, "modules") && !given(m, "stmts") {
+/// Fills the target flags from the file; `modules` is `None` for `branches`, which decides its
+/// targets itself (see `BranchesArgs::default_modules`).
+fn fill_targets(
+    m: &ArgMatches,
+    modules: Option<&mut Vec<String>>,
+    t: &mut TargetArgs,
+    c: &FileConfig,
+) {
+    if let Some(modules) = modules
+        && !given(m, "modules")
+        && !given(m, "stmts")
+    {
         fill(m, "modules", modules, &c.targets);
         fill(m, "stmts", &mut t.stmts, &c.stmts);
     }
@@ -332,7 +342,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             output,
             ..
         }) => {
-            fill_targets(m, modules, target, c);
+            fill_targets(m, Some(modules), target, c);
             fill(m, "python", python, &c.python.clone().map(Some));
             fill(m, "runs", runs, &c.runs);
             fill(m, "warmup", warmup, &c.warmup);
@@ -350,7 +360,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             output,
             ..
         }) => {
-            fill_targets(m, modules, target, c);
+            fill_targets(m, Some(modules), target, c);
             fill_pairs(m, pairs, c);
             fill_gate(m, gate, c, &c.threshold);
             fill_output(m, output, c);
@@ -365,11 +375,14 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
                 gate,
                 output,
                 default_modules,
+                default_stmts,
                 ..
             } = a;
-            let mut none = Vec::new();
-            fill_targets(m, &mut none, target, c);
-            *default_modules = c.targets.clone().unwrap_or_default();
+            fill_targets(m, None, target, c);
+            if !given(m, "stmts") {
+                *default_modules = c.targets.clone().unwrap_or_default();
+                *default_stmts = c.stmts.clone().unwrap_or_default();
+            }
             fill(m, "python", python, &c.python.clone().map(Some));
             fill(m, "setup", setup, &c.setup.clone().map(Some));
             fill(m, "cache_dir", cache_dir, &c.cache_dir.clone().map(Some));
@@ -396,7 +409,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             python,
             ..
         }) => {
-            fill_targets(m, modules, target, c);
+            fill_targets(m, Some(modules), target, c);
             fill(m, "python", python, &c.python.clone().map(Some));
         }
         Command::Cache(a) => fill(
@@ -522,4 +535,67 @@ pub fn effective(config: Option<&Config>) -> Vec<Effective> {
             },
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Cli;
+    use clap::{CommandFactory, FromArgMatches};
+
+    /// `argv` parsed and the configuration `toml` applied, as `lib::main` does.
+    fn configured(argv: &[&str], toml: &str) -> Command {
+        let matches = Cli::command().get_matches_from(argv);
+        let mut cli = Cli::from_arg_matches(&matches).unwrap();
+        let config = Config {
+            file: PathBuf::from("coldstart.toml"),
+            origin: "coldstart.toml".into(),
+            values: toml::from_str(toml).unwrap(),
+        };
+        apply(&mut cli.command, matches.subcommand().unwrap().1, &config).unwrap();
+        cli.command
+    }
+
+    const TARGETS_AND_STMTS: &str = "targets = ['a']\nstmts = ['import b']\n";
+
+    #[test]
+    fn branches_keeps_both_file_targets_and_statements_as_defaults() {
+        let Command::Branches(b) =
+            configured(&["coldstart", "branches", "main"], TARGETS_AND_STMTS)
+        else {
+            unreachable!()
+        };
+        assert_eq!(b.default_modules, ["a"]);
+        assert_eq!(b.default_stmts, ["import b"]);
+        // Not added to what the command line asks for: `branches main json` measures json only.
+        assert!(b.target.stmts.is_empty());
+    }
+
+    #[test]
+    fn branches_with_stmt_on_the_command_line_ignores_the_file_targets() {
+        let Command::Branches(b) = configured(
+            &["coldstart", "branches", "main", "--stmt", "import c"],
+            TARGETS_AND_STMTS,
+        ) else {
+            unreachable!()
+        };
+        assert!(b.default_modules.is_empty() && b.default_stmts.is_empty());
+        assert_eq!(b.target.stmts, ["import c"]);
+    }
+
+    #[test]
+    fn run_takes_file_targets_and_statements_only_when_none_are_given() {
+        let Command::Run(r) = configured(&["coldstart", "run"], TARGETS_AND_STMTS) else {
+            unreachable!()
+        };
+        assert_eq!(
+            (r.modules, r.target.stmts),
+            (vec!["a".into()], vec!["import b".into()])
+        );
+        let Command::Run(r) = configured(&["coldstart", "run", "json"], TARGETS_AND_STMTS) else {
+            unreachable!()
+        };
+        assert_eq!(r.modules, ["json"]);
+        assert!(r.target.stmts.is_empty());
+    }
 }

@@ -57,14 +57,16 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     let repo = Repo::discover(&cwd)?;
     let base = repo.resolve(&args.base)?;
     let (cand, mut modules) = split_candidate(&repo, &args.rest);
-    if modules.is_empty() && args.target.stmts.is_empty() {
+    let mut target = args.target.clone();
+    if modules.is_empty() && target.stmts.is_empty() {
         modules = args.default_modules.clone();
+        target.stmts = args.default_stmts.clone();
     }
     let base_python = settings::python(args.python.as_deref(), &cwd);
     // Validated against the base interpreter; each side gets its environment's python below.
     let measure = settings::measure(
         &modules,
-        &args.target,
+        &target,
         base_python.clone(),
         &cwd,
         std::env::vars(),
