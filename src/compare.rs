@@ -4,7 +4,7 @@
 use crate::git::GitInfo;
 use crate::host::Noise;
 use crate::probe::Interpreter;
-use crate::results::{ResultFile, TargetResult};
+use crate::results::{AnchorSample, ResultFile, TargetResult};
 use crate::stats::paired::{GateParams, Verdict, paired_gate};
 use crate::stats::unpaired::{log_values, shift_gate};
 use crate::stats::{Samples, median};
@@ -326,16 +326,51 @@ fn timing(
 }
 
 /// Anchor import times matched to each target sample, if every sample has one.
-fn matched_anchors(r: &ResultFile, t: &TargetResult) -> Option<Vec<f64>> {
+fn matched_anchors(
+    r: &ResultFile,
+    t: &TargetResult,
+    f: fn(&AnchorSample) -> f64,
+) -> Option<Vec<f64>> {
     let anchor = r.anchor.as_ref()?;
     t.samples
         .iter()
-        .map(|s| {
-            s.anchor_index
-                .and_then(|i| anchor.samples.get(i))
-                .map(|a| a.import_ms)
-        })
+        .map(|s| s.anchor_index.and_then(|i| anchor.samples.get(i)).map(f))
         .collect()
+}
+
+/// The exact, noise-free gates of one target: forbidden modules now loaded, and new modules when
+/// `--fail-on-new-modules` asks.
+fn module_failures(
+    name: &str,
+    modules: &ModuleDiff,
+    forbidden: &[ForbiddenChange],
+    gate: &GateOptions,
+) -> Vec<String> {
+    let mut out: Vec<String> = forbidden
+        .iter()
+        .filter(|f| f.transition == Transition::NowEager)
+        .map(|f| {
+            format!(
+                "{name}: forbidden module {} is now loaded (NOW EAGER)",
+                f.module
+            )
+        })
+        .collect();
+    if gate.fail_on_new_modules && modules.added_count() > 0 {
+        out.push(format!(
+            "{name}: {} new modules loaded (--fail-on-new-modules), e.g. {}",
+            modules.added_count(),
+            modules
+                .added
+                .values()
+                .flatten()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    out
 }
 
 /// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`).
@@ -369,32 +404,37 @@ pub fn compare(
         let col = |t: &TargetResult, f: fn(&crate::results::Sample) -> f64| -> Vec<f64> {
             t.samples.iter().map(f).collect()
         };
-        let anchors = if method == Method::Anchored {
-            matched_anchors(base, a).zip(matched_anchors(cand, b))
-        } else {
-            None
-        };
-        let metric = |f: fn(&crate::results::Sample) -> f64| {
+        // Each metric is divided by the anchor's matching one: in-child import time by the
+        // anchor's, wall and child CPU (both include interpreter start-up) by the anchor's wall.
+        let metric = |f: fn(&crate::results::Sample) -> f64, g: fn(&AnchorSample) -> f64| {
+            let anchors = if method == Method::Anchored {
+                matched_anchors(base, a, g).zip(matched_anchors(cand, b, g))
+            } else {
+                None
+            };
             let m = if method == Method::Anchored && anchors.is_none() {
                 Method::Raw
             } else {
                 method
             };
-            timing(&col(a, f), &col(b, f), anchors.clone(), m, &gate.params)
+            timing(&col(a, f), &col(b, f), anchors, m, &gate.params)
         };
-        let (Some(import), Some(wall), Some(cpu)) = (
-            metric(|s| s.import_ms),
-            metric(|s| s.wall_ms),
-            metric(|s| s.cpu_ms),
-        ) else {
-            warnings.push(format!(
-                "{}: the samples cannot be compared (unequal pair counts or non-positive times)",
-                a.name
-            ));
-            continue;
-        };
+        let timings = (
+            metric(|s| s.import_ms, |x| x.import_ms),
+            metric(|s| s.wall_ms, |x| x.wall_ms),
+            metric(|s| s.cpu_ms, |x| x.wall_ms),
+        );
         let modules = module_diff(a, b);
         let forbidden = forbidden_changes(a, b);
+        let (Some(import), Some(wall), Some(cpu)) = timings else {
+            // A gate that cannot judge the timing does not pass it.
+            failures.push(format!(
+                "{}: the samples cannot be compared (unequal pair counts or non-positive times); measure both sides again",
+                a.name
+            ));
+            failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
+            continue;
+        };
         if import.verdict == Verdict::Regression {
             failures.push(format!(
                 "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
@@ -405,30 +445,7 @@ pub fn compare(
                 import.ratio_high
             ));
         }
-        for f in forbidden
-            .iter()
-            .filter(|f| f.transition == Transition::NowEager)
-        {
-            failures.push(format!(
-                "{}: forbidden module {} is now loaded (NOW EAGER)",
-                a.name, f.module
-            ));
-        }
-        if gate.fail_on_new_modules && modules.added_count() > 0 {
-            failures.push(format!(
-                "{}: {} new modules loaded (--fail-on-new-modules), e.g. {}",
-                a.name,
-                modules.added_count(),
-                modules
-                    .added
-                    .values()
-                    .flatten()
-                    .take(3)
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+        failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
         if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
                 "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",

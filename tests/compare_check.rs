@@ -27,7 +27,9 @@ fn scaled(factor: f64, anchor: bool) -> Value {
     }
     if anchor {
         for s in v["anchor"]["samples"].as_array_mut().unwrap() {
-            s["import_ms"] = (s["import_ms"].as_f64().unwrap() * factor).into();
+            for k in ["import_ms", "wall_ms"] {
+                s[k] = (s[k].as_f64().unwrap() * factor).into();
+            }
         }
     }
     v
@@ -58,7 +60,11 @@ fn anchor_normalisation_removes_a_machine_slowdown() {
     let c: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(c["method"], "anchored");
     for t in c["targets"].as_array().unwrap() {
-        assert_eq!(t["import"]["verdict"], "unchanged", "{}", t["name"]);
+        // Wall and CPU are normalised by the anchor's wall time, import time by its import time.
+        for metric in ["import", "wall", "cpu"] {
+            assert_eq!(t[metric]["verdict"], "unchanged", "{} {metric}", t["name"]);
+            assert!((t[metric]["ratio"].as_f64().unwrap() - 1.0).abs() < 1e-9);
+        }
     }
     // The same slowdown without the anchor moving is a real regression of the code.
     let slow_code = write(dir.path(), "slowcode.json", &scaled(1.3, false));
@@ -109,6 +115,18 @@ fn measured_slower_fixture_fails_the_comparison() {
         .code(1)
         .stdout(predicate::str::contains("abpkg: import time regressed"));
     compare(&base, &base, &[]).assert().code(0);
+}
+
+#[test]
+fn samples_that_cannot_be_compared_fail_the_gate_instead_of_passing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut v = read_json(&fixture_result());
+    v["targets"][0]["samples"][0]["import_ms"] = 0.0.into();
+    let broken = write(dir.path(), "zero.json", &v);
+    compare(&fixture_result(), &broken, &[])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("cannot be compared"));
 }
 
 #[test]
