@@ -83,10 +83,14 @@ fn identical_environments_are_unchanged_every_time() {
         .assert()
         .code(0);
         let c = comparison(&out);
-        assert_eq!(
-            c["targets"][0]["import"]["verdict"], "unchanged",
-            "run {i}: {}",
-            c["targets"][0]["import"]
+        let t = &c["targets"][0]["import"];
+        // Unchanged; on a machine so busy that the tool itself says the threshold is not
+        // detectable at this noise (pairs needed > pairs taken), "inconclusive" is the honest
+        // answer. Never a regression or an improvement, never a failed gate.
+        let too_noisy = t["pairs_needed"].as_u64().unwrap() > t["n_baseline"].as_u64().unwrap();
+        assert!(
+            t["verdict"] == "unchanged" || (t["verdict"] == "inconclusive" && too_noisy),
+            "run {i}: {t}"
         );
         assert_eq!(c["failures"].as_array().unwrap().len(), 0);
     }

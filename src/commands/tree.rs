@@ -94,12 +94,14 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
     crate::results::store::check_file_writable(args.svg.as_deref())?;
     let trees = measure_trees(&m, stderr_tty)?;
     if let Some(path) = &args.svg {
+        // Titled with the statement, as the charts of stored results are (`--stmt` targets too).
         let charts: Vec<(String, String)> = trees
             .iter()
-            .map(|(n, t)| {
+            .zip(&m.targets)
+            .map(|((n, t), target)| {
                 (
                     n.clone(),
-                    crate::tree::render_svg(t, &format!("import {n}"), SVG_MIN_MS),
+                    crate::tree::render_svg(t, &target.statement, SVG_MIN_MS),
                 )
             })
             .collect();

@@ -4,7 +4,7 @@ use super::report::Report;
 use super::run::chain_text;
 use super::{Styles, View, ms, signed_ms};
 use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
-use crate::stats::paired::Verdict;
+use crate::stats::paired::{EffectSize, Verdict};
 use std::fmt::Write;
 
 fn pct(ratio: f64) -> String {
@@ -169,19 +169,31 @@ fn transition_word(t: Transition) -> &'static str {
     }
 }
 
+/// The gate's two thresholds, naming what the minimum effect is compared with.
+fn gate_text(c: &Comparison) -> String {
+    let p = &c.gate.params;
+    let effect = match p.effect {
+        EffectSize::Estimate => "estimate",
+        EffectSize::MedianDifference => "median difference",
+    };
+    format!(
+        "gate: ratio bound above +{:.1} % and {effect} above +{} ms",
+        p.threshold * 100.0,
+        p.min_effect_ms
+    )
+}
+
 /// The human report.
 fn terminal(c: &Comparison, view: &View) -> String {
     let st = &view.styles;
     let mut out = String::new();
     let title = format!("coldstart {}", c.command);
-    let p = &c.gate.params;
     let _ = writeln!(
         out,
-        "{} · {} · gate: ratio bound above +{:.1} % and median above +{} ms",
+        "{} · {} · {}",
         Styles::paint(st.heading, title),
         method_text(c),
-        p.threshold * 100.0,
-        p.min_effect_ms
+        gate_text(c)
     );
     for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
         let git = s.git.as_ref().map_or(String::new(), |g| {
@@ -302,10 +314,9 @@ fn markdown(c: &Comparison, view: &View) -> String {
     let _ = writeln!(out, "### {title}: {verdict}\n");
     let _ = writeln!(
         out,
-        "{} · gate: ratio bound above +{:.1} % and median above +{} ms · {}\n",
+        "{} · {} · {}\n",
         method_text(c),
-        c.gate.params.threshold * 100.0,
-        c.gate.params.min_effect_ms,
+        gate_text(c),
         counts(c)
     );
     let _ = writeln!(

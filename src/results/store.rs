@@ -60,16 +60,21 @@ pub fn file_name(result: &ResultFile, suffix: Option<&str>) -> String {
     name + ".json"
 }
 
-/// Stores a result as its timestamped file and as `cold_start_latest.json`; returns the first path.
-pub fn save(dir: &Path, result: &ResultFile, suffix: Option<&str>) -> Result<PathBuf> {
-    let text = serde_json::to_string_pretty(result).expect("result files always serialize") + "\n";
-    let mut path = dir.join(file_name(result, suffix));
+/// `dir/name`, or `dir/<stem>-2.json`, `-3`, ... when that exists (two runs in one second).
+pub fn unused_path(dir: &Path, name: &str) -> PathBuf {
+    let mut path = dir.join(name);
     let mut n = 2;
     while path.exists() {
-        let name = file_name(result, suffix);
         path = dir.join(format!("{}-{n}.json", name.trim_end_matches(".json")));
         n += 1;
     }
+    path
+}
+
+/// Stores a result as its timestamped file and as `cold_start_latest.json`; returns the first path.
+pub fn save(dir: &Path, result: &ResultFile, suffix: Option<&str>) -> Result<PathBuf> {
+    let text = serde_json::to_string_pretty(result).expect("result files always serialize") + "\n";
+    let path = unused_path(dir, &file_name(result, suffix));
     write_atomic(&path, &text)?;
     write_atomic(&dir.join("cold_start_latest.json"), &text)?;
     Ok(path)
@@ -95,4 +100,28 @@ pub fn load(path: &Path) -> Result<ResultFile> {
     }
     serde_json::from_value(value)
         .map_err(|e| fail(format!("does not match result format {version}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unused_path_numbers_names_taken_in_the_same_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "cold_start_20261123T120000Z_comparison.json";
+        assert_eq!(unused_path(dir.path(), name), dir.path().join(name));
+        std::fs::write(dir.path().join(name), "{}").unwrap();
+        let second = unused_path(dir.path(), name);
+        assert_eq!(
+            second,
+            dir.path()
+                .join("cold_start_20261123T120000Z_comparison-2.json")
+        );
+        std::fs::write(&second, "{}").unwrap();
+        assert!(
+            unused_path(dir.path(), name)
+                .ends_with("cold_start_20261123T120000Z_comparison-3.json")
+        );
+    }
 }
