@@ -28,8 +28,22 @@ pub enum Command {
     /// Check a result file against absolute budgets (import time, modules, memory, forbidden modules).
     Check(CheckArgs),
     /// Print where the import time goes: the aggregated `-X importtime` tree.
+    // The shared target flags that only timed samples use are accepted (a configuration file may
+    // set them) but not shown.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
     Tree(TreeArgs),
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
     Why(WhyArgs),
     /// Compare two git revisions end to end (each in its own checkout and environment) without
     /// touching your working tree.
@@ -108,6 +122,7 @@ pub enum CacheAction {
     List,
     /// Remove cached environments (all, or those unused for DAYS days).
     Clean {
+        /// Only remove environments unused for at least DAYS days (fractions allowed).
         #[arg(long, value_name = "DAYS")]
         older_than: Option<f64>,
     },
@@ -133,8 +148,15 @@ pub struct TreeArgs {
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
     /// `json` prints the aggregated trees.
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = TreeFormatArg::Terminal)]
+    pub format: TreeFormatArg,
+}
+
+/// The formats of `tree` (a tree has no Markdown or JUnit form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormatArg {
+    Terminal,
+    Json,
 }
 
 #[derive(Debug, Args)]

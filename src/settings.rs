@@ -258,9 +258,11 @@ pub fn measure(
         );
     }
     if args.pyc == PycArg::AsIs {
+        // "Your environment's bytecode settings": passed on, so not listed as dropped.
         for key in ["PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"] {
             if let Some(value) = caller_python.get(key) {
                 vars.insert(key.to_string(), value.clone());
+                dropped.retain(|d| d != key);
             }
         }
     }
@@ -530,6 +532,7 @@ pub(crate) mod tests {
                 .map(String::as_str),
             Some("1")
         );
+        assert!(m.dropped_env.is_empty(), "{:?}", m.dropped_env);
         let err = measure_of(&["json", "--env", "PYTHONDONTWRITEBYTECODE=1"], &[]).unwrap_err();
         assert!(err.to_string().contains("--pyc as-is"));
     }

@@ -7,7 +7,7 @@
 # one after the other, each printing its table and writing benchmark_results/bench_<study>.json
 # and .md (raw data under benchmark_results/bench_raw/<study>/), then benchmark_results/
 # bench_summary.md with the tables of every study found there (each names its own date and commit). Exits 1 when any study missed its target (2 when one could
-# not run). Full mode takes about 20 minutes on 2 CPUs; --quick (few samples) about 2 minutes and
+# not run). Full mode takes about 12 minutes on 2 CPUs (longer on a noisy machine, where ab takes more pairs); --quick (few samples) about 2 minutes and
 # only checks that the scripts work. Close other programs first: the machine's noise is recorded
 # with every study, but it still moves the numbers.
 #

@@ -1,6 +1,6 @@
 //! `coldstart tree` and `coldstart why`: the `-X importtime` diagnostic pass on its own, and the
 //! SVG files every command can write.
-use crate::cli::{FormatArg, TreeArgs, WhyArgs};
+use crate::cli::{TreeArgs, TreeFormatArg, WhyArgs};
 use crate::commands::run::{effective_warmup, jobs};
 use crate::error::{Error, Result};
 use crate::probe::PythonProbe;
@@ -109,7 +109,7 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
             eprintln!("wrote {}", p.display());
         }
     }
-    if args.format == FormatArg::Json {
+    if args.format == TreeFormatArg::Json {
         let map: serde_json::Map<String, serde_json::Value> = trees
             .iter()
             .map(|(n, t)| {
