@@ -83,7 +83,7 @@ pub struct BranchesArgs {
     pub rest: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Base interpreter the environments are made from [default: python3 on PATH].
+    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
