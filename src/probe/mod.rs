@@ -68,6 +68,19 @@ pub struct PythonProbe {
     cold_counter: usize,
 }
 
+/// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
+/// exception), otherwise the first line (e.g. `pyenv: python3.12: command not found`, whose last
+/// line is a footnote). At most 300 characters.
+fn summary_line(stderr: &str) -> String {
+    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let line = if stderr.contains("Traceback (most recent call last)") {
+        lines.next_back()
+    } else {
+        lines.next()
+    };
+    line.unwrap_or("").chars().take(300).collect()
+}
+
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
 
@@ -160,13 +173,7 @@ impl PythonProbe {
     fn stderr_tail(&self) -> String {
         let text = fs::read(self.dir.path().join("stderr")).unwrap_or_default();
         let start = text.len().saturating_sub(4096);
-        let tail = String::from_utf8_lossy(&text[start..]);
-        let line = tail
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        line.chars().take(300).collect()
+        summary_line(&String::from_utf8_lossy(&text[start..]))
     }
 
     fn fresh_pycache_prefix(&mut self) -> Result<PathBuf> {
@@ -241,7 +248,7 @@ impl Probe for PythonProbe {
                 return Err(failed(if tail.is_empty() {
                     how
                 } else {
-                    format!("{how}; last stderr line: {tail}")
+                    format!("{how}; stderr: {tail}")
                 }));
             }
         };
@@ -293,5 +300,23 @@ impl Probe for PythonProbe {
                 detail: format!("`-c pass` failed: {}", self.stderr_tail()),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_line;
+
+    #[test]
+    fn summary_line_is_the_exception_of_a_traceback_and_the_first_line_otherwise() {
+        let traceback = "Traceback (most recent call last):\n  File \"<string>\", line 1\nModuleNotFoundError: No module named 'x'\n";
+        assert_eq!(
+            summary_line(traceback),
+            "ModuleNotFoundError: No module named 'x'"
+        );
+        let pyenv = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\nNote: See 'pyenv help global' for tips on allowing multiple\n      Python versions to be found at the same time.\n";
+        assert_eq!(summary_line(pyenv), "pyenv: python3.12: command not found");
+        assert_eq!(summary_line("\n\n"), "");
+        assert_eq!(summary_line(&"x".repeat(500)).len(), 300);
     }
 }
