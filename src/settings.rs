@@ -120,11 +120,12 @@ fn packages_of_statement(stmt: &str) -> Vec<String> {
     found
 }
 
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+/// `path` made absolute against `base` (not resolved: symlinks and `..` stay as given).
+pub fn absolute(base: &Path, path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        cwd.join(path)
+        base.join(path)
     }
 }
 
