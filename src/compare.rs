@@ -198,14 +198,12 @@ pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
     out
 }
 
-fn top_level(m: &str) -> String {
-    m.split('.').next().unwrap_or(m).to_string()
-}
-
 fn grouped(names: impl Iterator<Item = String>) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in names {
-        map.entry(top_level(&n)).or_default().push(n);
+        map.entry(crate::settings::top_level(&n).to_string())
+            .or_default()
+            .push(n);
     }
     map
 }

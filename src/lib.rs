@@ -41,8 +41,7 @@ pub fn main() -> u8 {
 }
 
 fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
-    let cwd = std::env::current_dir()
-        .map_err(|e| error::Error::io("cannot read the current directory", e))?;
+    let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
     if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
         config::apply(&mut cli.command, sub, c)?;

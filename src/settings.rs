@@ -92,8 +92,9 @@ pub fn is_module_name(name: &str) -> bool {
         })
 }
 
-fn top_level(module: &str) -> String {
-    module.split('.').next().unwrap_or(module).to_string()
+/// The top-level package of a dotted module name (`a.b.c` gives `a`).
+pub fn top_level(module: &str) -> &str {
+    module.split('.').next().unwrap_or(module)
 }
 
 /// Top-level packages an import statement names (`from a.b import c; import d as e` gives a, d).
@@ -102,12 +103,12 @@ fn packages_of_statement(stmt: &str) -> Vec<String> {
     for part in stmt.split([';', '\n']) {
         let words: Vec<&str> = part.split_whitespace().collect();
         match words.as_slice() {
-            ["from", module, ..] => found.push(top_level(module)),
+            ["from", module, ..] => found.push(top_level(module).to_string()),
             ["import", ..] => {
                 let rest = part.trim_start().trim_start_matches("import");
                 for item in rest.split(',') {
                     if let Some(module) = item.split_whitespace().next() {
-                        found.push(top_level(module));
+                        found.push(top_level(module).to_string());
                     }
                 }
             }
@@ -119,11 +120,12 @@ fn packages_of_statement(stmt: &str) -> Vec<String> {
     found
 }
 
-fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+/// `path` made absolute against `base` (not resolved: symlinks and `..` stay as given).
+pub fn absolute(base: &Path, path: &Path) -> PathBuf {
     if path.is_absolute() {
         path.to_path_buf()
     } else {
-        cwd.join(path)
+        base.join(path)
     }
 }
 
@@ -164,7 +166,7 @@ pub fn measure(
         targets.push(Target {
             name: module.clone(),
             statement: format!("import {module}"),
-            packages: vec![top_level(module)],
+            packages: vec![top_level(module).to_string()],
         });
     }
     for stmt in &args.stmts {
@@ -475,6 +477,14 @@ pub(crate) mod tests {
         }
         let err = measure_of(&["os;x"], &[]).unwrap_err().to_string();
         assert!(err.contains("not a dotted module name"), "{err}");
+    }
+
+    #[test]
+    fn top_level_names() {
+        assert_eq!(top_level("a.b.c"), "a");
+        assert_eq!(top_level("a"), "a");
+        assert_eq!(top_level(""), "");
+        assert_eq!(top_level(".x"), "");
     }
 
     #[test]

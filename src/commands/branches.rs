@@ -34,11 +34,7 @@ fn env_error(e: EnvError) -> Error {
 
 fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<std::path::PathBuf> {
     match given {
-        Some(dir) => Ok(if dir.is_absolute() {
-            dir.to_path_buf()
-        } else {
-            cwd.join(dir)
-        }),
+        Some(dir) => Ok(settings::absolute(cwd, dir)),
         None => Ok(env::cache::default_dir()?),
     }
 }

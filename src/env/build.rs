@@ -14,7 +14,7 @@ use super::deps;
 use super::error::EnvError;
 use super::fsutil;
 use super::python::{self, BasePython};
-use super::run::{Step, run_logged};
+use super::run::{Step, query, run_logged};
 use crate::git::Checkout;
 
 /// How environments are created and the project installed when no `--setup` is given.
@@ -311,12 +311,10 @@ fn check(dir: &Path, action: &str) -> Result<(), EnvError> {
         action: action.to_string(),
         detail,
     };
-    let out = Command::new(dir.join("bin").join("python"))
-        .args(["-I", "-c", "import sys; print(sys.prefix)"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| broken(e.to_string()))?;
-    let prefix = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let mut cmd = Command::new(dir.join("bin").join("python"));
+    cmd.args(["-I", "-c", "import sys; print(sys.prefix)"]);
+    let out = query(cmd, "checking the environment", broken)?;
+    let prefix = out.stdout.trim().to_string();
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

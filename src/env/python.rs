@@ -4,11 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::error::EnvError;
-
-const PROBE: &str = "import platform, sys
-print(sys.executable)
-print(platform.python_implementation(), platform.python_version())
-print(sys.version.replace(chr(10), ' '))";
+use super::run::query;
+use crate::probe::{IDENTIFY, parse_identity};
 
 /// What the environment layer needs to know about `--python`.
 #[derive(Debug, Clone)]
@@ -27,26 +24,21 @@ pub(crate) fn probe(python: &Path) -> Result<BasePython, EnvError> {
         python: python.to_path_buf(),
         detail,
     };
-    let out = Command::new(python)
-        .args(["-I", "-c", PROBE])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| fail(e.to_string()))?;
+    let mut cmd = Command::new(python);
+    cmd.args(["-I", "-c", IDENTIFY]);
+    let out = query(cmd, "identifying the base interpreter", fail)?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
         return Err(fail(format!(
             "{}: {}",
             out.status,
-            stderr.lines().last().unwrap_or("")
+            out.stderr.lines().last().unwrap_or("")
         )));
     }
-    let text = String::from_utf8_lossy(&out.stdout);
-    let mut lines = text.lines();
-    match (lines.next(), lines.next(), lines.next()) {
-        (Some(exe), Some(version), Some(build)) if !exe.is_empty() => Ok(BasePython {
-            executable: PathBuf::from(exe),
-            version: version.to_string(),
-            build: build.to_string(),
+    match parse_identity(&out.stdout) {
+        Some(id) if !id.executable.is_empty() => Ok(BasePython {
+            executable: PathBuf::from(id.executable),
+            version: id.release,
+            build: id.build,
         }),
         _ => Err(fail("it did not report sys.executable".into())),
     }

@@ -1,9 +1,10 @@
 //! Running one setup step through `crate::process` (own process group, stopped on Ctrl-C / SIGTERM),
-//! stdout and stderr appended to a log file; a failure carries the step's last output lines.
+//! stdout and stderr appended to a log file; a failure carries the step's last output lines. Short
+//! queries (identifying an interpreter, checking an environment) go through [`query`].
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use super::error::EnvError;
@@ -59,6 +60,61 @@ pub(crate) fn run_logged(mut cmd: Command, log: &Path, step: &Step) -> Result<()
     }
 }
 
+/// How long a short query may take: enough for a cold pyenv shim, short of blocking forever.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What a query printed.
+pub(crate) struct Captured {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a short query through `crate::process` with a 60 s deadline, output captured in temporary
+/// files. `what` names it for an interrupt; `fail` turns a start failure or timeout into an error.
+pub(crate) fn query(
+    mut cmd: Command,
+    what: &str,
+    fail: impl Fn(String) -> EnvError,
+) -> Result<Captured, EnvError> {
+    let capture = || -> std::io::Result<(fs::File, Stdio)> {
+        let file = tempfile::tempfile()?;
+        let stdio = Stdio::from(file.try_clone()?);
+        Ok((file, stdio))
+    };
+    let ((mut out, out_stdio), (mut err, err_stdio)) = capture()
+        .and_then(|o| Ok((o, capture()?)))
+        .map_err(|e| fail(format!("cannot capture its output: {e}")))?;
+    cmd.stdin(Stdio::null()).stdout(out_stdio).stderr(err_stdio);
+    let finished = process::run(&mut cmd, QUERY_TIMEOUT).map_err(|e| fail(e.to_string()))?;
+    let status = match finished.ending {
+        Ending::Exited(status) => status,
+        Ending::Interrupted => {
+            return Err(EnvError::Interrupted {
+                step: what.to_string(),
+            });
+        }
+        Ending::TimedOut => {
+            return Err(fail(format!(
+                "no answer within {} s",
+                QUERY_TIMEOUT.as_secs()
+            )));
+        }
+    };
+    let read = |f: &mut fs::File| {
+        let mut bytes = Vec::new();
+        let _ = f
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| f.read_to_end(&mut bytes));
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    Ok(Captured {
+        status,
+        stdout: read(&mut out),
+        stderr: read(&mut err),
+    })
+}
+
 fn tail(log: &Path, from: u64) -> String {
     let mut text = Vec::new();
     if let Ok(mut f) = fs::File::open(log)
@@ -110,6 +166,16 @@ mod tests {
                 .starts_with("testing failed (exit status: 3); full log: ")
         );
         assert!(err.to_string().ends_with("; fix it"));
+    }
+
+    #[test]
+    fn a_query_captures_both_streams() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo out; echo err >&2; exit 4"]);
+        let got = query(cmd, "testing", |d| EnvError::Interrupted { step: d }).expect("runs");
+        assert_eq!(got.stdout, "out\n");
+        assert_eq!(got.stderr, "err\n");
+        assert_eq!(got.status.code(), Some(4));
     }
 
     #[test]

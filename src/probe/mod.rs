@@ -56,7 +56,52 @@ pub struct Interpreter {
     pub implementation: String,
 }
 
-const IDENTIFY: &str = "import sys\nprint(sys.executable)\nprint('%d.%d.%d' % sys.version_info[:3])\nprint(sys.implementation.name)\nprint(sys.version_info >= (3, 8))";
+/// The one snippet that identifies an interpreter, run by this probe and by the environment layer
+/// (`crate::env`); [`parse_identity`] reads its output.
+pub(crate) const IDENTIFY: &str = "import platform, sys
+print(sys.executable)
+print('%d.%d.%d' % sys.version_info[:3])
+print(sys.implementation.name)
+print(sys.version_info >= (3, 8))
+print(platform.python_implementation() + ' ' + platform.python_version())
+print(sys.version.replace(chr(10), ' '))";
+
+/// What [`IDENTIFY`] printed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Identity {
+    /// `sys.executable`; empty when Python could not tell.
+    pub executable: String,
+    /// `3.11.7`.
+    pub version: String,
+    /// `sys.implementation.name` (`cpython`).
+    pub implementation: String,
+    /// Python 3.8 or newer.
+    pub supported: bool,
+    /// `CPython 3.11.7` (`platform`), which names pre-releases too.
+    pub release: String,
+    /// `sys.version` on one line, which also names the build.
+    pub build: String,
+}
+
+/// Parses the output of [`IDENTIFY`]; `None` when it is not that.
+pub(crate) fn parse_identity(stdout: &str) -> Option<Identity> {
+    let lines: Vec<&str> = stdout.lines().collect();
+    let [exe, version, implementation, supported, release, build] = lines.as_slice() else {
+        return None;
+    };
+    Some(Identity {
+        executable: exe.to_string(),
+        version: version.to_string(),
+        implementation: implementation.to_string(),
+        supported: match *supported {
+            "True" => true,
+            "False" => false,
+            _ => return None,
+        },
+        release: release.to_string(),
+        build: build.to_string(),
+    })
+}
 
 /// Spawns real interpreters from an empty working directory, output to files, results on a file.
 pub struct PythonProbe {
@@ -126,21 +171,20 @@ impl PythonProbe {
                 reason: e.to_string(),
             })?;
         let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
-        let lines: Vec<&str> = out.lines().collect();
         let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
-        match lines.as_slice() {
-            [exe, version, implementation, "True"] if ok => Ok(Interpreter {
-                executable: if exe.is_empty() {
+        match parse_identity(&out) {
+            Some(id) if ok && id.supported => Ok(Interpreter {
+                executable: if id.executable.is_empty() {
                     python.to_path_buf()
                 } else {
-                    PathBuf::from(exe)
+                    PathBuf::from(id.executable)
                 },
-                version: version.to_string(),
-                implementation: implementation.to_string(),
+                version: id.version,
+                implementation: id.implementation,
             }),
-            [_, version, _, "False"] => Err(Error::NotPython {
+            Some(id) if !id.supported => Err(Error::NotPython {
                 path: shown,
-                detail: format!("it is Python {version}"),
+                detail: format!("it is Python {}", id.version),
             }),
             _ => Err(Error::NotPython {
                 path: shown,
@@ -305,7 +349,25 @@ impl Probe for PythonProbe {
 
 #[cfg(test)]
 mod tests {
-    use super::summary_line;
+    use super::*;
+
+    #[test]
+    fn identity_is_six_lines() {
+        let id = parse_identity(
+            "/usr/bin/python3.11\n3.11.7\ncpython\nTrue\nCPython 3.11.7\n3.11.7 (main) [GCC 12]\n",
+        )
+        .expect("parses");
+        assert_eq!(id.executable, "/usr/bin/python3.11");
+        assert_eq!(id.version, "3.11.7");
+        assert_eq!(id.implementation, "cpython");
+        assert!(id.supported);
+        assert_eq!(id.release, "CPython 3.11.7");
+        assert_eq!(id.build, "3.11.7 (main) [GCC 12]");
+        let old = parse_identity("/x\n3.7.1\ncpython\nFalse\nCPython 3.7.1\n3.7.1\n").expect("old");
+        assert!(!old.supported);
+        assert_eq!(parse_identity("hello\n"), None);
+        assert_eq!(parse_identity("a\nb\nc\nmaybe\ne\nf\n"), None);
+    }
 
     #[test]
     fn summary_line_is_the_exception_of_a_traceback_and_the_first_line_otherwise() {

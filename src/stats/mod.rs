@@ -64,6 +64,14 @@ pub fn median(xs: &[f64]) -> f64 {
     median_of_sorted(&sorted(xs))
 }
 
+/// Lower median of `xs`: the smaller of the two middle values when the length is even, so the
+/// result is always one of the values (counts stay whole numbers); `None` when empty.
+pub fn lower_median<T: Ord + Copy>(xs: &[T]) -> Option<T> {
+    let mut v = xs.to_vec();
+    v.sort_unstable();
+    v.get(v.len().saturating_sub(1) / 2).copied()
+}
+
 /// Raw median absolute deviation from the median, unscaled (multiply by 1.4826 to estimate a
 /// normal standard deviation); NaN when empty.
 pub fn mad(xs: &[f64]) -> f64 {
@@ -172,6 +180,9 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
         assert!(median(&[]).is_nan());
+        assert_eq!(lower_median(&[3, 1, 2]), Some(2));
+        assert_eq!(lower_median(&[4, 1, 3, 2]), Some(2));
+        assert_eq!(lower_median::<usize>(&[]), None);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::parse::{Node, ParsedRun};
+use crate::stats;
 
 /// The aggregated import tree of one target. Stored as-is in result JSON files.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,14 +114,13 @@ pub fn aggregate(runs: &[ParsedRun]) -> ImportTree {
         walk(&run.startup, |node, _| count += usize::from(!node.cached));
         startup_counts.push(count);
     }
-    startup_counts.sort_unstable();
 
     let mut parent_of: HashMap<String, Option<String>> = choose_parents(&samples)
         .into_iter()
         .map(|(name, parent)| (name.to_owned(), parent))
         .collect();
     let mut modules = Vec::with_capacity(samples.len());
-    for (name, mut s) in samples {
+    for (name, s) in samples {
         let parent = parent_of.remove(&name).flatten();
         let also_imported_by = s
             .importers
@@ -130,8 +130,8 @@ pub fn aggregate(runs: &[ParsedRun]) -> ImportTree {
             .collect();
         modules.push(ModuleStats {
             depth: 0,
-            self_ms: median_ms(&mut s.self_us),
-            cumulative_ms: median_ms(&mut s.cumulative_us),
+            self_ms: median_ms(&s.self_us),
+            cumulative_ms: median_ms(&s.cumulative_us),
             runs: s.self_us.len(),
             parent,
             also_imported_by,
@@ -141,11 +141,8 @@ pub fn aggregate(runs: &[ParsedRun]) -> ImportTree {
     let mut tree = ImportTree {
         runs: runs.len(),
         unreliable_runs: runs.iter().filter(|r| !r.reliable).count(),
-        startup_ms: median_ms(&mut startup_us),
-        startup_modules: startup_counts
-            .get(startup_counts.len().saturating_sub(1) / 2)
-            .copied()
-            .unwrap_or(0),
+        startup_ms: median_ms(&startup_us),
+        startup_modules: stats::lower_median(&startup_counts).unwrap_or(0),
         modules,
     };
     let forest = tree.forest();
@@ -209,19 +206,13 @@ fn reaches(parent_of: &HashMap<&str, Option<String>>, from: &str, target: &str) 
     true
 }
 
-/// Median of microsecond samples, in milliseconds; 0 for no samples.
-fn median_ms(values: &mut [i64]) -> f64 {
-    values.sort_unstable();
-    let n = values.len();
-    if n == 0 {
+/// Median of microsecond samples ([`stats::median`]), in milliseconds; 0 for no samples.
+fn median_ms(values: &[i64]) -> f64 {
+    if values.is_empty() {
         return 0.0;
     }
-    let mid = if n % 2 == 1 {
-        values[n / 2] as f64
-    } else {
-        (values[n / 2 - 1] as f64 + values[n / 2] as f64) / 2.0
-    };
-    mid / 1000.0
+    let values: Vec<f64> = values.iter().map(|&v| v as f64).collect();
+    stats::median(&values) / 1000.0
 }
 
 /// Parent/child structure of an [`ImportTree`], rebuilt from the `parent` names so that trees read

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::aggregate::{ImportTree, ModuleStats};
 use super::diff::diff;
-use super::text::top_level;
+use crate::settings::top_level;
 
 const WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 10.0;

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::aggregate::ImportTree;
+use crate::settings::top_level;
 
 /// One printed row: a module, or (grouped) a connected run of modules of one top-level package.
 struct Row {
@@ -137,11 +138,6 @@ fn package_rows(tree: &ImportTree) -> (Vec<Row>, Vec<usize>) {
     (rows, roots)
 }
 
-/// The top-level package of a dotted module name.
-pub(crate) fn top_level(name: &str) -> &str {
-    name.split('.').next().unwrap_or(name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,13 +199,5 @@ mod tests {
         );
         let all_hidden = render_text(&sample(), 1000.0, false);
         assert!(all_hidden.ends_with("(9 modules under 1000 ms cumulative not shown)\n"));
-    }
-
-    #[test]
-    fn top_level_names() {
-        assert_eq!(top_level("a.b.c"), "a");
-        assert_eq!(top_level("a"), "a");
-        assert_eq!(top_level(""), "");
-        assert_eq!(top_level(".x"), "");
     }
 }
