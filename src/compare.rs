@@ -261,10 +261,6 @@ fn forbidden_changes(a: &TargetResult, b: &TargetResult) -> Vec<ForbiddenChange>
         .collect()
 }
 
-fn samples(values: Vec<f64>) -> Option<Samples> {
-    Samples::new(values)
-}
-
 /// A timing verdict for one metric. `paired` requires equal sample counts (ab's interleaved pairs);
 /// otherwise the anchors of each file normalise machine speed when both files have them.
 fn timing(
@@ -274,7 +270,7 @@ fn timing(
     method: Method,
     params: &GateParams,
 ) -> Option<Timing> {
-    let (sa, sb) = (samples(a.to_vec())?, samples(b.to_vec())?);
+    let (sa, sb) = (Samples::new(a.to_vec())?, Samples::new(b.to_vec())?);
     let (ma, mb) = (median(a), median(b));
     let mut t = Timing {
         baseline_median_ms: ma,
@@ -305,8 +301,8 @@ fn timing(
         Method::Anchored | Method::Raw => {
             let (xa, xb) = match anchors {
                 Some((aa, ab)) => (
-                    log_values(&sa, samples(aa).as_ref()).ok()?,
-                    log_values(&sb, samples(ab).as_ref()).ok()?,
+                    log_values(&sa, Samples::new(aa).as_ref()).ok()?,
+                    log_values(&sb, Samples::new(ab).as_ref()).ok()?,
                 ),
                 None => (log_values(&sa, None).ok()?, log_values(&sb, None).ok()?),
             };

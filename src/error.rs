@@ -14,7 +14,7 @@ pub enum Error {
         "'{path}' is not a usable Python interpreter: {detail}; pass --python PATH to a CPython 3.8+ executable"
     )]
     NotPython { path: String, detail: String },
-    #[error("target '{target}' failed to import: {detail}")]
+    #[error("target '{target}' failed to import: {detail}{}", import_hint(detail))]
     ImportFailed { target: String, detail: String },
     #[error(
         "target '{target}' timed out after {seconds} s (its whole process group was killed); raise --timeout or fix the hang"
@@ -59,4 +59,39 @@ impl Error {
     }
 }
 
+/// The fix to append to an import failure, unless its detail already names one.
+fn import_hint(detail: &str) -> &'static str {
+    if detail.contains("ModuleNotFoundError") {
+        "; install it into the --python environment or pass --path DIR"
+    } else if detail.contains("; fix ") {
+        ""
+    } else {
+        "; run the statement with the --python interpreter to see the full traceback"
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_failures_name_the_fix() {
+        let failed = |detail: &str| {
+            Error::ImportFailed {
+                target: "x".into(),
+                detail: detail.into(),
+            }
+            .to_string()
+        };
+        assert!(
+            failed("ModuleNotFoundError: No module named 'x'")
+                .ends_with("install it into the --python environment or pass --path DIR")
+        );
+        assert!(failed("ValueError: boom").ends_with("to see the full traceback"));
+        assert!(
+            failed("the statement is not valid Python (bad); fix --stmt").ends_with("fix --stmt")
+        );
+    }
+}

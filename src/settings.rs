@@ -20,6 +20,17 @@ pub enum Pyc {
     AsIs,
 }
 
+impl Pyc {
+    /// The name used on the command line and in result files (`warm`, `cold`, `as-is`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pyc::Warm => "warm",
+            Pyc::Cold => "cold",
+            Pyc::AsIs => "as-is",
+        }
+    }
+}
+
 /// The complete environment a child starts with.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChildEnv {
@@ -477,6 +488,16 @@ pub(crate) mod tests {
         }
         let err = measure_of(&["os;x"], &[]).unwrap_err().to_string();
         assert!(err.contains("not a dotted module name"), "{err}");
+    }
+
+    #[test]
+    fn pyc_names_match_serde() {
+        for p in [Pyc::Warm, Pyc::Cold, Pyc::AsIs] {
+            assert_eq!(
+                serde_json::to_value(p).unwrap(),
+                serde_json::Value::from(p.as_str())
+            );
+        }
     }
 
     #[test]

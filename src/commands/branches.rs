@@ -100,10 +100,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         if !output.quiet {
             eprintln!(
                 "environment for {name}: {} in {:.1} s",
-                serde_json::to_value(built.outcome)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                built.outcome.as_str(),
                 built.setup_secs
             );
             for w in &built.warnings {

@@ -62,6 +62,17 @@ pub enum Outcome {
     Built,
 }
 
+impl Outcome {
+    /// The name used in messages and result files (`reused`, `cloned`, `built`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Reused => "reused",
+            Outcome::Cloned => "cloned",
+            Outcome::Built => "built",
+        }
+    }
+}
+
 /// Builds per-revision environments.
 ///
 /// Without `setup`, the project is installed non-editable (`pip install DIR` / `uv pip install
@@ -323,4 +334,19 @@ fn check(dir: &Path, action: &str) -> Result<(), EnvError> {
         return Err(broken(format!("sys.prefix is '{prefix}', {}", out.status)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_names_match_serde() {
+        for o in [Outcome::Reused, Outcome::Cloned, Outcome::Built] {
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                serde_json::Value::from(o.as_str())
+            );
+        }
+    }
 }

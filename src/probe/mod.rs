@@ -239,8 +239,10 @@ impl PythonProbe {
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
         }
-        let finished = process::run(&mut cmd, self.timeout)
-            .map_err(|e| Error::io(format!("cannot run {}", exe.display()), e))?;
+        let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::NotPython {
+            path: exe.display().to_string(),
+            detail: format!("cannot run it ({e})"),
+        })?;
         match finished.ending {
             process::Ending::Interrupted => Err(Error::Interrupted),
             process::Ending::TimedOut => Err(Error::Timeout {

@@ -83,9 +83,7 @@ fn terminal(r: &ResultFile, view: &View) -> String {
         py.executable.display(),
         r.settings.runs,
         r.settings.warmup,
-        serde_json::to_value(r.settings.pyc)
-            .map(|v| v.as_str().unwrap_or_default().to_string())
-            .unwrap_or_default()
+        r.settings.pyc.as_str()
     );
     let mut context = format!("start-up {} ms", ms(r.startup_ms.median));
     if let Some(a) = &r.anchor {

@@ -86,7 +86,7 @@ pub fn load(path: &Path) -> Result<ResultFile> {
         path: path.to_path_buf(),
         reason,
     };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("{e}; check the path")))?;
     let value: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| fail(format!("not valid JSON ({e}); was the file truncated?")))?;
     let version = value

@@ -85,15 +85,6 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Regression => "regression",
-            Verdict::Improvement => "improvement",
-            Verdict::Unchanged => "unchanged",
-            Verdict::Inconclusive => "inconclusive",
-        }
-    }
-
     /// Regression if lower > ln(1+t) and d > t_abs; improvement if upper < -ln(1+t) and
     /// -d > t_abs; inconclusive if |estimate| > ln(1+t) and |d| > t_abs otherwise; else unchanged.
     /// `d` is the effect in ms chosen by `GateParams::effect`.
@@ -142,13 +133,6 @@ pub struct PairedGate {
     pub mde_ratio: f64,
     /// Pairs needed to detect a change of about twice the threshold (see module docs).
     pub pairs_needed: usize,
-}
-
-impl PairedGate {
-    /// Whether this run had enough pairs for its noise level (`pairs_needed <= n`).
-    pub fn threshold_detectable(&self) -> bool {
-        self.pairs_needed <= self.n
-    }
 }
 
 /// Fewest pairs for which an exact one-sided 95 % signed-rank bound exists.
@@ -275,7 +259,7 @@ mod tests {
             Verdict::Unchanged,
             Verdict::Inconclusive,
         ] {
-            assert!(verdicts.contains(&v), "vectors cover {}", v.as_str());
+            assert!(verdicts.contains(&v), "vectors cover {v:?}");
         }
     }
 
@@ -350,7 +334,7 @@ mod tests {
         let g = paired_gate(&flat, &flat, &p).expect("valid");
         assert!((g.mde_ratio - 1.05).abs() < 1e-12);
         assert_eq!(g.pairs_needed, 5);
-        assert!(g.threshold_detectable());
+        assert!(g.pairs_needed <= g.n);
 
         // r = (-s, -s, -s, 0, s, s, s): median 0, MAD s, noise 1.4826 s.
         let s = 0.1_f64;
@@ -368,19 +352,19 @@ mod tests {
         let needed = std::f64::consts::PI / 3.0 * (zz * noise / 1.05_f64.ln()).powi(2);
         assert_eq!(g.pairs_needed, needed.ceil() as usize);
         assert_eq!(g.pairs_needed, 60); // ceil(59.78)
-        assert!(!g.threshold_detectable());
+        assert!(g.pairs_needed > g.n);
     }
 
     #[test]
     fn verdict_serde_is_lowercase() {
-        for v in [
-            Verdict::Regression,
-            Verdict::Improvement,
-            Verdict::Unchanged,
-            Verdict::Inconclusive,
+        for (v, name) in [
+            (Verdict::Regression, "regression"),
+            (Verdict::Improvement, "improvement"),
+            (Verdict::Unchanged, "unchanged"),
+            (Verdict::Inconclusive, "inconclusive"),
         ] {
             let json = serde_json::to_string(&v).expect("serialize");
-            assert_eq!(json, format!("\"{}\"", v.as_str()));
+            assert_eq!(json, format!("\"{name}\""));
             assert_eq!(serde_json::from_str::<Verdict>(&json).ok(), Some(v));
         }
     }

@@ -1,5 +1,5 @@
 //! Aggregation of K parsed runs into one [`ImportTree`] (per-module medians, majority parent),
-//! and the queries over it: top lists, roots, children and `why`.
+//! and the queries over it: top lists, roots and `why`.
 //!
 //! Rules:
 //! * only the target's fresh imports count (start-up is summarised, cached entries cost nothing
@@ -254,11 +254,6 @@ fn heavier_first(modules: &[ModuleStats]) -> impl Fn(&usize, &usize) -> std::cmp
 }
 
 impl ImportTree {
-    /// The module called `name`, if the target imported it.
-    pub fn get(&self, name: &str) -> Option<&ModuleStats> {
-        self.modules.iter().find(|m| m.name == name)
-    }
-
     /// The target's top-level imports, heaviest first.
     pub fn roots(&self) -> Vec<&ModuleStats> {
         self.forest()
@@ -266,18 +261,6 @@ impl ImportTree {
             .iter()
             .map(|&i| &self.modules[i])
             .collect()
-    }
-
-    /// The modules `name` imported fresh, heaviest first.
-    pub fn children_of(&self, name: &str) -> Vec<&ModuleStats> {
-        let forest = self.forest();
-        match self.modules.iter().position(|m| m.name == name) {
-            Some(idx) => forest.children[idx]
-                .iter()
-                .map(|&i| &self.modules[i])
-                .collect(),
-            None => Vec::new(),
-        }
     }
 
     /// The `n` modules with the largest self time.
@@ -385,6 +368,27 @@ fn link(m: &ModuleStats) -> Link {
     Link {
         module: m.name.clone(),
         cumulative_ms: m.cumulative_ms,
+    }
+}
+
+/// Look-ups only the tests need.
+#[cfg(test)]
+impl ImportTree {
+    /// The module called `name`, if the target imported it.
+    pub fn get(&self, name: &str) -> Option<&ModuleStats> {
+        self.modules.iter().find(|m| m.name == name)
+    }
+
+    /// The modules `name` imported fresh, heaviest first.
+    pub fn children_of(&self, name: &str) -> Vec<&ModuleStats> {
+        let forest = self.forest();
+        match self.modules.iter().position(|m| m.name == name) {
+            Some(idx) => forest.children[idx]
+                .iter()
+                .map(|&i| &self.modules[i])
+                .collect(),
+            None => Vec::new(),
+        }
     }
 }
 

@@ -85,6 +85,8 @@ pub struct ParsedRun {
     pub ignored_lines: usize,
 }
 
+/// Only the tests need to walk every node.
+#[cfg(test)]
 impl ParsedRun {
     /// Every node (start-up and target, at any depth) in print order of their subtrees, depth-first.
     pub fn iter(&self) -> impl Iterator<Item = &Node> {
