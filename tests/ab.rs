@@ -125,7 +125,7 @@ fn an_interval_wider_than_the_threshold_takes_more_pairs_up_to_the_cap() {
     .assert()
     .code(0);
     let t = &comparison(&out)["targets"][0]["import"];
-    // Estimate about 1.00, bounds far outside 1 +- 5 %: not "unchanged at 6 pairs" but extended
+    // Bounds far outside 1 +- 5 %: not settled at 6 pairs ("unchanged" before) but extended
     // by 10, up to the cap.
     assert!(t["ratio_low"].as_f64().unwrap() < 0.95, "{t}");
     assert!(t["ratio_high"].as_f64().unwrap() > 1.05, "{t}");
