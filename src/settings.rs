@@ -1,9 +1,12 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 use crate::budget::{self, Budgets};
 use crate::cli::{
-    BudgetArgs, ColorArg, FormatArg, OutputArgs, PycArg, ReportArgs, StatisticArg, TargetArgs,
+    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
+    ReportArgs, StatisticArg, TargetArgs,
 };
+use crate::compare::GateOptions;
 use crate::error::{Error, Result};
+use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -360,6 +363,59 @@ fn color(arg: ColorArg, stdout_tty: bool, env: impl Fn(&str) -> Option<String>) 
         ColorArg::Never => false,
         ColorArg::Auto => stdout_tty && !no_color && !dumb,
     }
+}
+
+/// Validates the gate flags; `default_threshold` is the command's own (percent).
+pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
+    let threshold = args.threshold.unwrap_or(default_threshold);
+    if !(threshold > 0.0 && threshold < 1000.0) {
+        return Err(Error::Usage(
+            "--threshold is a percentage above 0, e.g. --threshold 5".into(),
+        ));
+    }
+    if !(args.min_effect >= 0.0 && args.min_effect.is_finite()) {
+        return Err(Error::Usage(
+            "--min-effect is a non-negative number of milliseconds".into(),
+        ));
+    }
+    Ok(GateOptions {
+        params: GateParams {
+            threshold: threshold / 100.0,
+            min_effect_ms: args.min_effect,
+            effect: match args.effect_size {
+                EffectSizeArg::Estimate => EffectSize::Estimate,
+                EffectSizeArg::MedianDifference => EffectSize::MedianDifference,
+            },
+        },
+        fail_on_new_modules: args.fail_on_new_modules,
+    })
+}
+
+/// How many pairs to take and how to judge them.
+#[derive(Debug, Clone, Copy)]
+pub struct PairPlan {
+    pub pairs: usize,
+    pub max_pairs: usize,
+    pub warmup: usize,
+    pub gate: GateOptions,
+}
+
+/// Validates the pair flags.
+pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
+    if args.pairs < 5 {
+        return Err(Error::Usage(
+            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
+        ));
+    }
+    if args.max_pairs < args.pairs {
+        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+    }
+    Ok(PairPlan {
+        pairs: args.pairs,
+        max_pairs: args.max_pairs,
+        warmup: args.warmup,
+        gate,
+    })
 }
 
 /// Validates budget flags; `forbid` are the modules that must not be loaded.

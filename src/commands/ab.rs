@@ -1,17 +1,16 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while unsettled, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
-use crate::cli::{AbArgs, EffectSizeArg, GateArgs, PairArgs};
+use crate::cli::AbArgs;
 use crate::commands::run::{effective_warmup, start_session};
-use crate::compare::{self, Comparison, GateOptions};
-use crate::error::{Error, Result};
+use crate::compare::{self, Comparison};
+use crate::error::Result;
 use crate::git::GitInfo;
 use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
 use crate::progress::Bar;
 use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
-use crate::settings::{self, Measure, Output};
-use crate::stats::paired::{EffectSize, GateParams};
+use crate::settings::{self, Measure, Output, PairPlan};
 use std::path::Path;
 
 /// Default `--threshold` (percent) for interleaved pairs.
@@ -20,64 +19,11 @@ pub const DEFAULT_THRESHOLD: f64 = 5.0;
 /// Pairs added per extension while a verdict is unsettled (`compare::unsettled`).
 const EXTEND_BY: usize = 10;
 
-/// Validates the gate flags; `default_threshold` is the command's own (percent).
-pub fn gate_options(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
-    let threshold = args.threshold.unwrap_or(default_threshold);
-    if !(threshold > 0.0 && threshold < 1000.0) {
-        return Err(Error::Usage(
-            "--threshold is a percentage above 0, e.g. --threshold 5".into(),
-        ));
-    }
-    if !(args.min_effect >= 0.0 && args.min_effect.is_finite()) {
-        return Err(Error::Usage(
-            "--min-effect is a non-negative number of milliseconds".into(),
-        ));
-    }
-    Ok(GateOptions {
-        params: GateParams {
-            threshold: threshold / 100.0,
-            min_effect_ms: args.min_effect,
-            effect: match args.effect_size {
-                EffectSizeArg::Estimate => EffectSize::Estimate,
-                EffectSizeArg::MedianDifference => EffectSize::MedianDifference,
-            },
-        },
-        fail_on_new_modules: args.fail_on_new_modules,
-    })
-}
-
 /// The two sides measured in one interleaved session.
 pub struct Measured {
     pub baseline: ResultFile,
     pub candidate: ResultFile,
     pub comparison: Comparison,
-}
-
-/// How many pairs to take and how to judge them.
-#[derive(Debug, Clone, Copy)]
-pub struct PairPlan {
-    pub pairs: usize,
-    pub max_pairs: usize,
-    pub warmup: usize,
-    pub gate: GateOptions,
-}
-
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
-        ));
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
-    }
-    Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
-    })
 }
 
 /// Measures `m` under two interpreters in interleaved pairs, extending while unsettled, then
@@ -184,7 +130,7 @@ pub fn gate_exit(c: &Comparison, report_only: bool) -> u8 {
 pub fn execute(args: &AbArgs) -> Result<u8> {
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
-    let gate = gate_options(&args.gate, DEFAULT_THRESHOLD)?;
+    let gate = settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
     let baseline = settings::python(Some(&args.baseline), &cwd);
     let candidate = settings::python(Some(&args.candidate), &cwd);
     let measure = settings::measure(
@@ -194,7 +140,7 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         &cwd,
         std::env::vars(),
     )?;
-    let plan = pair_plan(&args.pairs, gate)?;
+    let plan = settings::pair_plan(&args.pairs, gate)?;
     output.check_writable()?;
     let git = crate::git::info(&cwd);
     let mut measured = measure_pairs(

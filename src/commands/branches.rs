@@ -43,7 +43,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     crate::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
-    let gate = ab::gate_options(&args.gate, ab::DEFAULT_THRESHOLD)?;
+    let gate = settings::gate(&args.gate, ab::DEFAULT_THRESHOLD)?;
     if !args.target.path.is_empty() {
         return Err(Error::Usage(
             "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
@@ -67,7 +67,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         &cwd,
         std::env::vars(),
     )?;
-    let plan = ab::pair_plan(&args.pairs, gate)?;
+    let plan = settings::pair_plan(&args.pairs, gate)?;
     output.check_writable()?;
     let cand_name = cand
         .as_ref()

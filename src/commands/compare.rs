@@ -11,7 +11,7 @@ pub const DEFAULT_THRESHOLD: f64 = 10.0;
 pub fn execute(args: &CompareArgs) -> Result<u8> {
     let cwd = super::cwd()?;
     let output = super::report_output(&args.output, &cwd)?;
-    let gate = crate::commands::ab::gate_options(&args.gate, DEFAULT_THRESHOLD)?;
+    let gate = crate::settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
     store::check_file_writable(output.file.as_deref())?;
     store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
