@@ -2,8 +2,9 @@
 //! `--config FILE`). Values fill in every flag the command line did not give (command-line flags
 //! win; clap's `value_source` tells which were given). Unknown keys are errors naming the key.
 use crate::cli::{
-    AbArgs, BranchesArgs, BudgetArgs, CheckArgs, Command, CompareArgs, EffectSizeArg, GateArgs,
-    OutputArgs, PairArgs, PycArg, RunArgs, TargetArgs, TreeArgs, WhyArgs,
+    AbArgs, BranchesArgs, BudgetArgs, CheckArgs, ColorArg, Command, CompareArgs, EffectSizeArg,
+    FormatArg, GateArgs, OutputArgs, PairArgs, PycArg, ReportArgs, RunArgs, TargetArgs, TreeArgs,
+    WhyArgs,
 };
 use crate::error::{Error, Result};
 use clap::parser::ValueSource;
@@ -43,6 +44,17 @@ pub struct FileConfig {
     pub effect_size: Option<String>,
     pub fail_on_new_modules: Option<bool>,
     pub output_dir: Option<PathBuf>,
+    /// `terminal`, `json`, `markdown` or `junit`.
+    pub format: Option<String>,
+    /// `auto`, `always` or `never`.
+    pub color: Option<String>,
+    pub quiet: Option<bool>,
+    pub top: Option<usize>,
+    pub report_only: Option<bool>,
+    /// For `compare`.
+    pub strict: Option<bool>,
+    /// For `tree`.
+    pub min_ms: Option<f64>,
     pub setup: Option<String>,
     pub cache_dir: Option<PathBuf>,
     pub budgets: Option<BudgetConfig>,
@@ -162,22 +174,10 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     for p in values.path.iter_mut().flatten() {
         *p = base.join(&*p);
     }
-    if let Some(pyc) = &values.pyc
-        && pyc_arg(pyc).is_none()
-    {
-        return Err(Error::Usage(format!(
-            "{}: pyc = '{pyc}' must be warm, cold or as-is",
-            file.display()
-        )));
-    }
-    if let Some(e) = &values.effect_size
-        && effect_size_arg(e).is_none()
-    {
-        return Err(Error::Usage(format!(
-            "{}: effect_size = '{e}' must be estimate or median-difference",
-            file.display()
-        )));
-    }
+    check_choice::<PycArg>(&file, "pyc", &values.pyc)?;
+    check_choice::<EffectSizeArg>(&file, "effect_size", &values.effect_size)?;
+    check_choice::<FormatArg>(&file, "format", &values.format)?;
+    check_choice::<ColorArg>(&file, "color", &values.color)?;
     Ok(Some(Config {
         file,
         origin,
@@ -189,17 +189,30 @@ fn tool_table(pyproject: &toml::Table) -> Option<toml::Table> {
     pyproject.get("tool")?.get("coldstart")?.as_table().cloned()
 }
 
-fn pyc_arg(s: &str) -> Option<PycArg> {
-    match s {
-        "warm" => Some(PycArg::Warm),
-        "cold" => Some(PycArg::Cold),
-        "as-is" => Some(PycArg::AsIs),
-        _ => None,
-    }
+/// The flag value a configuration string names (`as-is`, `median-difference`, ...).
+fn choice<T: ValueEnum>(s: &str) -> Option<T> {
+    T::from_str(s, false).ok()
 }
 
-fn effect_size_arg(s: &str) -> Option<EffectSizeArg> {
-    EffectSizeArg::from_str(s, false).ok()
+/// An error naming the key and the allowed values when `value` is not one of `T`'s.
+fn check_choice<T: ValueEnum>(file: &Path, key: &str, value: &Option<String>) -> Result<()> {
+    let Some(v) = value else { return Ok(()) };
+    if choice::<T>(v).is_some() {
+        return Ok(());
+    }
+    let names: Vec<String> = T::value_variants()
+        .iter()
+        .filter_map(|x| x.to_possible_value())
+        .map(|p| p.get_name().to_string())
+        .collect();
+    let allowed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    Err(Error::Usage(format!(
+        "{}: {key} = '{v}' must be {allowed}",
+        file.display()
+    )))
 }
 
 /// Whether the user gave `id` on the command line.
@@ -231,7 +244,7 @@ fn fill_targets(
     }
     fill(m, "packages", &mut t.packages, &c.packages);
     fill(m, "forbid", &mut t.forbid, &c.forbid);
-    fill(m, "pyc", &mut t.pyc, &c.pyc.as_deref().and_then(pyc_arg));
+    fill(m, "pyc", &mut t.pyc, &c.pyc.as_deref().and_then(choice));
     let env: Option<Vec<String>> = c
         .env
         .as_ref()
@@ -251,6 +264,24 @@ fn fill_targets(
 
 fn fill_output(m: &ArgMatches, o: &mut OutputArgs, c: &FileConfig) {
     fill(m, "output_dir", &mut o.output_dir, &c.output_dir);
+    fill(m, "top", &mut o.top, &c.top);
+    fill_report(m, &mut o.report, c);
+}
+
+fn fill_report(m: &ArgMatches, r: &mut ReportArgs, c: &FileConfig) {
+    fill(
+        m,
+        "format",
+        &mut r.format,
+        &c.format.as_deref().and_then(choice),
+    );
+    fill(
+        m,
+        "color",
+        &mut r.color,
+        &c.color.as_deref().and_then(choice),
+    );
+    fill(m, "quiet", &mut r.quiet, &c.quiet);
 }
 
 fn fill_pairs(m: &ArgMatches, p: &mut PairArgs, c: &FileConfig) {
@@ -262,7 +293,7 @@ fn fill_pairs(m: &ArgMatches, p: &mut PairArgs, c: &FileConfig) {
 fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Option<f64>) {
     fill(m, "threshold", &mut g.threshold, &threshold.map(Some));
     fill(m, "min_effect", &mut g.min_effect, &c.min_effect);
-    let effect = c.effect_size.as_deref().and_then(effect_size_arg);
+    let effect = c.effect_size.as_deref().and_then(choice);
     fill(m, "effect_size", &mut g.effect_size, &effect);
     fill(
         m,
@@ -270,6 +301,7 @@ fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Optio
         &mut g.fail_on_new_modules,
         &c.fail_on_new_modules,
     );
+    fill(m, "report_only", &mut g.report_only, &c.report_only);
 }
 
 fn specs<T: std::fmt::Display>(limit: &Option<PerTarget<T>>) -> Option<Vec<String>> {
@@ -390,20 +422,38 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill_gate(m, gate, c, &c.threshold);
             fill_output(m, output, c);
         }
-        Command::Compare(CompareArgs { gate, .. }) => fill_gate(m, gate, c, &c.compare_threshold),
+        Command::Compare(CompareArgs {
+            gate,
+            strict,
+            output,
+            ..
+        }) => {
+            fill_gate(m, gate, c, &c.compare_threshold);
+            fill(m, "strict", strict, &c.strict);
+            fill_report(m, output, c);
+        }
         Command::Check(CheckArgs {
-            forbid, budgets, ..
+            forbid,
+            budgets,
+            output,
+            ..
         }) => {
             fill(m, "forbid", forbid, &c.forbid);
             fill_budgets(m, budgets, c)?;
+            fill_report(m, output, c);
         }
         Command::Tree(TreeArgs {
             modules,
             target,
             python,
+            min_ms,
             ..
-        })
-        | Command::Why(WhyArgs {
+        }) => {
+            fill_targets(m, Some(modules), target, c);
+            fill(m, "python", python, &c.python.clone().map(Some));
+            fill(m, "min_ms", min_ms, &c.min_ms);
+        }
+        Command::Why(WhyArgs {
             modules,
             target,
             python,
@@ -505,6 +555,13 @@ pub fn effective(config: Option<&Config>) -> Vec<Effective> {
             "false",
         ),
         ("output_dir", "output_dir", &["run"], ""),
+        ("format", "format", &["run"], ""),
+        ("color", "color", &["run"], ""),
+        ("quiet", "quiet", &["run"], "false"),
+        ("top", "top", &["run"], ""),
+        ("report_only", "report_only", &["ab"], "false"),
+        ("strict", "strict", &["compare"], "false"),
+        ("min_ms", "min_ms", &["tree"], ""),
         (
             "setup",
             "setup",

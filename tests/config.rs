@@ -212,3 +212,44 @@ fn compare_threshold_comes_from_the_file() {
         .code(0)
         .stdout(predicate::str::contains("\"effect\": \"estimate\""));
 }
+
+#[test]
+fn report_settings_come_from_the_file_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "format = 'json'\ncolor = 'never'\nreport_only = true\nstrict = true\n",
+    )
+    .unwrap();
+    // format = 'json': stdout is one JSON document; report_only is in the stored gate options.
+    let out = in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .assert()
+        .code(0);
+    let c: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(c["command"], "compare");
+    in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .args(["--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("### coldstart compare"));
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"report_only = true +# coldstart.toml").unwrap())
+        .stdout(predicate::str::is_match(r"strict = true +# coldstart.toml").unwrap());
+    std::fs::write(dir.path().join("coldstart.toml"), "color = 'blue'\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "color = 'blue' must be auto, always or never",
+        ));
+}
