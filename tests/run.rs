@@ -412,3 +412,33 @@ fn scratch_directories_of_a_killed_run_are_swept_by_the_next() {
         .collect();
     assert_eq!(left, ["coldstart-probe-nopid"]);
 }
+
+#[test]
+fn a_module_on_path_named_like_the_standard_library_does_not_break_identification() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("platform.py"),
+        "raise RuntimeError('shadowed')\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("plainmod.py"), "X = 1\n").unwrap();
+    coldstart()
+        .current_dir(out.path())
+        .args([
+            "run",
+            "plainmod",
+            "--runs",
+            "2",
+            "--no-anchor",
+            "--tree-runs",
+            "0",
+            "--quiet",
+        ])
+        .args(["--python", "python3", "--path"])
+        .arg(dir.path())
+        .arg("--output-dir")
+        .arg(out.path())
+        .assert()
+        .code(0);
+}

@@ -164,7 +164,9 @@ impl PythonProbe {
 
     fn identify(&mut self, python: &Path) -> Result<Interpreter> {
         let shown = python.display().to_string();
-        let mut cmd = self.command(python, &["-c", IDENTIFY]);
+        // Isolated (-I): the identification must not depend on --path or the target's packages
+        // (a `platform.py` there would shadow the standard library's).
+        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY]);
         let finished =
             process::run(&mut cmd, Duration::from_secs(60)).map_err(|e| Error::PythonNotFound {
                 path: shown.clone(),
