@@ -111,16 +111,16 @@ fn parse_error(file: &Path, e: impl std::fmt::Display) -> Error {
 /// Reads `explicit`, else `coldstart.toml`, else `pyproject.toml`'s `[tool.coldstart]` in `dir`.
 pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     let read = |p: &Path| {
-        std::fs::read_to_string(p)
-            .map_err(|e| Error::Usage(format!("cannot read config file {}: {e}", p.display())))
+        std::fs::read_to_string(p).map_err(|e| {
+            Error::Usage(format!(
+                "cannot read config file {}: {e}; check the file, or pass --config FILE",
+                p.display()
+            ))
+        })
     };
     let (file, table, origin) = match explicit {
         Some(p) => {
-            let path = if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                dir.join(p)
-            };
+            let path = crate::settings::absolute(dir, p);
             let text = read(&path)?;
             let value: toml::Table = toml::from_str(&text).map_err(|e| parse_error(&path, e))?;
             let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
