@@ -272,31 +272,10 @@ fn timing(
 ) -> Option<Timing> {
     let (sa, sb) = (Samples::new(a.to_vec())?, Samples::new(b.to_vec())?);
     let (ma, mb) = (median(a), median(b));
-    let mut t = Timing {
-        baseline_median_ms: ma,
-        candidate_median_ms: mb,
-        delta_ms: mb - ma,
-        ratio: 1.0,
-        ratio_low: 1.0,
-        ratio_high: 1.0,
-        noise: 0.0,
-        mde_ratio: 1.0,
-        pairs_needed: None,
-        n_baseline: a.len(),
-        n_candidate: b.len(),
-        verdict: Verdict::Unchanged,
-    };
-    match method {
+    let (e, pairs_needed) = match method {
         Method::Paired => {
             let g = paired_gate(&sa, &sb, params).ok()?;
-            t.delta_ms = g.effect_ms;
-            t.ratio = g.ratio;
-            t.ratio_low = g.lower_log_ratio.exp();
-            t.ratio_high = g.upper_log_ratio.exp();
-            t.noise = g.noise_log_ratio;
-            t.mde_ratio = g.mde_ratio;
-            t.pairs_needed = Some(g.pairs_needed);
-            t.verdict = g.verdict;
+            (g.estimate, Some(g.pairs_needed))
         }
         Method::Anchored | Method::Raw => {
             let (xa, xb) = match anchors {
@@ -306,17 +285,23 @@ fn timing(
                 ),
                 None => (log_values(&sa, None).ok()?, log_values(&sb, None).ok()?),
             };
-            let g = shift_gate(&xa, &xb, (ma, mb), params).ok()?;
-            t.delta_ms = g.effect_ms;
-            t.ratio = g.ratio;
-            t.ratio_low = g.lower_log_ratio.exp();
-            t.ratio_high = g.upper_log_ratio.exp();
-            t.noise = g.noise_log_ratio;
-            t.mde_ratio = g.mde_ratio;
-            t.verdict = g.verdict;
+            (shift_gate(&xa, &xb, (ma, mb), params).ok()?.estimate, None)
         }
-    }
-    Some(t)
+    };
+    Some(Timing {
+        baseline_median_ms: ma,
+        candidate_median_ms: mb,
+        delta_ms: e.effect_ms,
+        ratio: e.ratio,
+        ratio_low: e.lower_log_ratio.exp(),
+        ratio_high: e.upper_log_ratio.exp(),
+        noise: e.noise_log_ratio,
+        mde_ratio: e.mde_ratio,
+        pairs_needed,
+        n_baseline: a.len(),
+        n_candidate: b.len(),
+        verdict: e.verdict,
+    })
 }
 
 /// Anchor import times matched to each target sample, if every sample has one.

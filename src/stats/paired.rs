@@ -109,12 +109,11 @@ impl Verdict {
     }
 }
 
-/// Result of `paired_gate`; all log ratios are ln(candidate / baseline).
+/// What both gates (`paired_gate`, `unpaired::shift_gate`) estimate; log ratios are
+/// ln(candidate / baseline).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PairedGate {
-    pub n: usize,
-    /// 0-based rank of the confidence bound in the sorted Walsh averages.
-    pub k: usize,
+pub struct Estimate {
+    /// Hodges-Lehmann estimate.
     pub hl_log_ratio: f64,
     /// exp(hl_log_ratio).
     pub ratio: f64,
@@ -126,11 +125,47 @@ pub struct PairedGate {
     pub median_diff_ms: f64,
     /// The effect the minimum-effect rule used (see `EffectSize`).
     pub effect_ms: f64,
-    /// 1.4826 MAD of the per-pair log ratios.
+    /// Robust spread (1.4826 MAD) of the log ratios (paired) or log values (unpaired).
     pub noise_log_ratio: f64,
     pub verdict: Verdict,
-    /// Ratio detected with 80 % power at this n (see module docs).
+    /// Ratio detected with 80 % power at this sample size (see the module docs).
     pub mde_ratio: f64,
+}
+
+impl Estimate {
+    /// The estimate `hl` with its `bounds` (log ratios), the two sides' `medians_ms` (baseline,
+    /// candidate), the `noise` and the estimate's standard error `se`, judged by `params`.
+    pub(super) fn new(
+        hl: f64,
+        bounds: (f64, f64),
+        medians_ms: (f64, f64),
+        noise: f64,
+        se: f64,
+        params: &GateParams,
+    ) -> Estimate {
+        let effect_ms = params.effect_ms(hl, medians_ms.0, medians_ms.1);
+        Estimate {
+            hl_log_ratio: hl,
+            ratio: hl.exp(),
+            lower_log_ratio: bounds.0,
+            upper_log_ratio: bounds.1,
+            median_diff_ms: medians_ms.1 - medians_ms.0,
+            effect_ms,
+            noise_log_ratio: noise,
+            verdict: Verdict::decide(hl, bounds.0, bounds.1, effect_ms, params),
+            mde_ratio: super::mde_ratio(params.threshold, se),
+        }
+    }
+}
+
+/// Result of `paired_gate`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedGate {
+    pub n: usize,
+    /// 0-based rank of the confidence bound in the sorted Walsh averages.
+    pub k: usize,
+    #[serde(flatten)]
+    pub estimate: Estimate,
     /// Pairs needed to detect a change of about twice the threshold (see module docs).
     pub pairs_needed: usize,
 }
@@ -160,24 +195,15 @@ pub fn paired_gate(
     let k = k_real.floor().max(0.0) as usize;
     let hl = median_of_sorted(&walsh);
     let (lower, upper) = (walsh[k], walsh[walsh.len() - 1 - k]);
-    let (base_median, cand_median) = (median(baseline.as_slice()), median(candidate.as_slice()));
-    let median_diff_ms = cand_median - base_median;
-    let effect_ms = params.effect_ms(hl, base_median, cand_median);
+    let medians = (median(baseline.as_slice()), median(candidate.as_slice()));
     let noise = MAD_TO_SD * mad(r);
     let se_per_sqrt_n = noise * (std::f64::consts::PI / 3.0).sqrt();
     let needed = (super::z95_plus_z80() * se_per_sqrt_n / params.threshold.ln_1p()).powi(2);
+    let se = se_per_sqrt_n / nf.sqrt();
     Ok(PairedGate {
         n,
         k,
-        hl_log_ratio: hl,
-        ratio: hl.exp(),
-        lower_log_ratio: lower,
-        upper_log_ratio: upper,
-        median_diff_ms,
-        effect_ms,
-        noise_log_ratio: noise,
-        verdict: Verdict::decide(hl, lower, upper, effect_ms, params),
-        mde_ratio: super::mde_ratio(params.threshold, se_per_sqrt_n / nf.sqrt()),
+        estimate: Estimate::new(hl, (lower, upper), medians, noise, se, params),
         // `as` saturates, so absurd noise cannot overflow.
         pairs_needed: (needed.ceil() as usize).max(MIN_PAIRS),
     })
@@ -236,14 +262,35 @@ mod tests {
             let g = paired_gate(&samples(&c.baseline_ms), &samples(&c.candidate_ms), &params)
                 .expect("valid case");
             let e = &c.expected;
-            assert_eq!((g.n, g.k, g.verdict), (e.n, e.k, e.verdict), "{}", c.name);
+            assert_eq!(
+                (g.n, g.k, g.estimate.verdict),
+                (e.n, e.k, e.verdict),
+                "{}",
+                c.name
+            );
             for (field, got, want) in [
-                ("hl_log_ratio", g.hl_log_ratio, e.hl_log_ratio),
-                ("ratio", g.ratio, e.ratio),
-                ("lower_log_ratio", g.lower_log_ratio, e.lower_log_ratio),
-                ("upper_log_ratio", g.upper_log_ratio, e.upper_log_ratio),
-                ("median_diff_ms", g.median_diff_ms, e.median_diff_ms),
-                ("noise_log_ratio", g.noise_log_ratio, e.noise_log_ratio),
+                ("hl_log_ratio", g.estimate.hl_log_ratio, e.hl_log_ratio),
+                ("ratio", g.estimate.ratio, e.ratio),
+                (
+                    "lower_log_ratio",
+                    g.estimate.lower_log_ratio,
+                    e.lower_log_ratio,
+                ),
+                (
+                    "upper_log_ratio",
+                    g.estimate.upper_log_ratio,
+                    e.upper_log_ratio,
+                ),
+                (
+                    "median_diff_ms",
+                    g.estimate.median_diff_ms,
+                    e.median_diff_ms,
+                ),
+                (
+                    "noise_log_ratio",
+                    g.estimate.noise_log_ratio,
+                    e.noise_log_ratio,
+                ),
             ] {
                 assert!(
                     (got - want).abs() < 1e-9,
@@ -251,7 +298,7 @@ mod tests {
                     c.name
                 );
             }
-            verdicts.push(g.verdict);
+            verdicts.push(g.estimate.verdict);
         }
         for v in [
             Verdict::Regression,
@@ -297,9 +344,9 @@ mod tests {
             let g = paired_gate(&samples(&c.baseline_ms), &samples(&c.candidate_ms), &params)
                 .expect("valid case");
             let base = median(&c.baseline_ms);
-            assert!((g.effect_ms - g.hl_log_ratio.exp_m1() * base).abs() < 1e-12);
-            if g.verdict != c.expected.verdict {
-                changed.push((c.name.as_str(), g.verdict));
+            assert!((g.estimate.effect_ms - g.estimate.hl_log_ratio.exp_m1() * base).abs() < 1e-12);
+            if g.estimate.verdict != c.expected.verdict {
+                changed.push((c.name.as_str(), g.estimate.verdict));
             }
         }
         assert_eq!(changed, vec![("hand_small", Verdict::Inconclusive)]);
@@ -332,7 +379,7 @@ mod tests {
         // Noise-free: the MDE is the threshold itself and the floor of 5 pairs applies.
         let flat = samples(&[50.0; 10]);
         let g = paired_gate(&flat, &flat, &p).expect("valid");
-        assert!((g.mde_ratio - 1.05).abs() < 1e-12);
+        assert!((g.estimate.mde_ratio - 1.05).abs() < 1e-12);
         assert_eq!(g.pairs_needed, 5);
         assert!(g.pairs_needed <= g.n);
 
@@ -345,10 +392,10 @@ mod tests {
             .collect();
         let g = paired_gate(&samples(&base), &samples(&cand), &p).expect("valid");
         let noise = 1.4826 * s;
-        assert!((g.noise_log_ratio - noise).abs() < 1e-12);
+        assert!((g.estimate.noise_log_ratio - noise).abs() < 1e-12);
         let zz = 1.6448536269514722 + 0.8416212335729143;
         let se = noise * (std::f64::consts::PI / (3.0 * 7.0)).sqrt();
-        assert!((g.mde_ratio - (1.05_f64.ln() + zz * se).exp()).abs() < 1e-9);
+        assert!((g.estimate.mde_ratio - (1.05_f64.ln() + zz * se).exp()).abs() < 1e-9);
         let needed = std::f64::consts::PI / 3.0 * (zz * noise / 1.05_f64.ln()).powi(2);
         assert_eq!(g.pairs_needed, needed.ceil() as usize);
         assert_eq!(g.pairs_needed, 60); // ceil(59.78)

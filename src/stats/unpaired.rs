@@ -16,32 +16,19 @@
 //! `mde_ratio = exp(ln(1+t) + (z_0.95 + z_0.80) se)`.
 use serde::{Deserialize, Serialize};
 
-use super::paired::{GateParams, Verdict};
+use super::paired::{Estimate, GateParams};
 use super::{MAD_TO_SD, Samples, StatsError, log_ratios, logs, median, median_of_sorted, sorted};
 
-/// Result of `shift_gate`; all log ratios are candidate over base.
+/// Result of `shift_gate`; its noise is the 1.4826 pooled MAD of the log values around each
+/// side's median.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftGate {
     pub n_base: usize,
     pub n_cand: usize,
     /// 0-based rank of the confidence bound in the sorted pairwise differences.
     pub k: usize,
-    pub hl_log_ratio: f64,
-    /// exp(hl_log_ratio).
-    pub ratio: f64,
-    /// One-sided 95 % lower bound.
-    pub lower_log_ratio: f64,
-    /// One-sided 95 % upper bound.
-    pub upper_log_ratio: f64,
-    /// Median candidate time - median base time.
-    pub median_diff_ms: f64,
-    /// The effect the minimum-effect rule used (see `EffectSize`).
-    pub effect_ms: f64,
-    /// 1.4826 pooled MAD of the log values around each side's median.
-    pub noise_log_ratio: f64,
-    pub verdict: Verdict,
-    /// Ratio detected with 80 % power at these sizes (see module docs).
-    pub mde_ratio: f64,
+    #[serde(flatten)]
+    pub estimate: Estimate,
 }
 
 /// Per-run log values of one file: ln(target_i / anchor_i) when an anchor was measured in the
@@ -82,26 +69,18 @@ pub fn shift_gate(
         .collect();
     let noise = MAD_TO_SD * median(&residuals);
     let se = noise * (std::f64::consts::PI / 3.0 * (1.0 / m + 1.0 / n)).sqrt();
-    let effect_ms = params.effect_ms(hl, medians_ms.0, medians_ms.1);
     Ok(ShiftGate {
         n_base: x.len(),
         n_cand: y.len(),
         k,
-        hl_log_ratio: hl,
-        ratio: hl.exp(),
-        lower_log_ratio: lower,
-        upper_log_ratio: upper,
-        median_diff_ms: medians_ms.1 - medians_ms.0,
-        effect_ms,
-        noise_log_ratio: noise,
-        verdict: Verdict::decide(hl, lower, upper, effect_ms, params),
-        mde_ratio: super::mde_ratio(params.threshold, se),
+        estimate: Estimate::new(hl, (lower, upper), medians_ms, noise, se, params),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::paired::Verdict;
 
     fn samples(xs: Vec<f64>) -> Samples {
         Samples::new(xs).expect("finite test data")
@@ -126,23 +105,26 @@ mod tests {
         let y = samples(vec![2.0, 3.0, 5.0, 8.0]);
         let g = shift_gate(&x, &y, (100.0, 110.0), &GateParams::default()).expect("valid");
         assert_eq!((g.n_base, g.n_cand, g.k), (4, 4, 2));
-        assert_eq!(g.hl_log_ratio, 2.5);
-        assert_eq!((g.lower_log_ratio, g.upper_log_ratio), (0.0, 6.0));
+        assert_eq!(g.estimate.hl_log_ratio, 2.5);
+        assert_eq!(
+            (g.estimate.lower_log_ratio, g.estimate.upper_log_ratio),
+            (0.0, 6.0)
+        );
         // |residuals| 1.5 .5 .5 1.5 and 2 1 1 4 -> median 1.25
-        assert!((g.noise_log_ratio - 1.4826 * 1.25).abs() < 1e-12);
-        let se = g.noise_log_ratio * (std::f64::consts::PI / 3.0 * 0.5).sqrt();
+        assert!((g.estimate.noise_log_ratio - 1.4826 * 1.25).abs() < 1e-12);
+        let se = g.estimate.noise_log_ratio * (std::f64::consts::PI / 3.0 * 0.5).sqrt();
         let zz = 1.6448536269514722 + 0.8416212335729143;
-        assert!((g.mde_ratio - (1.05_f64.ln() + zz * se).exp()).abs() < 1e-9);
-        assert_eq!(g.verdict, Verdict::Inconclusive);
+        assert!((g.estimate.mde_ratio - (1.05_f64.ln() + zz * se).exp()).abs() < 1e-9);
+        assert_eq!(g.estimate.verdict, Verdict::Inconclusive);
     }
 
     #[test]
     fn identical_data_is_unchanged() {
         let x = raw_logs(&times(80.0, 20, 0.0));
         let g = shift_gate(&x, &x, (80.0, 80.0), &GateParams::default()).expect("valid");
-        assert_eq!((g.hl_log_ratio, g.ratio), (0.0, 1.0));
-        assert!(g.lower_log_ratio < 0.0 && g.upper_log_ratio > 0.0);
-        assert_eq!(g.verdict, Verdict::Unchanged);
+        assert_eq!((g.estimate.hl_log_ratio, g.estimate.ratio), (0.0, 1.0));
+        assert!(g.estimate.lower_log_ratio < 0.0 && g.estimate.upper_log_ratio > 0.0);
+        assert_eq!(g.estimate.verdict, Verdict::Unchanged);
     }
 
     #[test]
@@ -152,12 +134,20 @@ mod tests {
         let slower: Vec<f64> = times(80.0, 25, 2.0).iter().map(|t| t * 1.3).collect();
         let d = (median(&base), median(&slower));
         let g = shift_gate(&raw_logs(&base), &raw_logs(&slower), d, &p).expect("valid");
-        assert_eq!(g.verdict, Verdict::Regression);
-        assert!((g.ratio - 1.3).abs() < 0.01, "ratio {}", g.ratio);
-        assert!(g.lower_log_ratio > 1.05_f64.ln());
+        assert_eq!(g.estimate.verdict, Verdict::Regression);
+        assert!(
+            (g.estimate.ratio - 1.3).abs() < 0.01,
+            "ratio {}",
+            g.estimate.ratio
+        );
+        assert!(g.estimate.lower_log_ratio > 1.05_f64.ln());
         let g = shift_gate(&raw_logs(&slower), &raw_logs(&base), (d.1, d.0), &p).expect("valid");
-        assert_eq!(g.verdict, Verdict::Improvement);
-        assert!((g.ratio - 1.0 / 1.3).abs() < 0.01, "ratio {}", g.ratio);
+        assert_eq!(g.estimate.verdict, Verdict::Improvement);
+        assert!(
+            (g.estimate.ratio - 1.0 / 1.3).abs() < 0.01,
+            "ratio {}",
+            g.estimate.ratio
+        );
     }
 
     #[test]
@@ -174,11 +164,11 @@ mod tests {
         }
         let d = (median(&t), median(&t_slow));
         let g = shift_gate(&base, &cand, d, &p).expect("valid");
-        assert!(g.hl_log_ratio.abs() < 1e-12);
-        assert_eq!(g.verdict, Verdict::Unchanged);
+        assert!(g.estimate.hl_log_ratio.abs() < 1e-12);
+        assert_eq!(g.estimate.verdict, Verdict::Unchanged);
         // Without the anchor the machine change looks like a regression.
         let g = shift_gate(&raw_logs(&t), &raw_logs(&t_slow), d, &p).expect("valid");
-        assert_eq!(g.verdict, Verdict::Regression);
+        assert_eq!(g.estimate.verdict, Verdict::Regression);
     }
 
     #[test]
