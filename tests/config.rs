@@ -83,34 +83,19 @@ fn unknown_keys_and_bad_values_are_errors_naming_the_key() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown field `rnus`"));
-    std::fs::write(
-        dir.path().join("coldstart.toml"),
-        "[budgets]\nmax_import = 3\n",
-    )
-    .unwrap();
-    in_dir(dir.path())
-        .arg("config")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("`max_import`"));
-    std::fs::write(dir.path().join("coldstart.toml"), "pyc = 'hot'\n").unwrap();
-    in_dir(dir.path())
-        .arg("config")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("warm, cold or as-is"));
-    std::fs::write(dir.path().join("coldstart.toml"), "effect_size = 'mean'\n").unwrap();
-    in_dir(dir.path())
-        .arg("config")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("estimate or median-difference"));
-    std::fs::write(dir.path().join("coldstart.toml"), "runs = [\n").unwrap();
-    in_dir(dir.path())
-        .arg("config")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("coldstart.toml"));
+    for (text, needle) in [
+        ("[budgets]\nmax_import = 3\n", "`max_import`"),
+        ("pyc = 'hot'\n", "warm, cold or as-is"),
+        ("effect_size = 'mean'\n", "estimate or median-difference"),
+        ("runs = [\n", "coldstart.toml"),
+    ] {
+        std::fs::write(dir.path().join("coldstart.toml"), text).unwrap();
+        in_dir(dir.path())
+            .arg("config")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle));
+    }
 }
 
 /// `check` with budgets only from the file: each budget passes at a loose limit and fails at a tight one.

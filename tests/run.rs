@@ -312,64 +312,30 @@ fn interrupt_kills_children_and_writes_nothing() {
 #[test]
 fn budget_flags_on_run_check_after_measuring() {
     let out = tempfile::tempdir().unwrap();
-    run_fixture(
-        out.path(),
-        &[
-            "sleepy50",
-            "--runs",
-            "3",
-            "--no-anchor",
-            "--tree-runs",
-            "0",
-            "--max-import-ms",
-            "20",
-        ],
-    )
-    .assert()
-    .code(1)
-    .stdout(predicate::str::contains(
-        "✗ sleepy50: median import <= 20 ms",
-    ));
+    // Three quick samples of sleepy50 with the budget flags `extra`.
+    let sleepy = |extra: &[&str]| {
+        let mut args = vec!["sleepy50", "--runs", "3", "--no-anchor", "--tree-runs", "0"];
+        args.extend_from_slice(extra);
+        run_fixture(out.path(), &args)
+    };
+    sleepy(&["--max-import-ms", "20"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "✗ sleepy50: median import <= 20 ms",
+        ));
     // The result is still stored: the budget judges it, it does not discard it.
     assert!(out.path().join("cold_start_latest.json").exists());
-    run_fixture(
-        out.path(),
-        &[
-            "sleepy50",
-            "--runs",
-            "3",
-            "--no-anchor",
-            "--tree-runs",
-            "0",
-            "--check",
-            "--forbid",
-            "json",
-        ],
-    )
-    .assert()
-    .code(0)
-    .stdout(predicate::str::contains(
-        "✓ sleepy50: json forbidden (actual not loaded)",
-    ));
+    sleepy(&["--check", "--forbid", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "✓ sleepy50: json forbidden (actual not loaded)",
+        ));
     // With a machine format and no --output, stdout is that one document.
-    let json = run_fixture(
-        out.path(),
-        &[
-            "sleepy50",
-            "--runs",
-            "3",
-            "--no-anchor",
-            "--tree-runs",
-            "0",
-            "--max-modules",
-            "1000",
-            "--format",
-            "json",
-            "--quiet",
-        ],
-    )
-    .assert()
-    .code(0);
+    let json = sleepy(&["--max-modules", "1000", "--format", "json", "--quiet"])
+        .assert()
+        .code(0);
     let report: serde_json::Value =
         serde_json::from_slice(&json.get_output().stdout).expect("stdout is one JSON document");
     assert!(report.is_object(), "{report}");
