@@ -1,23 +1,21 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
-pub mod budget;
 pub mod cli;
 pub mod commands;
-pub mod compare;
 pub mod config;
 pub mod env;
 pub mod error;
 pub mod git;
-pub mod host;
-pub mod interrupt;
+pub mod measure;
 pub mod probe;
-pub mod process;
-pub mod progress;
 pub mod render;
 pub mod results;
-pub mod runner;
 pub mod settings;
 pub mod stats;
+pub mod sys;
 pub mod tree;
+pub mod verdict;
+
+pub use sys::interrupt;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};

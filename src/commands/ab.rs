@@ -2,15 +2,15 @@
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::AbArgs;
 use crate::commands::run::{effective_warmup, start_session};
-use crate::compare::{self, Comparison};
 use crate::error::Result;
 use crate::git::GitInfo;
-use crate::host::{self, Host, ProcHost};
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
 use crate::settings::{self, Measure, Output, PairPlan};
+use crate::sys::host::{self, Host, ProcHost};
+use crate::verdict::compare::{self, Comparison};
 use std::path::Path;
 
 /// Default `--threshold` (percent) for interleaved pairs.
@@ -36,7 +36,7 @@ pub fn measure_pairs(
     output: &Output,
     git: (Option<GitInfo>, Option<GitInfo>),
 ) -> Result<Measured> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut a = PythonProbe::new(pythons.0, m.env.clone(), m.pyc, m.timeout)?;
     let mut b = PythonProbe::new(pythons.1, m.env.clone(), m.pyc, m.timeout)?;
     let (ia, ib) = (a.interpreter().clone(), b.interpreter().clone());

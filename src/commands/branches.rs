@@ -6,7 +6,7 @@ use crate::commands::ab;
 use crate::env::{self, EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
 use crate::git::{self, Checkout, GitInfo, Repo};
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
 
@@ -40,7 +40,7 @@ fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<s
 }
 
 pub fn execute(args: &BranchesArgs) -> Result<u8> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
     let gate = settings::gate(&args.gate, ab::DEFAULT_THRESHOLD)?;

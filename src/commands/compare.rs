@@ -1,9 +1,9 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
-use crate::compare::{self, environment_differences};
 use crate::error::{Error, Result};
 use crate::render::report::emit;
 use crate::results::store;
+use crate::verdict::compare::{self, environment_differences};
 
 /// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
 pub const DEFAULT_THRESHOLD: f64 = 10.0;

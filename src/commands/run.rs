@@ -1,16 +1,16 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
-use crate::budget;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
-use crate::host::{self, Host, ProcHost};
+use crate::measure::session::{Job, Progress, Session};
 use crate::probe::Probe;
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::{emit, render};
 use crate::render::{View, to_stdout};
 use crate::results::{ResultFile, build, store};
-use crate::runner::{Job, Progress, Session};
 use crate::settings::{self, Format, Measure, Output, Pyc};
+use crate::sys::host::{self, Host, ProcHost};
+use crate::verdict::budget;
 
 /// Bare interpreter start-ups measured for reference.
 pub const STARTUP_RUNS: usize = 5;
@@ -106,7 +106,7 @@ fn measure_once(
     output: &Output,
     cwd: &std::path::Path,
 ) -> Result<ResultFile> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
     let host = ProcHost;

@@ -3,11 +3,11 @@
 use crate::cli::{TreeArgs, TreeFormatArg, WhyArgs};
 use crate::commands::run::{effective_warmup, jobs};
 use crate::error::{Error, Result};
+use crate::measure::session::Session;
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::run::chain_text;
 use crate::render::to_stdout;
-use crate::runner::Session;
 use crate::settings::{self, Measure, Pyc};
 use crate::tree::{ImportTree, aggregate, parse_importtime, render_text};
 use std::path::{Path, PathBuf};
@@ -20,7 +20,7 @@ pub fn measure_trees(m: &Measure, progress: bool) -> Result<Vec<(String, ImportT
     if m.tree_runs == 0 {
         return Err(Error::Usage("--tree-runs must be at least 1 here".into()));
     }
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let mut bar = Bar::new(progress);
     let mut on_progress = |p| bar.update(p);
@@ -101,7 +101,7 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
             .map(|((n, t), target)| {
                 (
                     n.clone(),
-                    crate::tree::render_svg(t, &target.statement, SVG_MIN_MS),
+                    crate::render::svg::render_svg(t, &target.statement, SVG_MIN_MS),
                 )
             })
             .collect();
@@ -177,7 +177,7 @@ pub fn result_charts(r: &crate::results::ResultFile) -> Vec<(String, String)> {
             let tree = t.import_tree.as_ref()?;
             Some((
                 t.name.clone(),
-                crate::tree::render_svg(tree, &t.statement, SVG_MIN_MS),
+                crate::render::svg::render_svg(tree, &t.statement, SVG_MIN_MS),
             ))
         })
         .collect()
@@ -197,7 +197,7 @@ pub fn diff_charts(
             let title = format!("{} (candidate vs baseline)", a.statement);
             Some((
                 a.name.clone(),
-                crate::tree::render_svg_diff(x, y, &title, SVG_MIN_MS, noise_ms),
+                crate::render::svg::render_svg_diff(x, y, &title, SVG_MIN_MS, noise_ms),
             ))
         })
         .collect()

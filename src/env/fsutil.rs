@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::error::EnvError;
-use crate::interrupt;
+use crate::sys::interrupt;
 
 /// Files larger than this are never rewritten by [`relocate`] (no script is this big).
 const MAX_REWRITE: u64 = 4 << 20;

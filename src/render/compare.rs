@@ -3,8 +3,8 @@ use super::junit::{Case, suite};
 use super::report::Report;
 use super::run::chain_text;
 use super::{Styles, View, ms, signed_ms};
-use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use crate::stats::paired::{EffectSize, Verdict};
+use crate::verdict::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use std::fmt::Write;
 
 fn pct(ratio: f64) -> String {

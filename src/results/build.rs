@@ -1,7 +1,7 @@
 //! Turns one side's raw samples into a `ResultFile`: unit conversion, summaries, module counts and
 //! the warnings a user should act on. Pure: everything it needs is passed in.
 use super::*;
-use crate::runner::{SideData, TargetData};
+use crate::measure::session::{SideData, TargetData};
 use crate::settings::{Measure, Target};
 use crate::stats::Samples;
 use std::collections::BTreeSet;
@@ -67,7 +67,10 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             }
         });
     let mut warnings = m.warnings.clone();
-    warnings.extend(crate::host::busy_warning(&ctx.host, ctx.noise.as_ref()));
+    warnings.extend(crate::sys::host::busy_warning(
+        &ctx.host,
+        ctx.noise.as_ref(),
+    ));
     ResultFile {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -259,8 +262,8 @@ fn target_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::session::tests::report;
     use crate::probe::RawSample;
-    use crate::runner::tests::report;
 
     fn measure() -> Measure {
         crate::settings::tests::measure_of(&["pkg", "--forbid", "heavy", "--forbid", "other"], &[])

@@ -1,13 +1,13 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
-use crate::budget::{self, Budgets};
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
     ReportArgs, StatisticArg, TargetArgs,
 };
-use crate::compare::GateOptions;
 use crate::error::{Error, Result};
 use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
+use crate::verdict::budget::{self, Budgets};
+use crate::verdict::compare::GateOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;

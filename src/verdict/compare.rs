@@ -2,12 +2,12 @@
 //! interleaved by `ab`, anchor-normalised when the files were taken apart), the exact module-set
 //! diff, forbidden-module transitions, and the gate failures. Pure: files in, report out.
 use crate::git::GitInfo;
-use crate::host::Noise;
 use crate::probe::Interpreter;
 use crate::results::{AnchorSample, ResultFile, TargetResult};
 use crate::stats::paired::{GateParams, Verdict, paired_gate};
 use crate::stats::unpaired::{log_values, shift_gate};
 use crate::stats::{Samples, median};
+use crate::sys::host::Noise;
 use crate::tree::{Link, TreeDiff};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

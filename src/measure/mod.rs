@@ -1,0 +1,2 @@
+//! Measuring: warm-ups, rotation and interleaved pairs over a `Probe`.
+pub mod session;

@@ -1,0 +1,3 @@
+//! Judging results: comparisons of two results and budgets.
+pub mod budget;
+pub mod compare;
