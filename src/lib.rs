@@ -6,6 +6,7 @@ pub mod env;
 pub mod error;
 pub mod git;
 pub mod measure;
+pub mod model;
 pub mod probe;
 pub mod render;
 pub mod results;

@@ -34,7 +34,7 @@ fn env_error(e: EnvError) -> Error {
 
 fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<std::path::PathBuf> {
     match given {
-        Some(dir) => Ok(settings::absolute(cwd, dir)),
+        Some(dir) => Ok(crate::model::absolute(cwd, dir)),
         None => Ok(env::cache::default_dir()?),
     }
 }

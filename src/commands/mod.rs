@@ -9,7 +9,8 @@ pub mod tree;
 
 use crate::cli::{OutputArgs, ReportArgs};
 use crate::error::{Error, Result};
-use crate::settings::{self, Output};
+use crate::model::Output;
+use crate::settings;
 use std::path::{Path, PathBuf};
 
 /// The directory every relative path on the command line is resolved against.

@@ -2,13 +2,14 @@
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::measure::session::{Job, Progress, Session};
+use crate::model::{Format, Measure, Output, Pyc};
 use crate::probe::Probe;
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
 use crate::render::report::{emit, render};
 use crate::render::{View, to_stdout};
 use crate::results::{ResultFile, build, store};
-use crate::settings::{self, Format, Measure, Output, Pyc};
+use crate::settings;
 use crate::sys::host::{self, Host, ProcHost};
 use crate::verdict::budget;
 

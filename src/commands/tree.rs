@@ -4,11 +4,12 @@ use crate::cli::{TreeArgs, TreeFormatArg, WhyArgs};
 use crate::commands::run::{effective_warmup, jobs};
 use crate::error::{Error, Result};
 use crate::measure::session::Session;
+use crate::model::{Measure, Pyc};
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
 use crate::render::run::chain_text;
 use crate::render::to_stdout;
-use crate::settings::{self, Measure, Pyc};
+use crate::settings;
 use crate::tree::{ImportTree, aggregate, parse_importtime, render_text};
 use std::path::{Path, PathBuf};
 
@@ -140,7 +141,7 @@ pub fn execute_tree(args: &TreeArgs) -> Result<u8> {
 
 /// Exit 0 when some target loads NAME (its chain is printed), 1 when none does.
 pub fn execute_why(args: &WhyArgs) -> Result<u8> {
-    if !settings::is_module_name(&args.name) {
+    if !crate::model::is_module_name(&args.name) {
         return Err(Error::Usage(format!(
             "'{}' is not a dotted module name",
             args.name

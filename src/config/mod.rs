@@ -120,7 +120,7 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     };
     let (file, table, origin) = match explicit {
         Some(p) => {
-            let path = crate::settings::absolute(dir, p);
+            let path = crate::model::absolute(dir, p);
             let text = read(&path)?;
             let value: toml::Table = toml::from_str(&text).map_err(|e| parse_error(&path, e))?;
             let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");

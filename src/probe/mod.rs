@@ -3,7 +3,7 @@
 pub mod report;
 
 use crate::error::{Error, Result};
-use crate::settings::{ChildEnv, Pyc};
+use crate::model::{ChildEnv, Pyc};
 use crate::sys::process;
 use report::{ChildReport, StatementOutcome};
 use std::fs;

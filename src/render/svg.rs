@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::settings::top_level;
+use crate::model::top_level;
 use crate::tree::aggregate::{ImportTree, ModuleStats};
 use crate::tree::diff::diff;
 

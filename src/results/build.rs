@@ -2,7 +2,8 @@
 //! the warnings a user should act on. Pure: everything it needs is passed in.
 use super::*;
 use crate::measure::session::{SideData, TargetData};
-use crate::settings::{Measure, Target};
+use crate::model::names::count_package;
+use crate::model::{Measure, Target};
 use crate::stats::Samples;
 use std::collections::BTreeSet;
 
@@ -30,17 +31,6 @@ fn ms(ns: u64) -> f64 {
 fn summary(values: &[f64]) -> Summary {
     let samples = Samples::new(values.to_vec()).expect("the runner measures at least one sample");
     Summary::of(&samples)
-}
-
-/// Modules equal to `prefix` or below `prefix.` (a true prefix, not a substring).
-pub fn count_package(modules: &[String], prefix: &str) -> usize {
-    modules
-        .iter()
-        .filter(|m| {
-            m.strip_prefix(prefix)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-        .count()
 }
 
 pub fn build(ctx: &Context, side: &SideData) -> ResultFile {

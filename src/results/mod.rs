@@ -4,8 +4,8 @@ pub mod build;
 pub mod store;
 
 use crate::git::GitInfo;
+use crate::model::Pyc;
 use crate::probe::Interpreter;
-use crate::settings::Pyc;
 use crate::stats::summary::Summary;
 use crate::sys::host::{HostInfo, Noise};
 use crate::tree::ImportTree;

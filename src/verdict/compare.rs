@@ -201,7 +201,7 @@ pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
 fn grouped(names: impl Iterator<Item = String>) -> BTreeMap<String, Vec<String>> {
     let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in names {
-        map.entry(crate::settings::top_level(&n).to_string())
+        map.entry(crate::model::top_level(&n).to_string())
             .or_default()
             .push(n);
     }
@@ -220,7 +220,7 @@ pub fn module_diff(a: &TargetResult, b: &TargetResult) -> ModuleDiff {
         .keys()
         .chain(b.modules.by_package.keys())
     {
-        let count = |t: &TargetResult| crate::results::build::count_package(&t.modules.loaded, p);
+        let count = |t: &TargetResult| crate::model::names::count_package(&t.modules.loaded, p);
         by_package.insert(p.clone(), [count(a), count(b)]);
     }
     ModuleDiff {
