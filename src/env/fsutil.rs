@@ -32,7 +32,7 @@ pub(crate) fn clone_tree(src: &Path, dst: &Path) -> Result<(), EnvError> {
                 .file_type()
                 .map_err(EnvError::io("cannot read", &path))?;
             let top_level = from == src;
-            if top_level && entry.file_name() == super::cache::META_FILE {
+            if top_level && entry.file_name() == super::META_FILE {
                 // Describes the source; the clone gets its own (written, never linked).
                 continue;
             }
