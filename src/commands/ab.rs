@@ -1,9 +1,9 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while unsettled, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::AbArgs;
-use crate::commands::run::{effective_warmup, start_session};
 use crate::error::Result;
 use crate::git::GitInfo;
+use crate::measure::single::{effective_warmup, start_session};
 use crate::model::{Measure, Output};
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
@@ -153,12 +153,12 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         (git.clone(), git),
     )?;
     let path = save_all(&output.dir, &mut measured)?;
-    let charts = crate::commands::tree::diff_charts(
+    let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
         gate.params.min_effect_ms,
     );
-    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());

@@ -130,12 +130,12 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     )?;
     let path = ab::save_all(&output.dir, &mut measured)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(
+    let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
         gate.params.min_effect_ms,
     );
-    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
