@@ -4,37 +4,20 @@
 use crate::git::GitInfo;
 use crate::probe::Interpreter;
 use crate::results::{AnchorSample, ResultFile, TargetResult};
-use crate::stats::paired::{GateParams, Verdict, paired_gate};
-use crate::stats::unpaired::{log_values, shift_gate};
-use crate::stats::{Samples, median};
+use crate::stats::paired::Verdict;
 use crate::sys::host::Noise;
-use crate::tree::{Link, TreeDiff};
+use crate::tree::TreeDiff;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+
+pub use super::gate::GateOptions;
+use super::gate::could_change;
+pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
+use super::modules::{chains, forbidden_changes, module_failures};
+pub use super::timing::{Method, Timing};
+use super::timing::{matched_anchors, timing};
 
 /// Bumped on any incompatible change of the comparison report.
 pub const COMPARISON_FORMAT_VERSION: u32 = 1;
-
-/// How the timing verdict was reached.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Method {
-    /// Interleaved pairs (a_i, b_i): Hodges-Lehmann on ln(b_i/a_i) with a signed-rank bound.
-    Paired,
-    /// Files taken apart: ln(target/anchor of the same round) compared with the two-sample HL shift.
-    Anchored,
-    /// Files without anchors: raw ln(target) compared with the two-sample HL shift (weaker).
-    Raw,
-}
-
-/// Gate options beyond the timing thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct GateOptions {
-    #[serde(flatten)]
-    pub params: GateParams,
-    /// Fail when the candidate loads modules the baseline did not.
-    pub fail_on_new_modules: bool,
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
@@ -82,81 +65,9 @@ pub struct TargetComparison {
     pub chains: Vec<Chain>,
 }
 
-/// The import chain that loads `module` on the candidate side.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Chain {
-    pub module: String,
-    pub links: Vec<Link>,
-}
-
-/// New subtrees whose chain is reported.
-const MAX_CHAINS: usize = 5;
-
-/// One metric's change. Ratios are candidate/baseline.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Timing {
-    pub baseline_median_ms: f64,
-    pub candidate_median_ms: f64,
-    /// The change in ms the minimum-effect rule used: the ratio estimate applied to the baseline
-    /// median, (ratio - 1) * baseline_median_ms (see `stats::paired::EffectSize`).
-    pub delta_ms: f64,
-    /// Hodges-Lehmann estimate of the ratio.
-    pub ratio: f64,
-    /// One-sided 95 % bounds of the ratio (together a 90 % two-sided interval).
-    pub ratio_low: f64,
-    pub ratio_high: f64,
-    /// Robust spread (1.4826 MAD) of the log ratios (paired) or log values (unpaired).
-    pub noise: f64,
-    /// Smallest ratio this run would detect with 80 % power.
-    pub mde_ratio: f64,
-    /// Pairs needed to detect twice the threshold (paired method only).
-    pub pairs_needed: Option<usize>,
-    pub n_baseline: usize,
-    pub n_candidate: usize,
-    pub verdict: Verdict,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ModuleDiff {
-    pub baseline_total: usize,
-    pub candidate_total: usize,
-    /// Modules only the candidate loads, grouped by top-level package.
-    pub added: BTreeMap<String, Vec<String>>,
-    /// Modules only the baseline loads, grouped by top-level package.
-    pub removed: BTreeMap<String, Vec<String>>,
-    /// Package prefix -> [baseline count, candidate count].
-    pub by_package: BTreeMap<String, [usize; 2]>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Transition {
-    NowEager,
-    NowLazy,
-    StillLoaded,
-    NotLoaded,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForbiddenChange {
-    pub module: String,
-    pub baseline: bool,
-    pub candidate: bool,
-    pub transition: Transition,
-}
-
 impl Comparison {
     pub fn passed(&self) -> bool {
         self.failures.is_empty()
-    }
-}
-
-impl ModuleDiff {
-    pub fn added_count(&self) -> usize {
-        self.added.values().map(Vec::len).sum()
-    }
-    pub fn removed_count(&self) -> usize {
-        self.removed.values().map(Vec::len).sum()
     }
 }
 
@@ -195,160 +106,6 @@ pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
     check("CPU count", ha.cpus.to_string(), hb.cpus.to_string());
     check("OS", ha.os.clone(), hb.os.clone());
     check("architecture", ha.arch.clone(), hb.arch.clone());
-    out
-}
-
-fn grouped(names: impl Iterator<Item = String>) -> BTreeMap<String, Vec<String>> {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for n in names {
-        map.entry(crate::model::top_level(&n).to_string())
-            .or_default()
-            .push(n);
-    }
-    map
-}
-
-/// The exact, noise-free module-set change.
-pub fn module_diff(a: &TargetResult, b: &TargetResult) -> ModuleDiff {
-    use std::collections::BTreeSet;
-    let sa: BTreeSet<&String> = a.modules.loaded.iter().collect();
-    let sb: BTreeSet<&String> = b.modules.loaded.iter().collect();
-    let mut by_package = BTreeMap::new();
-    for p in a
-        .modules
-        .by_package
-        .keys()
-        .chain(b.modules.by_package.keys())
-    {
-        let count = |t: &TargetResult| crate::model::names::count_package(&t.modules.loaded, p);
-        by_package.insert(p.clone(), [count(a), count(b)]);
-    }
-    ModuleDiff {
-        baseline_total: a.modules.total,
-        candidate_total: b.modules.total,
-        added: grouped(sb.difference(&sa).map(|s| s.to_string())),
-        removed: grouped(sa.difference(&sb).map(|s| s.to_string())),
-        by_package,
-    }
-}
-
-fn forbidden_changes(a: &TargetResult, b: &TargetResult) -> Vec<ForbiddenChange> {
-    let mut names: Vec<&String> = a.forbidden.keys().chain(b.forbidden.keys()).collect();
-    names.sort();
-    names.dedup();
-    names
-        .into_iter()
-        .map(|m| {
-            let loaded = |t: &TargetResult| {
-                t.forbidden
-                    .get(m)
-                    .copied()
-                    .unwrap_or_else(|| t.modules.loaded.contains(m))
-            };
-            let (x, y) = (loaded(a), loaded(b));
-            ForbiddenChange {
-                module: m.clone(),
-                baseline: x,
-                candidate: y,
-                transition: match (x, y) {
-                    (false, true) => Transition::NowEager,
-                    (true, false) => Transition::NowLazy,
-                    (true, true) => Transition::StillLoaded,
-                    (false, false) => Transition::NotLoaded,
-                },
-            }
-        })
-        .collect()
-}
-
-/// A timing verdict for one metric. `paired` requires equal sample counts (ab's interleaved pairs);
-/// otherwise the anchors of each file normalise machine speed when both files have them.
-fn timing(
-    a: &[f64],
-    b: &[f64],
-    anchors: Option<(Vec<f64>, Vec<f64>)>,
-    method: Method,
-    params: &GateParams,
-) -> Option<Timing> {
-    let (sa, sb) = (Samples::new(a.to_vec())?, Samples::new(b.to_vec())?);
-    let (ma, mb) = (median(a), median(b));
-    let (e, pairs_needed) = match method {
-        Method::Paired => {
-            let g = paired_gate(&sa, &sb, params).ok()?;
-            (g.estimate, Some(g.pairs_needed))
-        }
-        Method::Anchored | Method::Raw => {
-            let (xa, xb) = match anchors {
-                Some((aa, ab)) => (
-                    log_values(&sa, Samples::new(aa).as_ref()).ok()?,
-                    log_values(&sb, Samples::new(ab).as_ref()).ok()?,
-                ),
-                None => (log_values(&sa, None).ok()?, log_values(&sb, None).ok()?),
-            };
-            (shift_gate(&xa, &xb, (ma, mb), params).ok()?.estimate, None)
-        }
-    };
-    Some(Timing {
-        baseline_median_ms: ma,
-        candidate_median_ms: mb,
-        delta_ms: e.effect_ms,
-        ratio: e.ratio,
-        ratio_low: e.lower_log_ratio.exp(),
-        ratio_high: e.upper_log_ratio.exp(),
-        noise: e.noise_log_ratio,
-        mde_ratio: e.mde_ratio,
-        pairs_needed,
-        n_baseline: a.len(),
-        n_candidate: b.len(),
-        verdict: e.verdict,
-    })
-}
-
-/// Anchor import times matched to each target sample, if every sample has one.
-fn matched_anchors(
-    r: &ResultFile,
-    t: &TargetResult,
-    f: fn(&AnchorSample) -> f64,
-) -> Option<Vec<f64>> {
-    let anchor = r.anchor.as_ref()?;
-    t.samples
-        .iter()
-        .map(|s| s.anchor_index.and_then(|i| anchor.samples.get(i)).map(f))
-        .collect()
-}
-
-/// The exact, noise-free gates of one target: forbidden modules now loaded, and new modules when
-/// `--fail-on-new-modules` asks.
-fn module_failures(
-    name: &str,
-    modules: &ModuleDiff,
-    forbidden: &[ForbiddenChange],
-    gate: &GateOptions,
-) -> Vec<String> {
-    let mut out: Vec<String> = forbidden
-        .iter()
-        .filter(|f| f.transition == Transition::NowEager)
-        .map(|f| {
-            format!(
-                "{name}: forbidden module {} is now loaded (NOW EAGER)",
-                f.module
-            )
-        })
-        .collect();
-    if gate.fail_on_new_modules && modules.added_count() > 0 {
-        out.push(format!(
-            "{name}: {} new modules loaded (--fail-on-new-modules), e.g. {}",
-            modules.added_count(),
-            modules
-                .added
-                .values()
-                .flatten()
-                .take(3)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
     out
 }
 
@@ -481,61 +238,12 @@ pub fn compare(
     }
 }
 
-fn chains(
-    cand: &TargetResult,
-    forbidden: &[ForbiddenChange],
-    tree: Option<&TreeDiff>,
-) -> Vec<Chain> {
-    let Some(t) = &cand.import_tree else {
-        return Vec::new();
-    };
-    let eager = forbidden
-        .iter()
-        .filter(|f| f.transition == Transition::NowEager)
-        .map(|f| f.module.as_str());
-    let appeared = tree.into_iter().flat_map(|d| {
-        d.appeared
-            .iter()
-            .take(MAX_CHAINS)
-            .map(|s| s.module.as_str())
-    });
-    let mut out: Vec<Chain> = Vec::new();
-    for module in eager.chain(appeared) {
-        if out.iter().any(|c| c.module == module) {
-            continue;
-        }
-        if let Some(links) = t.why(module) {
-            out.push(Chain {
-                module: module.to_string(),
-                links,
-            });
-        }
-    }
-    out
-}
-
-/// Targets whose verdict more pairs could still change (ab takes more pairs for these): the
-/// inconclusive ones, and the unchanged ones whose interval still reaches past the threshold in a
-/// direction where the change would also clear `--min-effect`. "Unchanged" should mean the data
-/// rule the change out, not that there were too few pairs to tell: in the gate study
-/// (scripts/bench/gate.sh) 2 of 30 noisy +10 % runs stopped at 30 pairs as "unchanged" with an
-/// upper bound far above the threshold.
+/// Targets whose verdict more pairs could still change (ab takes more pairs for these; see
+/// [`could_change`]).
 pub fn unsettled(c: &Comparison) -> Vec<&str> {
-    let p = &c.gate.params;
-    let reaches = |t: &Timing| {
-        let base = t.baseline_median_ms;
-        let up = t.ratio_high > 1.0 + p.threshold && (t.ratio_high - 1.0) * base > p.min_effect_ms;
-        let down =
-            t.ratio_low * (1.0 + p.threshold) < 1.0 && (1.0 - t.ratio_low) * base > p.min_effect_ms;
-        up || down
-    };
     c.targets
         .iter()
-        .filter(|t| match t.import.verdict {
-            Verdict::Inconclusive => true,
-            Verdict::Unchanged => reaches(&t.import),
-            Verdict::Regression | Verdict::Improvement => false,
-        })
+        .filter(|t| could_change(&t.import, &c.gate.params))
         .map(|t| t.name.as_str())
         .collect()
 }
