@@ -14,3 +14,4 @@ mod git_resolve;
 mod run;
 mod snapshots;
 mod tree;
+mod vectors;
