@@ -1,20 +1,20 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
-pub mod cli;
-pub mod commands;
-pub mod config;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
 pub mod env;
-pub mod error;
+pub(crate) mod error;
 pub mod git;
-pub mod measure;
-pub mod model;
-pub mod probe;
-pub mod render;
-pub mod results;
-pub mod settings;
-pub mod stats;
-pub mod sys;
-pub mod tree;
-pub mod verdict;
+pub(crate) mod measure;
+pub(crate) mod model;
+pub(crate) mod probe;
+pub(crate) mod render;
+pub(crate) mod results;
+pub(crate) mod settings;
+pub(crate) mod stats;
+pub(crate) mod sys;
+pub(crate) mod tree;
+pub(crate) mod verdict;
 
 pub use sys::interrupt;
 
