@@ -4,6 +4,7 @@ pub(crate) mod commands;
 pub(crate) mod config;
 pub mod env;
 pub(crate) mod error;
+pub(crate) mod exit;
 pub mod git;
 pub(crate) mod measure;
 pub(crate) mod model;
@@ -31,10 +32,10 @@ pub fn main() -> u8 {
     };
     let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
     match outcome {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             eprintln!("error: {e}");
-            e.exit_code()
+            e.exit().code()
         }
     }
 }
@@ -48,7 +49,7 @@ fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<
     Ok(loaded)
 }
 
-fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
+fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
     match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
@@ -57,7 +58,7 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Tree(args) => commands::tree::execute(args),
         Command::Why(args) => commands::why::execute(args),
         Command::Branches(args) => commands::branches::execute(args),
-        Command::Cache(args) => commands::branches::execute_cache(args),
+        Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
     }
 }
