@@ -67,8 +67,8 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         .as_ref()
         .map_or("working tree".to_string(), |r| r.spec.clone());
 
-    let bar = Bar::new(output.progress);
-    let say = |text: &str| {
+    let mut bar = Bar::new(output.progress);
+    let mut say = |text: &str| {
         bar.message(text);
         if !output.progress && !output.quiet {
             eprintln!("{text}");
