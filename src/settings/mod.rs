@@ -1,7 +1,7 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs,
+    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -218,6 +218,30 @@ pub fn report_output(
         file: args.output.as_ref().map(|p| absolute(cwd, p)),
         color,
         progress: false,
+        quiet: args.quiet,
+        top: 5,
+        svg: None,
+    })
+}
+
+/// Output settings of `tree`, `why`, `config` and `cache`; the progress bar only on a terminal
+/// stderr and not `--quiet`.
+pub fn text_output(
+    args: &TextOutputArgs,
+    cwd: &Path,
+    (stdout_tty, stderr_tty): (bool, bool),
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Output> {
+    Ok(Output {
+        dir: cwd.to_path_buf(),
+        label: None,
+        format: match args.format {
+            TextFormatArg::Terminal => Format::Terminal,
+            TextFormatArg::Json => Format::Json,
+        },
+        file: args.output.as_ref().map(|p| absolute(cwd, p)),
+        color: color(args.color, stdout_tty, &env),
+        progress: stderr_tty && !args.quiet,
         quiet: args.quiet,
         top: 5,
         svg: None,
