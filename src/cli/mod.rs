@@ -51,15 +51,8 @@ pub enum Command {
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
     /// Print the effective configuration and where each value comes from.
-    #[command(
-        long_about = "Print the effective configuration and where each value comes from.\n\n\
-Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
-warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
-tree_runs, threshold, compare_threshold, min_effect, effect_size, fail_on_new_modules, report_only, \
-output_dir, format, color, quiet, top, strict (compare), min_ms (tree), setup, cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
-max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
-statistic. Command-line flags win over the file."
-    )]
+    ///
+    /// (The long help, with every key, is generated from the configuration's key table.)
     Config(ConfigArgs),
 }
 
