@@ -23,10 +23,11 @@ struct TargetChain<'a> {
 /// Exit 0 when some target loads NAME (its chain is printed), 1 when none does.
 pub fn execute(args: &WhyArgs) -> Result<Exit> {
     if !crate::model::is_module_name(&args.name) {
-        return Err(Error::Usage(format!(
-            "'{}' is not a dotted module name",
-            args.name
-        )));
+        return Err(Error::NotModuleName {
+            flag: None,
+            name: args.name.clone(),
+            hint: "",
+        });
     }
     let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let output = super::text_output(&args.output, &super::cwd()?)?;

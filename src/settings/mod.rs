@@ -53,9 +53,11 @@ pub fn measure(
     let mut targets = Vec::new();
     for module in modules {
         if !is_module_name(module) {
-            return Err(usage(format!(
-                "'{module}' is not a dotted module name; pass a statement with --stmt instead"
-            )));
+            return Err(Error::NotModuleName {
+                flag: None,
+                name: module.clone(),
+                hint: "; pass a statement with --stmt instead",
+            });
         }
         targets.push(Target {
             name: module.clone(),
@@ -307,12 +309,16 @@ pub struct PairPlan {
 /// Validates the pair flags.
 pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
     if args.pairs < 5 {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
-        ));
+        return Err(Error::TooSmall {
+            flag: "--pairs",
+            bound: "5 (fewer pairs cannot give a 95 % bound)",
+        });
     }
     if args.max_pairs < args.pairs {
-        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+        return Err(Error::TooSmall {
+            flag: "--max-pairs",
+            bound: "--pairs",
+        });
     }
     Ok(PairPlan {
         pairs: args.pairs,
@@ -329,9 +335,11 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
     };
     for m in forbid {
         if !is_module_name(m) {
-            return Err(Error::Usage(format!(
-                "--forbid '{m}' is not a dotted module name"
-            )));
+            return Err(Error::NotModuleName {
+                flag: Some("--forbid"),
+                name: m.clone(),
+                hint: "",
+            });
         }
     }
     Ok(Budgets {
