@@ -19,10 +19,7 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
     let cand = store::load(&args.candidate)?;
     let differences = environment_differences(&base, &cand);
     if args.strict && !differences.is_empty() {
-        return Err(Error::Usage(format!(
-            "the result files are not comparable ({}); drop --strict to compare anyway",
-            differences.join("; ")
-        )));
+        return Err(Error::Incomparable { differences });
     }
     let files = (
         Some(args.baseline.display().to_string()),

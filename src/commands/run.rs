@@ -19,7 +19,10 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
     let python = settings::python(args.python.as_deref(), &cwd);
     let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
     if args.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
+        return Err(Error::TooSmall {
+            flag: "--runs",
+            bound: "1",
+        });
     }
     let mut forbid = measure.forbid.clone();
     forbid.retain(|_| args.check);

@@ -112,10 +112,10 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
         );
     for name in targets_named {
         if !names.contains(&name) {
-            return Err(Error::Usage(format!(
-                "a budget names target '{name}', which the result file does not have (it has: {})",
-                names.join(", ")
-            )));
+            return Err(Error::UnknownTarget {
+                name: name.to_string(),
+                available: names.iter().map(|n| n.to_string()).collect(),
+            });
         }
     }
     let mut checks = Vec::new();
