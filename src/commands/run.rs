@@ -28,6 +28,12 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
     forbid.retain(|_| args.check);
     let budgets = settings::budgets(&args.budgets, &forbid)?;
     let check = args.check || !budgets.is_empty();
+    if check && budgets.is_empty() {
+        // A gate that checked nothing must not pass.
+        return Err(Error::Usage(
+            "--check has no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
+        ));
+    }
     output.check_writable()?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
