@@ -97,10 +97,11 @@ pub fn measure(
             t.packages = args.packages.clone();
         }
     }
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(usage(
-            "--timeout must be a positive number of seconds".into(),
-        ));
+    if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_S) {
+        return Err(usage(format!(
+            "--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week), not {}",
+            args.timeout
+        )));
     }
     let anchor = if args.no_anchor {
         None
@@ -204,6 +205,10 @@ pub fn measure(
         warnings,
     })
 }
+
+/// Longest accepted `--timeout` in seconds (a week): beyond it a "timeout" is a typo, and a
+/// `Duration` cannot hold much more.
+pub const MAX_TIMEOUT_S: f64 = 7.0 * 86_400.0;
 
 /// Output settings of commands that only report (no result files, no progress bar).
 pub fn report_output(
@@ -331,7 +336,20 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
 /// Validates budget flags; `forbid` are the modules that must not be loaded.
 pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
     let limits = |flag: &str, specs: &[String]| -> Result<Vec<budget::Limit<f64>>> {
-        specs.iter().map(|s| budget::parse_limit(flag, s)).collect()
+        specs
+            .iter()
+            .map(|s| {
+                let limit = budget::parse_limit::<f64>(flag, s)?;
+                // NaN, infinite, zero or negative budgets can never be met (or always are).
+                if limit.value > 0.0 && limit.value.is_finite() {
+                    Ok(limit)
+                } else {
+                    Err(Error::Usage(format!(
+                        "{flag} '{s}' must be a positive, finite number (e.g. {flag} 300)"
+                    )))
+                }
+            })
+            .collect()
     };
     for m in forbid {
         if !is_module_name(m) {

@@ -117,3 +117,67 @@ fn a_stored_summary_that_disagrees_with_the_samples_is_not_trusted() {
         .code(1)
         .stdout(predicate::str::contains("FAIL"));
 }
+
+#[test]
+fn numbers_that_cannot_be_budgets_or_durations_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "ok.json", &fixture());
+    for bad in ["NaN", "-1", "inf", "0", "sleepy50=NaN"] {
+        check(&f, &[&format!("--max-import-ms={bad}")])
+            .code(2)
+            .stderr(predicate::str::contains(
+                "must be a positive, finite number",
+            ));
+    }
+    // The same through the configuration file.
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "[budgets]\nmax_import_ms = -1\n",
+    )
+    .unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "must be a positive, finite number",
+        ));
+    let out = tempfile::tempdir().unwrap();
+    for timeout in ["1e20", "NaN", "-3", "0"] {
+        let flag = format!("--timeout={timeout}");
+        run_fixture(out.path(), &["emptypkg", "--runs", "1", &flag])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "--timeout must be a number of seconds",
+            ));
+    }
+    std::fs::write(dir.path().join("coldstart.toml"), "timeout = 1e300\n").unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .args(["run", "emptypkg", "--runs", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--timeout must be a number of seconds",
+        ));
+    coldstart()
+        .args(["tree", "json", "--min-ms", "NaN"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--min-ms must be a non-negative number",
+        ));
+    let cache = tempfile::tempdir().unwrap();
+    coldstart()
+        .args(["cache", "clean", "--older-than", "1e300", "--cache-dir"])
+        .arg(cache.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--older-than must be a number of days",
+        ));
+    assert!(files_in(out.path()).is_empty(), "nothing may be written");
+}
