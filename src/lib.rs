@@ -9,6 +9,7 @@ pub mod error;
 pub mod git;
 pub mod host;
 pub mod interrupt;
+pub mod lazy;
 pub mod probe;
 pub mod process;
 pub mod progress;

@@ -1,0 +1,12 @@
+//! `coldstart lazy`: what deferring an import would save, measured. Pure parts: the child's
+//! records ([`records`]), candidate selection from the import tree ([`candidates`]), the eager
+//! import statements and the change to make ([`sites`]), the report model ([`report`]) and its
+//! renderers ([`render`]). The child-side experiment is `src/probe/lazy.py`.
+pub mod candidates;
+pub mod records;
+pub mod render;
+pub mod report;
+pub mod sites;
+
+/// The child-side experiment, executed by the child script before the statement.
+pub const CHILD_EXPERIMENT: &str = include_str!("../probe/lazy.py");
