@@ -10,3 +10,6 @@ pub mod sites;
 
 /// The child-side experiment, executed by the child script before the statement.
 pub const CHILD_EXPERIMENT: &str = include_str!("../probe/lazy.py");
+
+#[cfg(test)]
+mod child_tests;
