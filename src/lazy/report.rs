@@ -33,7 +33,10 @@ pub enum Status {
 /// paired gate, so together a 90 % interval).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Saving {
+    /// Serialized as the report's `saving_ms` / `saving_pct`.
+    #[serde(skip)]
     pub ms: Interval,
+    #[serde(skip)]
     pub pct: Interval,
     /// Pairs measured.
     pub pairs: usize,
@@ -98,6 +101,8 @@ pub struct CandidateReport {
     /// `null` when the target failed with the candidate deferred.
     pub saving_ms: Option<Interval>,
     pub saving_pct: Option<Interval>,
+    /// Pairs, verdict and noise of the paired gate behind the saving.
+    #[serde(rename = "gate")]
     pub saving: Option<Saving>,
     /// Modules loaded normally but not with the candidate deferred (the candidate itself counts
     /// when it stayed unexecuted).
@@ -257,6 +262,8 @@ pub struct Combination {
     pub summary: String,
     pub saving_ms: Option<Interval>,
     pub saving_pct: Option<Interval>,
+    /// Pairs, verdict and noise of the paired gate behind the saving.
+    #[serde(rename = "gate")]
     pub saving: Option<Saving>,
     /// The candidates' savings added up: more than the combination's saving when they share
     /// dependencies.
