@@ -13,7 +13,7 @@ TRUTH = {
     "heavy_unused": (40.0, "saves"),
     "heavy_attr": (0.0, "defeated-at-import"),
     "heavy_late": (20.0, "used-by-workload"),
-    "heavy_unused+heavy_late": (60.0, "saves"),
+    "heavy_unused+heavy_late": (60.0, "used-by-workload"),
 }
 
 
