@@ -48,8 +48,8 @@ def _lazy_class():
 def _user_frame(frame):
     # The first frame outside the import system and this file: the code that did it.
     while frame is not None:
-        name = frame.f_globals.get("__name__", "")
-        code = frame.f_code.co_filename
+        name = str(frame.f_globals.get("__name__", ""))
+        code = str(frame.f_code.co_filename)
         if not (code.startswith("<frozen importlib") or name == "importlib"
                 or name.startswith("importlib.") or code == "<coldstart-lazy>"):
             return frame
@@ -62,7 +62,7 @@ def _where(frame):
     if frame is None:
         return None
     return {"module": str(frame.f_globals.get("__name__", "")),
-            "file": frame.f_code.co_filename, "line": frame.f_lineno}
+            "file": str(frame.f_code.co_filename), "line": frame.f_lineno}
 
 
 def _loader_kind(name, spec):
@@ -92,14 +92,19 @@ _Probe = None  # the recording subclass of LazyLoader's class, made by setup()
 
 
 def _touched(module, attr, frame):
-    name = object.__getattribute__(module, "__name__")
-    entry = _state["deferred"].get(name)
-    if entry is not None and entry["touched"] is None and _state["phase"] != "done":
-        where = _where(frame) or {"module": "", "file": "", "line": 0}
-        where["phase"] = _state["phase"]
-        where["attr"] = attr
-        entry["touched"] = where
-    object.__setattr__(module, "__class__", _LazyModule)
+    # Records the first touch, then hands the module back to LazyLoader, which runs it. The
+    # experiment must never change what the target sees: a failure to record is ignored.
+    try:
+        entry = _state["deferred"].get(object.__getattribute__(module, "__spec__").name)
+        if entry is not None and entry["touched"] is None and _state["phase"] != "done":
+            where = _where(frame) or {"module": "", "file": "", "line": 0}
+            where["phase"] = _state["phase"]
+            where["attr"] = str(attr)
+            entry["touched"] = where
+    except Exception:  # noqa: B902
+        pass
+    finally:
+        object.__setattr__(module, "__class__", _LazyModule)
 
 
 def _make_probe():
@@ -301,3 +306,22 @@ def after(globals_, exc):
                 seen.add(key)
                 records.append(dict(site, kind="import"))
     return records
+
+
+def encode(value, quote):
+    # JSON text of a record value (dict, list, str, int, bool, None), strings spelled by the
+    # child's own `quote` (the report is hand-encoded: `json` could be shadowed by the target).
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return quote(value)
+    if type(value) is dict:
+        return "{" + ",".join("%s:%s" % (quote(str(k)), encode(v, quote))
+                              for k, v in value.items()) + "}"
+    if type(value) in (list, tuple):
+        return "[" + ",".join(encode(v, quote) for v in value) + "]"
+    return quote(repr(value))
