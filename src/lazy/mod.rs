@@ -3,6 +3,7 @@
 //! import statements and the change to make ([`sites`]), the report model ([`report`]) and its
 //! renderers ([`render`]). The child-side experiment is `src/probe/lazy.py`.
 pub mod candidates;
+pub mod plan;
 pub mod records;
 pub mod render;
 pub mod report;
