@@ -44,24 +44,26 @@ fn touch(line: u32, phase: &str, attr: &str) -> Touch {
 
 impl FakeLab {
     fn child(&self, spec: &Spec) -> Child {
-        let mut c = Child::default();
-        c.modules = [
-            "pkg",
-            "heavy_unused",
-            "heavy_attr",
-            "heavy_late",
-            "registering",
-            "time",
-        ]
-        .map(str::to_owned)
-        .into();
+        let mut c = Child {
+            modules: [
+                "pkg",
+                "heavy_unused",
+                "heavy_attr",
+                "heavy_late",
+                "registering",
+                "time",
+            ]
+            .map(str::to_owned)
+            .into(),
+            ..Child::default()
+        };
         for name in &spec.names {
             let touched = match name.as_str() {
                 "heavy_attr" => Some(touch(7, "import", "VALUE")),
                 "heavy_late" if spec.workload.is_some() => Some(touch(12, "workload", "work")),
                 _ => None,
             };
-            let lazy = !touched.as_ref().is_some_and(|t| t.phase == "import");
+            let lazy = touched.as_ref().is_none_or(|t| t.phase != "import");
             if lazy {
                 c.modules.remove(name);
             }
