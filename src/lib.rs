@@ -60,5 +60,6 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::branches::execute_cache(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Lazy(args) => commands::lazy::execute(args),
     }
 }

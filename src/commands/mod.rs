@@ -5,6 +5,7 @@ pub mod branches;
 pub mod check;
 pub mod compare;
 pub mod config;
+pub mod lazy;
 pub mod run;
 pub mod tree;
 pub mod why;

@@ -94,6 +94,16 @@ pub trait Lab {
     fn pairs(&mut self, normal: &Spec, deferred: &Spec) -> Result<Pairs>;
 }
 
+/// The validated `lazy` flags (see `settings::lazy`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// `--defer` names, dotted module names.
+    pub defer: Vec<String>,
+    pub workload: Option<String>,
+    /// Candidates picked from the tree without `--defer`, at least 1.
+    pub top: usize,
+}
+
 /// What to try for one target.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
@@ -227,7 +237,7 @@ pub fn run(lab: &mut dyn Lab, req: &Request) -> Result<TargetReport> {
         statement: req.statement.to_owned(),
         workload: req.workload.map(str::to_owned),
         import_ms: 0.0,
-        modules: control.modules.len(),
+        modules: tree.modules.len(),
         candidates: Vec::new(),
         combination: None,
         skipped,

@@ -44,6 +44,10 @@ fn saving_text(s: &Option<Interval>, pct: &Option<Interval>) -> String {
     }
 }
 
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
 fn status_style(status: Status, st: &Styles) -> owo_colors::Style {
     match status {
         Status::Saves => st.good,
@@ -54,10 +58,11 @@ fn status_style(status: Status, st: &Styles) -> owo_colors::Style {
 
 fn combination_line(c: &Combination) -> String {
     format!(
-        "together ({}): {}, {} modules avoided; the single savings add up to {} ms — {}",
+        "together ({}): {}, {} {}; the single savings add up to {} ms — {}",
         c.names.join(", "),
         saving_text(&c.saving_ms, &c.saving_pct),
         c.modules_avoided.len(),
+        plural(c.modules_avoided.len(), "module avoided", "modules avoided"),
         ms(c.sum_of_savings_ms),
         c.summary
     )
@@ -89,10 +94,11 @@ fn terminal_target(t: &TargetReport, view: &View, out: &mut String) {
     for c in &t.candidates {
         let _ = writeln!(
             out,
-            "  {:<width$}  saving {:<28}  {:>4} modules avoided  {}",
+            "  {:<width$}  saving {:<28}  {:>4} {:<16}  {}",
             clean(&c.name),
             saving_text(&c.saving_ms, &c.saving_pct),
             c.modules_avoided.len(),
+            plural(c.modules_avoided.len(), "module avoided", "modules avoided"),
             Styles::paint(status_style(c.status, st), clean(&c.summary)),
         );
     }

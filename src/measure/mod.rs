@@ -1,3 +1,4 @@
 //! Measuring: warm-ups, rotation and interleaved pairs over a `Probe`.
+pub mod lazy;
 pub mod session;
 pub mod single;

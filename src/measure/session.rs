@@ -288,6 +288,7 @@ pub(crate) mod tests {
             outcome: StatementOutcome::Ok,
             modules: modules.iter().map(|m| m.to_string()).collect(),
             uncached: vec![],
+            lazy: None,
         }
     }
 
