@@ -111,3 +111,37 @@ fn the_survey_lists_loaders_and_import_statements() {
     assert_eq!(from.names.as_deref(), Some(&["THING".to_owned()][..]));
     assert!(e.imports.iter().all(|s| !s.file.starts_with("<frozen")));
 }
+
+/// The PEP 810 variant as far as it can be tested without a 3.15 interpreter: the filter keeps
+/// exactly the candidates lazy, and before 3.15 setting it up fails (no `set_lazy_imports_filter`).
+#[test]
+fn the_pep810_filter_selects_the_candidates() {
+    let driver = r#"
+import sys
+ns = {}
+exec(compile(sys.argv[1], "<coldstart-lazy>", "exec"), ns)
+f = ns["pep810_filter"](["heavy", "pkg.sub"])
+print(f("pkg", "heavy", None), f("pkg", "pkg", ("sub",)), f("pkg", "json", None), f("m", "pkg", ("x",)))
+try:
+    ns["setup"]("pep810", ["heavy"], "")
+    print("set up")
+except AttributeError:
+    print("no PEP 810" if sys.version_info < (3, 15) else "missing API")
+"#;
+    let out = Command::new("python3")
+        .args(["-c", driver, CHILD_EXPERIMENT])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("True True False False"));
+    assert!(
+        matches!(lines.next(), Some("no PEP 810" | "set up")),
+        "{text}"
+    );
+}

@@ -215,6 +215,16 @@ fn bad_candidates_are_errors_naming_the_reason() {
         "{err}"
     );
 
+    let out = lazy(&["pkg", "--workload", "pkg.nothere()"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--workload fails without any deferral: AttributeError"),
+        "{err}"
+    );
+
     let out = lazy(&["pkg", "--defer", "pkg"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is the target"));
