@@ -362,6 +362,15 @@ mod tests {
     }
 
     #[test]
+    fn every_format_snapshot() {
+        let r = report();
+        insta::assert_snapshot!("lazy_terminal", r.terminal(&View::new(false, 5)));
+        insta::assert_snapshot!("lazy_markdown", r.markdown(&View::new(false, 5)));
+        insta::assert_snapshot!("lazy_json", r.json());
+        insta::assert_snapshot!("lazy_junit", r.junit());
+    }
+
+    #[test]
     fn json_carries_the_documented_fields() {
         let v: serde_json::Value = serde_json::from_str(&report().json()).unwrap();
         assert_eq!(v["format_version"], 1);
