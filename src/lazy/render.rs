@@ -88,7 +88,7 @@ fn terminal_target(t: &TargetReport, view: &View, out: &mut String) {
     let width = t
         .candidates
         .iter()
-        .map(|c| c.name.chars().count())
+        .map(|c| clean(&c.name).chars().count())
         .max()
         .unwrap_or(0);
     for c in &t.candidates {
