@@ -331,7 +331,7 @@ pub struct TargetReport {
     pub workload: Option<String>,
     /// Median import time without deferral (over the normal side of all pairs), ms.
     pub import_ms: f64,
-    /// Modules loaded by a normal import.
+    /// Modules a normal import loads fresh (its import tree, start-up excluded).
     pub modules: usize,
     /// Ranked by estimated saving, largest first; failing candidates last.
     pub candidates: Vec<CandidateReport>,
