@@ -2,6 +2,7 @@
 //! experiment in interleaved pairs, and whether the module would really stay unloaded.
 use crate::cli::LazyArgs;
 use crate::error::Result;
+use crate::exit::Exit;
 use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
@@ -9,7 +10,7 @@ use crate::settings;
 /// Default `--threshold` (percent): the same gate as `ab`.
 const DEFAULT_THRESHOLD: f64 = 5.0;
 
-pub fn execute(args: &LazyArgs) -> Result<u8> {
+pub fn execute(args: &LazyArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let python = settings::python(args.python.as_deref(), &cwd);
     let m = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
@@ -26,5 +27,5 @@ pub fn execute(args: &LazyArgs) -> Result<u8> {
     drop(bar);
     emit(&report, &output, |k| std::env::var(k).ok())?;
     // Advice, not a gate: findings (defeated, failing candidates) do not fail the command.
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -2,10 +2,12 @@
 pub mod ab;
 pub mod artifacts;
 pub mod branches;
+pub mod cache;
 pub mod check;
 pub mod compare;
 pub mod config;
 pub mod lazy;
+pub mod paired;
 pub mod run;
 pub mod tree;
 pub mod why;

@@ -31,8 +31,6 @@ pub enum Rejection {
     Target,
     /// Its loader cannot be deferred; the survey's loader kind.
     NotDeferrable(String),
-    /// Lighter than the minimum (auto-selection only).
-    TooLight,
 }
 
 impl fmt::Display for Rejection {
@@ -43,7 +41,6 @@ impl fmt::Display for Rejection {
             }
             Rejection::Target => f.write_str("is the target or a package above it"),
             Rejection::NotDeferrable(kind) => write!(f, "cannot be deferred ({})", kind_text(kind)),
-            Rejection::TooLight => f.write_str("is lighter than the minimum effect"),
         }
     }
 }

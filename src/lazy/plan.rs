@@ -15,7 +15,8 @@ use super::records::Experiment;
 use super::report::{self, Measured, Skipped, TargetReport};
 use super::sites;
 use crate::error::{Error, Result};
-use crate::stats::{GateParams, Samples, paired_gate};
+use crate::stats::Samples;
+use crate::stats::paired::{GateParams, paired_gate};
 use crate::tree::ImportTree;
 
 /// What the child's experiment does.
@@ -193,7 +194,7 @@ fn choose(
 fn rejected(name: &str, why: &candidates::Rejection, req: &Request) -> Error {
     use candidates::Rejection;
     Error::Usage(match why {
-        Rejection::NotInTree | Rejection::TooLight => format!(
+        Rejection::NotInTree => format!(
             "--defer {name}: {name} is not imported by `{}` (or it is loaded at interpreter \
              start-up); name a module that `coldstart tree {}` lists",
             req.statement, req.target

@@ -231,6 +231,6 @@ fn bad_defer_names_are_usage_errors() {
         let defer = [name.to_owned()];
         let err = run(&mut FakeLab::default(), &request(&defer, None)).unwrap_err();
         assert!(err.to_string().starts_with(expected), "{err}");
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.exit().code(), 2);
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::report::{CandidateReport, Combination, Interval, LazyReport, Status, TargetReport};
-use crate::render::report::Report;
+use crate::render::report::{Annotation, Report};
 use crate::render::{Styles, View, ms};
 
 /// Control characters (ESC, BEL, newlines, ...) as visible `\u{..}` escapes.
@@ -253,13 +253,13 @@ impl Report for LazyReport {
         serde_json::to_string_pretty(self).expect("lazy reports always serialize") + "\n"
     }
 
-    /// The experiment is advice, not a gate: nothing fails.
-    fn failures(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        self.warnings.clone()
+    /// The experiment is advice, not a gate: no failures, only warnings.
+    fn annotations(&self) -> Vec<Annotation> {
+        self.warnings
+            .iter()
+            .cloned()
+            .map(Annotation::warning)
+            .collect()
     }
 }
 

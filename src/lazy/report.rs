@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::records::{DeferStatus, Experiment, Failure, Touch};
 use super::sites::Site;
-use crate::stats::{PairedGate, Verdict};
+use crate::stats::paired::{PairedGate, Verdict};
 
 /// Version of the JSON document; bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 1;

@@ -1,6 +1,7 @@
 use super::*;
 use crate::lazy::records::{Deferred, Place};
-use crate::stats::{GateParams, Samples, paired_gate};
+use crate::stats::Samples;
+use crate::stats::paired::{GateParams, paired_gate};
 
 /// A gate over 30 pairs: normal ≈ `normal` ms, deferred ≈ `deferred` ms, with a little spread.
 fn gate(normal: f64, deferred: f64) -> PairedGate {

@@ -5,6 +5,7 @@
 //! gate's verdict could still change (`verdict::gate::could_change`).
 use std::collections::BTreeSet;
 
+use super::pairs::{Extension, extend_until_settled};
 use super::session::{Job, Progress, Session};
 use super::single::{effective_warmup, import_trees};
 use crate::error::{Error, Result};
@@ -19,9 +20,6 @@ use crate::settings::PairPlan;
 use crate::tree::ImportTree;
 use crate::verdict::gate::could_change;
 use crate::verdict::timing::{Method, timing};
-
-/// Pairs added per extension while unsettled (as `ab`).
-const EXTEND_BY: usize = 10;
 
 /// The lab of one target: two probes (normal side, deferred side) on one interpreter.
 struct PythonLab<'a> {
@@ -95,28 +93,23 @@ impl Lab for PythonLab<'_> {
         );
         session.warmup(warmup)?;
         session.measure(self.plan.pairs)?;
-        loop {
+        let params = self.plan.gate.params;
+        let ext = Extension {
+            max_pairs: self.plan.max_pairs,
+            tree_runs: 0,
+        };
+        extend_until_settled(&mut session, ext, |s| {
             let ms = |side: usize| -> Vec<f64> {
-                session.sides[side].targets[0]
+                s.sides[side].targets[0]
                     .samples
                     .iter()
-                    .map(|s| s.report.import_ns as f64 / 1e6)
+                    .map(|x| x.report.import_ns as f64 / 1e6)
                     .collect()
             };
-            let (a, b) = (ms(0), ms(1));
-            let params = &self.plan.gate.params;
-            let more = self
-                .plan
-                .max_pairs
-                .saturating_sub(session.rounds_done())
-                .min(EXTEND_BY);
-            let unsettled = timing(&a, &b, None, Method::Paired, params)
-                .is_some_and(|t| could_change(&t, params));
-            if !unsettled || more == 0 {
-                break;
-            }
-            session.measure(more)?;
-        }
+            let unsettled = timing(&ms(0), &ms(1), None, Method::Paired, &params)
+                .is_ok_and(|t| could_change(&t, &params));
+            ((), !unsettled)
+        })?;
         let sides = session.into_sides();
         let side = |k: usize| -> Result<(Vec<f64>, Child)> {
             let samples = &sides[k].targets[0].samples;
