@@ -228,12 +228,26 @@ struct Touches {
 }
 
 /// The report line of one candidate.
-pub fn candidate(name: &str, tree_ms: f64, m: &Measured, importers: Vec<Site>) -> CandidateReport {
+pub fn candidate(
+    name: &str,
+    tree_ms: f64,
+    m: &Measured,
+    mut importers: Vec<Site>,
+) -> CandidateReport {
     let saving = m
         .gate
         .as_ref()
         .map(|g| Saving::from_gate(g, m.normal_median_ms));
     let (status, summary, touches) = judge(m, &[name], saving.as_ref());
+    if let Some((_, t)) = &touches.import {
+        // A lazy import alone would be defeated the same way: say which use must move too.
+        for site in &mut importers {
+            site.change += &format!(
+                "; then also move the use at import time ({}), or it stays eager",
+                touch_text(name, t)
+            );
+        }
+    }
     CandidateReport {
         name: name.to_owned(),
         status,

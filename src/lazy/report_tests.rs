@@ -76,8 +76,18 @@ fn a_touch_during_the_import_defeats_it_and_names_the_line() {
         80.0,
         vec![deferred("heavy", Some(("pkg", 7, "import", "VALUE")))],
     );
-    let c = candidate("heavy", 20.0, &m, Vec::new());
+    let site = crate::lazy::sites::Site {
+        place: place("pkg", 3),
+        kind: crate::lazy::sites::SiteKind::Import,
+        statement: None,
+        change: "move it".into(),
+    };
+    let c = candidate("heavy", 20.0, &m, vec![site]);
     assert_eq!(c.status, Status::DefeatedAtImport);
+    assert_eq!(
+        c.importers[0].change,
+        "move it; then also move the use at import time (pkg line 7 (reads heavy.VALUE)), or it stays eager"
+    );
     assert_eq!(
         c.summary,
         "defeated at import by pkg line 7 (reads heavy.VALUE)"
