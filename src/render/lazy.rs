@@ -3,9 +3,11 @@
 //! Markdown specials for Markdown (hand-written: two small character maps).
 use std::fmt::Write as _;
 
-use super::report::{CandidateReport, Combination, Interval, LazyReport, Status, TargetReport};
-use crate::render::report::{Annotation, Report};
-use crate::render::{Styles, View, ms};
+use super::report::{Annotation, Report};
+use super::{Styles, View, ms};
+use crate::lazy::report::{
+    CandidateReport, Combination, Interval, LazyReport, Status, TargetReport,
+};
 
 /// Control characters (ESC, BEL, newlines, ...) as visible `\u{..}` escapes.
 fn clean(text: &str) -> String {
