@@ -3,9 +3,12 @@
 use crate::cli::LazyArgs;
 use crate::error::Result;
 use crate::exit::Exit;
+use crate::measure::lazy::Pairing;
 use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
+use crate::verdict::gate::could_change;
+use crate::verdict::timing::{Method, timing};
 
 /// Default `--threshold` (percent): the same gate as `ab`.
 const DEFAULT_THRESHOLD: f64 = 5.0;
@@ -23,7 +26,18 @@ pub fn execute(args: &LazyArgs) -> Result<Exit> {
     let (_, stderr_tty) = settings::ttys();
     let mut bar = Bar::new(stderr_tty && !args.report.quiet);
     let mut on_progress = |p| bar.update(p);
-    let report = crate::measure::lazy::run(&m, &plan, &opts, &mut on_progress)?;
+    let params = plan.gate.params;
+    // More pairs while the gate's verdict could still change, as in `ab`.
+    let settled = |a: &[f64], b: &[f64]| {
+        !timing(a, b, None, Method::Paired, &params).is_ok_and(|t| could_change(&t, &params))
+    };
+    let pairing = Pairing {
+        pairs: plan.pairs,
+        max_pairs: plan.max_pairs,
+        warmup: plan.warmup,
+        settled: &settled,
+    };
+    let report = crate::measure::lazy::run(&m, &pairing, &opts, params, &mut on_progress)?;
     drop(bar);
     emit(&report, &output, |k| std::env::var(k).ok())?;
     // Advice, not a gate: findings (defeated, failing candidates) do not fail the command.

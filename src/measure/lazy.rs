@@ -1,8 +1,8 @@
 //! `coldstart lazy` on real interpreters: the [`Lab`] of `lazy::plan` over probes and sessions.
 //! Both sides of every pair run the experiment (`src/probe/lazy.py`), the normal side deferring
 //! nothing, so the only difference between them is the deferral. Pairs are interleaved and
-//! alternate their order like `ab`'s, and are extended 10 at a time up to `--max-pairs` while the
-//! gate's verdict could still change (`verdict::gate::could_change`).
+//! alternate their order like `ab`'s, and are extended 10 at a time up to `--max-pairs` until
+//! the caller's `settled` says more pairs could not change the verdict.
 use std::collections::BTreeSet;
 
 use super::pairs::{Extension, extend_until_settled};
@@ -16,16 +16,23 @@ use crate::lazy::report::LazyReport;
 use crate::model::{Measure, Pyc, Target};
 use crate::probe::report::{ChildReport, StatementOutcome};
 use crate::probe::{Probe, PythonProbe, Request};
-use crate::settings::PairPlan;
+use crate::stats::paired::GateParams;
 use crate::tree::ImportTree;
-use crate::verdict::gate::could_change;
-use crate::verdict::timing::{Method, timing};
+
+/// How many pairs to take, and when they are enough.
+pub struct Pairing<'a> {
+    pub pairs: usize,
+    pub max_pairs: usize,
+    pub warmup: usize,
+    /// Whether the import times so far (normal, deferred; pair by pair) settle the verdict.
+    pub settled: &'a dyn Fn(&[f64], &[f64]) -> bool,
+}
 
 /// The lab of one target: two probes (normal side, deferred side) on one interpreter.
 struct PythonLab<'a> {
     m: &'a Measure,
     target: &'a Target,
-    plan: &'a PairPlan,
+    plan: &'a Pairing<'a>,
     normal: PythonProbe,
     deferred: PythonProbe,
     progress: &'a mut dyn FnMut(Progress),
@@ -93,11 +100,11 @@ impl Lab for PythonLab<'_> {
         );
         session.warmup(warmup)?;
         session.measure(self.plan.pairs)?;
-        let params = self.plan.gate.params;
         let ext = Extension {
             max_pairs: self.plan.max_pairs,
             tree_runs: 0,
         };
+        let settled = self.plan.settled;
         extend_until_settled(&mut session, ext, |s| {
             let ms = |side: usize| -> Vec<f64> {
                 s.sides[side].targets[0]
@@ -106,9 +113,7 @@ impl Lab for PythonLab<'_> {
                     .map(|x| x.report.import_ns as f64 / 1e6)
                     .collect()
             };
-            let unsettled = timing(&ms(0), &ms(1), None, Method::Paired, &params)
-                .is_ok_and(|t| could_change(&t, &params));
-            ((), !unsettled)
+            ((), settled(&ms(0), &ms(1)))
         })?;
         let sides = session.into_sides();
         let side = |k: usize| -> Result<(Vec<f64>, Child)> {
@@ -156,8 +161,9 @@ fn module_of(t: &Target) -> Option<&str> {
 /// Runs the experiment for every target of `m`.
 pub fn run(
     m: &Measure,
-    plan: &PairPlan,
+    plan: &Pairing,
     opts: &Options,
+    gate: GateParams,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LazyReport> {
     let normal = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
@@ -182,7 +188,7 @@ pub fn run(
             defer: &opts.defer,
             top: opts.top,
             workload: opts.workload.as_deref(),
-            gate: plan.gate.params,
+            gate,
         };
         report.targets.push(plan::run(&mut lab, &request)?);
     }
