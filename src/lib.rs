@@ -6,6 +6,7 @@ pub mod env;
 pub(crate) mod error;
 pub(crate) mod exit;
 pub mod git;
+pub(crate) mod lazy;
 pub(crate) mod measure;
 pub(crate) mod model;
 pub(crate) mod probe;
@@ -62,5 +63,6 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Lazy(args) => commands::lazy::execute(args),
     }
 }

@@ -37,6 +37,16 @@ pub enum Command {
         mut_arg("no_anchor", |a| a.hide(true))
     )]
     Tree(TreeArgs),
+    // --- coldstart lazy (issue 17) ---
+    /// Measure what deferring an import would save, and whether the module would stay unloaded.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
+    Lazy(LazyArgs),
+    // --- end coldstart lazy ---
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
     #[command(
         mut_arg("forbid", |a| a.hide(true)),
@@ -277,6 +287,35 @@ pub struct ReportArgs {
     #[arg(long, short)]
     pub quiet: bool,
 }
+
+// --- coldstart lazy (issue 17) ---
+#[derive(Debug, Args)]
+pub struct LazyArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Module to try deferring (repeatable) [default: the --top heaviest deferrable subtrees of the import tree].
+    #[arg(long = "defer", value_name = "MODULE")]
+    pub defer: Vec<String>,
+    /// Statement run after the import in the same interpreter (not timed), e.g. `pkg.main()`: reports whether it needs a deferred module.
+    #[arg(long, value_name = "STATEMENT")]
+    pub workload: Option<String>,
+    /// How many candidates to pick from the import tree when no --defer is given.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+// --- end coldstart lazy ---
 
 #[derive(Debug, Args)]
 pub struct AbArgs {

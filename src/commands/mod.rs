@@ -6,6 +6,7 @@ pub mod cache;
 pub mod check;
 pub mod compare;
 pub mod config;
+pub mod lazy;
 pub mod paired;
 pub mod run;
 pub mod tree;

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod compare;
 pub mod junit;
+pub mod lazy;
 pub mod progress;
 pub mod report;
 pub mod run;

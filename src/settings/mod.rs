@@ -1,4 +1,5 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
+mod lazy;
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
     ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
@@ -10,6 +11,7 @@ use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets};
 use crate::verdict::compare::GateOptions;
+pub use lazy::lazy;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod lazy;
 mod run;
 mod snapshots;
 mod tree;
