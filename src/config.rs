@@ -468,7 +468,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             &mut a.cache_dir,
             &c.cache_dir.clone().map(Some),
         ),
-        Command::Config(_) => {}
+        Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
     }
     Ok(())
 }
@@ -515,7 +515,7 @@ pub fn effective(config: Option<&Config>) -> Vec<Effective> {
             "python",
             "python",
             &[],
-            "./.venv/bin/python if present, else python3",
+            "python -m coldstart's interpreter, else the venv coldstart is installed in, else ./.venv/bin/python, else python3",
         ),
         ("runs", "runs", &["run"], ""),
         ("warmup", "warmup", &["run", "ab"], ""),

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod commands;
 pub mod compare;
 pub mod config;
+pub mod default_python;
 pub mod env;
 pub mod error;
 pub mod git;
@@ -25,6 +26,7 @@ use cli::{Cli, Command};
 /// Parses the command line, applies the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
+    default_python::init();
     let matches = Cli::command().get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
@@ -41,6 +43,9 @@ pub fn main() -> u8 {
 }
 
 fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+    if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
+        return Ok(None); // they describe the tool, whatever the configuration file says
+    }
     let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
     if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
@@ -60,5 +65,7 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::branches::execute_cache(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Completions(args) => commands::completions::execute(args),
+        Command::Man(args) => commands::man::execute(args),
     }
 }

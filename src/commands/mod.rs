@@ -3,7 +3,9 @@ pub mod ab;
 pub mod branches;
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod config;
+pub mod man;
 pub mod run;
 pub mod tree;
 
