@@ -8,7 +8,9 @@
 //!    `uv tool install`/`uvx`, pipx): that venv's `bin/python`, so `pip install coldstart` into the
 //!    project's venv measures the project's venv;
 //! 3. `./.venv/bin/python` when it exists;
-//! 4. `python3` on PATH (an activated venv's, if any).
+//! 4. `python3` on PATH (an activated venv's, if any); when the binary runs from a tool
+//!    environment, the first `python3` on PATH outside it (`uvx` puts its environment's `bin/`
+//!    first on PATH, and that environment holds nothing but coldstart).
 use std::path::{Path, PathBuf};
 
 /// Set by `python -m coldstart` for the binary it runs; read and removed at start-up so the
@@ -24,6 +26,8 @@ pub struct Facts {
     pub exe: Option<PathBuf>,
     /// The directory relative paths are resolved against.
     pub cwd: PathBuf,
+    /// `$PATH`.
+    pub path: Option<std::ffi::OsString>,
 }
 
 /// Why the interpreter was chosen (shown by `coldstart config`-like diagnostics and tests).
@@ -44,27 +48,36 @@ pub fn choose(facts: &Facts, is_file: &dyn Fn(&Path) -> bool) -> (PathBuf, Sourc
     {
         return (facts.cwd.join(python), Source::Launcher);
     }
-    if let Some(venv) = facts
-        .exe
-        .as_deref()
-        .and_then(|exe| installed_venv(exe, is_file))
+    let venv = facts.exe.as_deref().and_then(|exe| venv_of(exe, is_file));
+    if let Some((root, python)) = &venv
+        && !is_tool_env(root, is_file)
     {
-        return (venv, Source::InstalledVenv);
+        return (python.clone(), Source::InstalledVenv);
     }
     let dot = facts.cwd.join(".venv/bin/python");
     if is_file(&dot) {
         return (dot, Source::DotVenv);
     }
+    if let (Some((root, _)), Some(path)) = (&venv, &facts.path) {
+        let own_bin = root.join("bin");
+        let outside = std::env::split_paths(path)
+            .filter(|dir| dir.is_absolute() && *dir != own_bin)
+            .map(|dir| dir.join("python3"))
+            .find(|p| is_file(p));
+        if let Some(python) = outside {
+            return (python, Source::Path);
+        }
+    }
     (PathBuf::from("python3"), Source::Path)
 }
 
-/// `<venv>/bin/python` when `exe` is `<venv>/bin/<name>` of a project environment.
-fn installed_venv(exe: &Path, is_file: &dyn Fn(&Path) -> bool) -> Option<PathBuf> {
+/// `(<venv>, <venv>/bin/python)` when `exe` is `<venv>/bin/<name>` of a virtual environment.
+fn venv_of(exe: &Path, is_file: &dyn Fn(&Path) -> bool) -> Option<(PathBuf, PathBuf)> {
     let bin = exe.parent()?;
     let venv = bin.parent()?;
     let python = bin.join("python");
     let is_venv = is_file(&venv.join("pyvenv.cfg")) && is_file(&python);
-    (is_venv && !is_tool_env(venv, is_file)).then_some(python)
+    is_venv.then(|| (venv.to_path_buf(), python))
 }
 
 /// An environment made to run one tool, which holds nothing else to measure: uv writes
@@ -102,6 +115,7 @@ pub fn from_process(cwd: &Path) -> Facts {
         launcher: LAUNCHER.get().cloned().flatten(),
         exe: std::env::current_exe().ok(),
         cwd: cwd.to_path_buf(),
+        path: std::env::var_os("PATH"),
     }
 }
 
@@ -125,6 +139,7 @@ mod tests {
             launcher: launcher.map(PathBuf::from),
             exe: exe.map(PathBuf::from),
             cwd: PathBuf::from("/proj"),
+            path: None,
         }
     }
 
@@ -182,8 +197,20 @@ mod tests {
         let uvx = "/root/.cache/uv/archive-v0/abc123";
         let list = [format!("{uvx}/pyvenv.cfg"), format!("{uvx}/bin/python")];
         let list: Vec<&str> = list.iter().map(String::as_str).collect();
-        let f = facts(None, Some(&format!("{uvx}/bin/coldstart")));
-        assert_eq!(choose(&f, &files(&list)).1, Source::Path);
+        let mut f = facts(None, Some(&format!("{uvx}/bin/coldstart")));
+        assert_eq!(choose(&f, &files(&list)), ("python3".into(), Source::Path));
+        // uvx puts the tool's bin/ first on PATH: the python3 after it is measured.
+        let mut with_system = list.clone();
+        let own = format!("{uvx}/bin/python3");
+        with_system.extend([own.as_str(), "/usr/bin/python3"]);
+        f.path = Some(format!("{uvx}/bin:relative:/usr/local/bin:/usr/bin").into());
+        assert_eq!(
+            choose(&f, &files(&with_system)).0,
+            PathBuf::from("/usr/bin/python3")
+        );
+        // A project's .venv still comes first.
+        with_system.push("/proj/.venv/bin/python");
+        assert_eq!(choose(&f, &files(&with_system)).1, Source::DotVenv);
     }
 
     #[test]
