@@ -119,7 +119,7 @@ def load(path: PathLike) -> Result:
     try:
         return Result(raw, path=p)
     except (KeyError, TypeError) as e:
-        raise Error(f"{p!r} is not a coldstart result file (missing {e})") from e
+        raise Error(f"{p!r} is not a coldstart result file (missing {e}); pass a file written by `coldstart run`") from e
     except ValueError as e:
         raise Error(f"{p!r}: {e}") from e
 

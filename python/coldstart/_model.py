@@ -111,6 +111,8 @@ class Result:
     """A result document (what ``coldstart run`` writes): ``result["pkg"]`` is a :class:`Target`."""
 
     def __init__(self, raw: Mapping[str, Any], path: Optional[str] = None) -> None:
+        if not isinstance(raw, Mapping) or "format_version" not in raw:
+            raise ValueError("not a coldstart result file (it has no format_version); pass a file written by `coldstart run`")
         version = raw.get("format_version")
         if not isinstance(version, int) or version > FORMAT_VERSION:
             raise ValueError(
