@@ -70,7 +70,7 @@ set +e
 coldstart branches "$base" HEAD "${args[@]}" --output-dir "$results" --format markdown --output "$report"
 code=$?
 set -e
-comparison=$(find "$results" -maxdepth 1 -name '*_comparison.json' -newer "$stamp" 2>/dev/null | sort | tail -n 1)
+comparison=$(find "$results" -maxdepth 1 -name '*_comparison.json' -newer "$stamp" 2>/dev/null | sort | tail -n 1 || true)
 
 # The verdict for the outputs and for on-change: failed gates, else any target not unchanged.
 verdict=error

@@ -153,3 +153,22 @@ def test_bad_inputs_exit_2_with_a_message(repo, tmp_path, kwargs, message):
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in proc.stderr
     assert not [c for c in calls if "--method" in c]
+
+
+def test_action_yml_passes_inputs_through_the_environment_only():
+    """No `${{ ... }}` inside a `run:` script (an input pasted into shell code is an injection)."""
+    text = (ROOT / "action.yml").read_text()
+    assert "using: composite" in text and "scripts/github-action.sh" in text
+    in_run, run_lines = False, []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("run:"):
+            in_run, indent = True, len(line) - len(line.lstrip())
+            run_lines.append(stripped[4:])
+        elif in_run and stripped and len(line) - len(line.lstrip()) <= indent:
+            in_run = False
+        elif in_run:
+            run_lines.append(stripped)
+    assert run_lines and not [r for r in run_lines if "${{" in r], run_lines
+    for name in ("args", "python-version", "base", "threshold", "comment", "version"):
+        assert f"\n  {name}:\n" in text, name
