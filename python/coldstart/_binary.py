@@ -86,7 +86,7 @@ def find_coldstart_bin() -> str:
     )
 
 
-def invoke(args: Sequence[str], cwd: Optional[str] = None, ok: Sequence[int] = (0,)) -> subprocess.CompletedProcess:
+def invoke(args: Sequence[str], cwd: Optional[str] = None, ok: Sequence[int] = (0,)) -> "subprocess.CompletedProcess[str]":
     """Run ``coldstart ARGS`` (the default interpreter to measure is this one, ``sys.executable``,
     unless ``--python`` or the configuration file names one); exit codes in ``ok`` are returned, any other raises :class:`Error`
     with the binary's message (exit 130, an interrupt, raises :class:`KeyboardInterrupt`)."""

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Generator, List, Optional, Tuple
 
 import pytest
 
 from . import _api
-from ._model import BudgetExceeded, CheckReport, Result
+from ._model import BudgetExceeded, CheckReport, Comparison, Result
 
 _BUDGET_KEYS = ("max_import_ms", "max_wall_ms", "max_modules", "max_package_modules", "max_peak_rss_mib", "statistic")
 _MARKER_DOC = (
@@ -98,7 +98,7 @@ class Coldstart:
     def load(self, path: str) -> Result:
         return _api.load(path)
 
-    def ab(self, targets: _api.Targets = (), **options: Any):  # -> Comparison
+    def ab(self, targets: _api.Targets = (), **options: Any) -> Comparison:
         options.setdefault("cwd", self.cwd)
         return _api.ab(targets, **options)
 
@@ -166,7 +166,7 @@ def pytest_runtest_call(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):  # type: ignore[type-arg]
+def pytest_runtest_makereport(item: pytest.Item, call: "pytest.CallInfo[None]") -> Generator[None, Any, None]:
     """A :class:`BudgetExceeded` raised in a test body is shown as its report, not a traceback."""
     outcome = yield
     rep = outcome.get_result()

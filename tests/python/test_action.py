@@ -71,9 +71,17 @@ def run_action(repo, tmp_path, comment="on-change", existing=(), base="", event=
     event_file = tmp_path / "event.json"
     pr = {"number": 12, "base": {"sha": repo["C"]}, "head": {"sha": repo["B"]}}
     event_file.write_text(json.dumps(event if event is not None else {"pull_request": pr}))
-    # Installs each revision by pointing a .pth file at its directory: fast and offline.
-    setup = "$COLDSTART_PYTHON -c \"import os, sysconfig; open(os.path.join(sysconfig.get_path('purelib'), 'rev.pth'), 'w').write(os.getcwd())\""
-    default_args = f"mypkg --forbid heavydep --pairs 5 --max-pairs 5 --no-anchor --tree-runs 1 --setup {shlex.quote(setup)} --cache-dir {repo['cache']}"
+    # Installs each revision by copying its files into the environment: fast, offline, cacheable.
+    setup = (
+        "$COLDSTART_PYTHON -c \"import shutil, sysconfig; p = sysconfig.get_path('purelib'); "
+        "shutil.copytree('mypkg', p + '/mypkg', dirs_exist_ok=True); shutil.copy('heavydep.py', p)\""
+    )
+    # The exact gate (a forbidden module now loaded) decides; --min-effect keeps timing noise on
+    # a loaded machine from ever deciding (no timing assertion in a test).
+    default_args = (
+        f"mypkg --forbid heavydep --pairs 5 --max-pairs 5 --min-effect 100000 --no-anchor --tree-runs 1 "
+        f"--setup {shlex.quote(setup)} --cache-dir {repo['cache']}"
+    )
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "COLDSTART_"))},
         "PATH": f"{stub}{os.pathsep}{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}",
