@@ -152,10 +152,17 @@ def test_the_installed_binary_measures_its_own_venv(tmp_path):
     assert json.loads(proc.stdout)["environment"]["python"]["executable"] == os.path.join(sys.prefix, "bin", "python")
 
 
-def test_completions_and_man_page():
+def test_completions_and_man_page_whatever_the_configuration(tmp_path):
+    # They describe the tool: a broken configuration file in the directory does not stop them.
+    (tmp_path / "pyproject.toml").write_text("[tool.coldstart]\nno_such_key = 1\n")
     binary = coldstart.find_coldstart_bin()
     for shell, marker in [("bash", "complete -F _coldstart"), ("zsh", "#compdef coldstart"), ("fish", "complete -c coldstart")]:
-        out = subprocess.run([binary, "completions", shell], capture_output=True, text=True)
-        assert out.returncode == 0 and marker in out.stdout
-    man = subprocess.run([binary, "man"], capture_output=True, text=True)
+        out = subprocess.run([binary, "completions", shell], cwd=tmp_path, capture_output=True, text=True)
+        assert out.returncode == 0 and marker in out.stdout, out.stderr
+    man = subprocess.run([binary, "man"], cwd=tmp_path, capture_output=True, text=True)
     assert man.returncode == 0 and ".TH coldstart 1" in man.stdout
+    bad = subprocess.run([binary, "completions", "tcsh"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "invalid value 'tcsh'" in bad.stderr
+    # ... while a measuring command reports the bad key.
+    with pytest.raises(coldstart.Error, match="no_such_key"):
+        coldstart.run("json", cwd=tmp_path, runs=1)
