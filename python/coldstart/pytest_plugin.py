@@ -21,6 +21,7 @@ from typing import Any, Dict, Generator, List, Optional, Tuple
 import pytest
 
 from . import _api
+from ._binary import Error
 from ._model import BudgetExceeded, CheckReport, Comparison, Result
 
 _BUDGET_KEYS = ("max_import_ms", "max_wall_ms", "max_modules", "max_package_modules", "max_peak_rss_mib", "statistic")
@@ -159,8 +160,11 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         if forbid:
             budgets["forbid"] = forbid
         # No budget in the marker: those of [tool.coldstart.budgets] (the binary says when there is none).
-        result = session.run(list(mark.args), **options)
-        report = session.check(result, raise_on_failure=False, **budgets)
+        try:
+            result = session.run(list(mark.args), **options)
+            report = session.check(result, raise_on_failure=False, **budgets)
+        except Error as e:  # a bad option, a target that fails to import: the binary's message
+            pytest.fail(f"coldstart: {e.message}", pytrace=False)
         if not report.passed:
             pytest.fail(str(report), pytrace=False)
 

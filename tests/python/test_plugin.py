@@ -57,10 +57,15 @@ def test_markers_pass_and_fail_with_the_budget_report_and_the_chain(pytester):
         @pytest.mark.import_budget("budgetpkg", max_ms=0.001, runs=3, {QUICK})
         def test_too_slow():
             pass
+
+        @pytest.mark.import_budget("no_such_module_xyz", max_ms=300, runs=3, {QUICK})
+        def test_not_importable():
+            pass
         """
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, failed=2)
+    result.assert_outcomes(passed=1, failed=3)
+    result.stdout.fnmatch_lines(["coldstart: target 'no_such_module_xyz' failed to import: ModuleNotFoundError*"])
     out = result.stdout.str()
     result.stdout.fnmatch_lines(
         [
