@@ -5,7 +5,7 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "coldstart",
-    version,
+    version = env!("COLDSTART_VERSION"),
     about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
     after_help = crate::exit::HELP
 )]
@@ -64,6 +64,23 @@ pub enum Command {
     ///
     /// (The long help, with every key, is generated from the configuration's key table.)
     Config(ConfigArgs),
+    /// Print a shell completion script, e.g. `coldstart completions bash > ~/.local/share/bash-completion/completions/coldstart`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `coldstart man | man -l -`; `coldstart man run` for one command's page.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (coldstart-NAME(1)) instead of the tool's.
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -88,7 +105,7 @@ pub struct BranchesArgs {
     pub rest: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
@@ -145,7 +162,7 @@ pub struct TreeArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Hide modules whose cumulative time is below MS.
@@ -196,7 +213,7 @@ pub struct WhyArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     #[command(flatten)]
@@ -381,7 +398,7 @@ pub struct RunArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to measure [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Measured samples per target, each in a fresh interpreter.

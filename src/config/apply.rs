@@ -270,7 +270,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             &mut a.cache_dir,
             &c.cache_dir.clone().map(Some),
         ),
-        Command::Config(_) => {}
+        Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
     }
     Ok(())
 }

@@ -17,21 +17,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The interpreter to use: `--python`, else `./.venv/bin/python`, else `python3` on PATH. A path
+/// The interpreter to use: `--python`, else the default rule of `default_python`. A path
 /// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
 /// location is what selects the venv.
 pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
     match given {
         Some(p) if p.components().count() > 1 || p.is_absolute() => absolute(cwd, p),
         Some(p) => p.to_path_buf(),
-        None => {
-            let venv = cwd.join(".venv/bin/python");
-            if venv.exists() {
-                venv
-            } else {
-                PathBuf::from("python3")
-            }
-        }
+        None => crate::default_python::default_python(cwd),
     }
 }
 
