@@ -42,28 +42,6 @@ pub fn svg_paths(path: &Path, names: &[&str]) -> Vec<PathBuf> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chart_names_that_sanitise_alike_stay_distinct() {
-        let paths = svg_paths(
-            Path::new("/o/tree.svg"),
-            &["import a; a.b()", "import a: a.b()", "json"],
-        );
-        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        assert_eq!(
-            names,
-            [
-                "/o/tree-import_a__a.b__.svg",
-                "/o/tree-import_a__a.b__-2.svg",
-                "/o/tree-json.svg"
-            ]
-        );
-    }
-}
-
 /// Writes one SVG per `(name, svg)` atomically; returns the paths.
 pub fn write_svgs(path: &Path, charts: &[(String, String)]) -> Result<Vec<PathBuf>> {
     let names: Vec<&str> = charts.iter().map(|(n, _)| n.as_str()).collect();
@@ -116,4 +94,26 @@ pub fn emit_svgs(path: Option<&Path>, charts: &[(String, String)], quiet: bool) 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_names_that_sanitise_alike_stay_distinct() {
+        let paths = svg_paths(
+            Path::new("/o/tree.svg"),
+            &["import a; a.b()", "import a: a.b()", "json"],
+        );
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "/o/tree-import_a__a.b__.svg",
+                "/o/tree-import_a__a.b__-2.svg",
+                "/o/tree-json.svg"
+            ]
+        );
+    }
 }
