@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(r.import_ns, 1_500_000);
         assert_eq!(
             r.modules,
-            vec!["\\udcff", "zzz\nimport_ns\t1", "\u{1b}]0;x\u{7}"]
+            vec!["\u{1b}]0;x\u{7}", "\\udcff", "zzz\nimport_ns\t1"]
         );
     }
 
