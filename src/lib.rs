@@ -6,6 +6,7 @@ pub mod compare;
 pub mod config;
 pub mod env;
 pub mod error;
+pub mod escape;
 pub mod git;
 pub mod host;
 pub mod interrupt;
