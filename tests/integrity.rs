@@ -52,3 +52,124 @@ fn module_names_cannot_forge_the_childs_report_and_survive_faithfully() {
     // The lookalike files the target wrote stayed in its own (removed) working directory.
     assert_eq!(files_in(out.path()).len(), 2, "{:?}", files_in(out.path()));
 }
+
+/// The binary, for a plain `std::process::Command` (spawned, signalled, waited for).
+fn bin() -> std::path::PathBuf {
+    assert_cmd::cargo::cargo_bin("coldstart")
+}
+
+/// A `run` of the empty fixture, as fast as a real run gets: one sample, no anchor, no tree.
+fn quick_run(out: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(bin());
+    cmd.args([
+        "run",
+        "emptypkg",
+        "--runs",
+        "1",
+        "--warmup",
+        "0",
+        "--no-anchor",
+    ])
+    .args(["--tree-runs", "0", "-q", "--python", "python3", "--path"])
+    .arg(pkgs())
+    .arg("--output-dir")
+    .arg(out)
+    .env("TERM", "dumb")
+    .stdout(std::process::Stdio::null());
+    cmd
+}
+
+#[test]
+fn ten_concurrent_runs_into_one_directory_leave_ten_valid_files() {
+    let out = tempfile::tempdir().unwrap();
+    let children: Vec<_> = (0..10)
+        .map(|_| quick_run(out.path()).spawn().expect("spawns"))
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let names = files_in(out.path());
+    assert_eq!(names.len(), 11, "10 results + latest: {names:?}");
+    for name in &names {
+        let json = read_json(&out.path().join(name));
+        assert_eq!(json["targets"][0]["name"], "emptypkg", "{name}");
+    }
+}
+
+#[test]
+fn result_files_honour_the_umask_and_dead_runs_temp_files_are_swept() {
+    let out = tempfile::tempdir().unwrap();
+    // A temp file of the atomic writer whose owner (a pid above pid_max) was killed.
+    let left = out.path().join(".coldstart-tmp-4194305-12345-Xy12Zw");
+    std::fs::write(&left, "{\"partial").unwrap();
+    let mut cmd = quick_run(out.path());
+    use std::os::unix::process::CommandExt;
+    // SAFETY: umask is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::umask(0o022);
+            Ok(())
+        });
+    }
+    assert!(cmd.status().unwrap().success());
+    assert!(
+        !left.exists(),
+        "stale temp file kept: {:?}",
+        files_in(out.path())
+    );
+    use std::os::unix::fs::MetadataExt;
+    for name in files_in(out.path()) {
+        let mode = std::fs::metadata(out.path().join(&name)).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o644, "{name}");
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo reads a NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[test]
+fn compare_and_check_refuse_fifos_and_devices_without_hanging() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("result.json");
+    mkfifo(&fifo);
+    let good = fixtures().join("results");
+    let some_result = std::fs::read_dir(&good)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("a fixture result file");
+    let cases: [Vec<&std::ffi::OsStr>; 3] = [
+        vec![
+            "check".as_ref(),
+            fifo.as_os_str(),
+            "--max-import-ms".as_ref(),
+            "1000".as_ref(),
+        ],
+        vec![
+            "compare".as_ref(),
+            some_result.as_os_str(),
+            fifo.as_os_str(),
+        ],
+        vec![
+            "check".as_ref(),
+            "/dev/zero".as_ref(),
+            "--max-import-ms".as_ref(),
+            "1000".as_ref(),
+        ],
+    ];
+    for args in cases {
+        let out = coldstart()
+            .args(&args)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}

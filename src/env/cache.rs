@@ -19,6 +19,8 @@ use crate::git::stale;
 /// Metadata file inside every cached environment.
 pub const META_FILE: &str = "coldstart-env.json";
 const FORMAT_VERSION: u32 = 1;
+/// Prefix of the directories in `tmp/` (builds in progress, environments being removed).
+const SCRATCH_PREFIX: &str = "build-";
 
 /// What is recorded about an environment when it is built.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -101,7 +103,7 @@ pub fn list(cache_dir: &Path) -> Result<Vec<CacheEntry>, EnvError> {
 pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanReport, EnvError> {
     let cutoff = older_than.map(|age| SystemTime::now() - age);
     let is_old = |t: SystemTime| cutoff.is_none_or(|c| t < c);
-    let stale_builds = stale::sweep(&cache_dir.join("tmp"), "").len();
+    let stale_builds = stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len();
     let mut report = CleanReport {
         removed: Vec::new(),
         freed_bytes: 0,
@@ -210,7 +212,7 @@ impl Cache {
         for sub in ["envs", "tmp", "logs"] {
             fs::create_dir_all(root.join(sub)).map_err(EnvError::cache(&root))?;
         }
-        stale::sweep(&root.join("tmp"), "");
+        stale::sweep(&root.join("tmp"), SCRATCH_PREFIX);
         Ok(Cache {
             root: root.to_path_buf(),
         })
@@ -259,12 +261,7 @@ impl Cache {
     /// A fresh directory for a build in progress, marked with our pid, removed on drop.
     pub fn scratch(&self) -> Result<TempDir, EnvError> {
         let tmp = self.root.join("tmp");
-        let dir = tempfile::Builder::new()
-            .prefix("build-")
-            .tempdir_in(&tmp)
-            .map_err(EnvError::cache(&tmp))?;
-        stale::mark(dir.path()).map_err(EnvError::cache(&tmp))?;
-        Ok(dir)
+        stale::tempdir_in(&tmp, SCRATCH_PREFIX).map_err(EnvError::cache(&tmp))
     }
 
     /// The log file for building `key`, emptied.

@@ -150,14 +150,10 @@ fn materialise(repo: &Repo, commit: Option<Oid>) -> Result<(TempDir, PathBuf), G
     {
         return Err(GitError::ScratchInsideWorkTree { dir: scratch });
     }
-    let dir = tempfile::Builder::new()
-        .prefix(SCRATCH_PREFIX)
-        .tempdir_in(&scratch)
-        .map_err(GitError::io(
-            "cannot create a checkout directory in",
-            &scratch,
-        ))?;
-    stale::mark(dir.path()).map_err(GitError::io("cannot write pid file in", dir.path()))?;
+    let dir = stale::tempdir_in(&scratch, SCRATCH_PREFIX).map_err(GitError::io(
+        "cannot create a checkout directory in",
+        &scratch,
+    ))?;
     let root = dir.path().join(&repo.name);
 
     let mut init = RepositoryInitOptions::new();

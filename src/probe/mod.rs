@@ -134,11 +134,7 @@ impl PythonProbe {
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
         // Probe directories of runs killed with SIGKILL are removed by the next run.
         crate::git::stale::sweep(&std::env::temp_dir(), PROBE_DIR_PREFIX);
-        let dir = tempfile::Builder::new()
-            .prefix(PROBE_DIR_PREFIX)
-            .tempdir()
-            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
-        crate::git::stale::mark(dir.path())
+        let dir = crate::git::stale::tempdir_in(&std::env::temp_dir(), PROBE_DIR_PREFIX)
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
         fs::create_dir(dir.path().join("cwd"))
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
