@@ -173,3 +173,73 @@ fn compare_and_check_refuse_fifos_and_devices_without_hanging() {
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
 }
+
+/// Waits (generously: the machine may be loaded) until `done` holds; false if it never does.
+fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    done()
+}
+
+fn recorded_pids(file: &Path) -> Vec<i32> {
+    std::fs::read_to_string(file)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.parse().ok())
+        .collect()
+}
+
+#[test]
+fn kill_9_of_coldstart_kills_the_child_and_the_next_run_kills_what_it_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let pids = tmp.path().join("pids.txt");
+    let system_tmp = tmp.path().join("tmp");
+    std::fs::create_dir(&system_tmp).unwrap();
+    let mut killed = std::process::Command::new(bin())
+        .args([
+            "run",
+            "spawn_and_hang",
+            "--no-anchor",
+            "--python",
+            "python3",
+        ])
+        .args(["--warmup", "0", "--timeout", "600", "-q", "--path"])
+        .arg(pkgs())
+        .arg("--output-dir")
+        .arg(out.path())
+        .arg("--env")
+        .arg(format!("SPAWNER_PIDS={}", pids.display()))
+        .env("TMPDIR", &system_tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        eventually(|| recorded_pids(&pids).len() == 3),
+        "never started"
+    );
+    killed.kill().unwrap(); // SIGKILL
+    killed.wait().unwrap();
+    let [child, group_member, daemon] = recorded_pids(&pids)[..] else {
+        panic!("three pids")
+    };
+    assert!(
+        eventually(|| !pid_alive(child)),
+        "the measured child {child} outlived coldstart"
+    );
+    // The next run (any command that starts a child) kills what the killed run's child left.
+    let mut next = quick_run(out.path());
+    next.env("TMPDIR", &system_tmp);
+    assert!(next.status().unwrap().success());
+    for pid in [group_member, daemon] {
+        assert!(eventually(|| !pid_alive(pid)), "process {pid} survived");
+    }
+    assert_eq!(files_in(&system_tmp), Vec::<String>::new(), "scratch left");
+    assert_eq!(files_in(out.path()).len(), 2, "{:?}", files_in(out.path()));
+}
