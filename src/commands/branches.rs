@@ -181,6 +181,12 @@ pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
                 report.stale_builds,
                 dir.display()
             ))?;
+            for e in &report.in_use {
+                eprintln!(
+                    "kept {} ({}): in use by a running coldstart; clean again when it is done",
+                    e.key, e.revision
+                );
+            }
         }
     }
     Ok(0)
