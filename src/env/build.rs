@@ -184,28 +184,33 @@ impl EnvBuilder {
             false => cache.find(&key),
             true => None,
         };
-        // Shared first: the common case (reuse) never waits for another user of the environment.
-        if let Some(shared) = cache.try_lock(&key, Mode::Shared)?
-            && let Some(dir) = reusable(&cache)
-        {
-            cache.touch(&dir);
-            return Ok(done(dir, Outcome::Reused, true, Vec::new(), None, shared));
-        }
-        // Exclusive: waits for another run building the same key, then reuses what it stored.
-        let (lock, waited) = cache.wait_for(&key, Mode::Exclusive)?;
-        if let Some(dir) = reusable(&cache) {
-            lock.downgrade()?;
-            cache.touch(&dir);
-            let notes = (waited >= 0.1)
-                .then(|| {
-                    format!(
-                        "waited {waited:.1} s for another coldstart run building this environment"
-                    )
-                })
-                .into_iter()
-                .collect();
-            return Ok(done(dir, Outcome::Reused, true, notes, None, lock));
-        }
+        // Shared first: the common case (reuse) never waits for another user. Otherwise wait
+        // for either lock: shared once another run has stored the environment (it keeps a shared
+        // lock while it measures, so waiting for exclusive alone would wait for its whole run),
+        // exclusive to build it ourselves.
+        let waiting = Instant::now();
+        let lock = loop {
+            if let Some(shared) = cache.try_lock(&key, Mode::Shared)?
+                && let Some(dir) = reusable(&cache)
+            {
+                cache.touch(&dir);
+                let waited = waiting.elapsed().as_secs_f64();
+                let notes = (waited >= 0.1)
+                    .then(|| format!("waited {waited:.1} s for another coldstart run building this environment"))
+                    .into_iter()
+                    .collect();
+                return Ok(done(dir, Outcome::Reused, true, notes, None, shared));
+            }
+            if let Some(exclusive) = cache.try_lock(&key, Mode::Exclusive)? {
+                break exclusive;
+            }
+            if crate::interrupt::requested() {
+                return Err(EnvError::Interrupted {
+                    step: "waiting for another coldstart run building the same environment".into(),
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
         // A --setup command installs the project in its own way, which cannot be repeated
         // without its dependencies: only identical environments are reused then. The source is
         // locked shared while it is copied; one that is busy (being built or removed) is not

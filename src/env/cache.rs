@@ -240,12 +240,6 @@ impl Cache {
         lock::try_lock(&self.lock_path(key), mode)
     }
 
-    /// Locks `key`, waiting while another run holds it; returns the lock and the seconds waited.
-    pub fn wait_for(&self, key: &str, mode: Mode) -> Result<(KeyLock, f64), EnvError> {
-        let (held, waited) = lock::wait_for(&self.lock_path(key), mode)?;
-        Ok((held, waited.as_secs_f64()))
-    }
-
     /// The finished environment for `key`, if it is there and its interpreter still exists.
     pub fn find(&self, key: &str) -> Option<PathBuf> {
         let dir = self.root.join("envs").join(key);

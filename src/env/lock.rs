@@ -12,10 +12,10 @@ use std::io;
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+#[cfg(test)]
+use std::time::Duration;
 
 use super::error::EnvError;
-use crate::interrupt;
 
 /// Shared (users) or exclusive (a builder, `clean`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,23 +74,6 @@ pub(crate) fn try_lock(path: &Path, mode: Mode) -> Result<Option<KeyLock>, EnvEr
     }
 }
 
-/// Locks `path` in `mode`, waiting while it is taken (Ctrl-C stops the wait); returns the lock
-/// and how long it waited.
-pub(crate) fn wait_for(path: &Path, mode: Mode) -> Result<(KeyLock, Duration), EnvError> {
-    let started = Instant::now();
-    loop {
-        if let Some(held) = try_lock(path, mode)? {
-            return Ok((held, started.elapsed()));
-        }
-        if interrupt::requested() {
-            return Err(EnvError::Interrupted {
-                step: "waiting for another coldstart run using the same environment".into(),
-            });
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
 impl KeyLock {
     /// Turns an exclusive lock into a shared one (a builder that is done and now measures).
     pub(crate) fn downgrade(&self) -> Result<(), EnvError> {
@@ -141,7 +124,14 @@ mod tests {
         let held = try_lock(&path, Mode::Exclusive).unwrap().unwrap();
         let waiter = {
             let path = path.clone();
-            std::thread::spawn(move || wait_for(&path, Mode::Exclusive).is_ok())
+            std::thread::spawn(move || {
+                loop {
+                    if try_lock(&path, Mode::Exclusive).unwrap().is_some() {
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            })
         };
         std::thread::sleep(Duration::from_millis(200));
         // Removed while held, as `clean` does: the waiter starts over on a new file.
