@@ -5,6 +5,7 @@ pub(crate) mod config;
 pub(crate) mod default_python;
 pub mod env;
 pub(crate) mod error;
+pub(crate) mod escape;
 pub(crate) mod exit;
 pub mod git;
 pub(crate) mod lazy;

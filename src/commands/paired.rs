@@ -99,13 +99,9 @@ pub fn save_all(dir: &Path, measured: &mut Measured) -> Result<std::path::PathBu
     // `latest` is the candidate, the newer state of the code.
     measured.comparison.baseline.file = Some(a.display().to_string());
     measured.comparison.candidate.file = Some(b.display().to_string());
-    let path = store::unused_path(
-        dir,
-        &store::file_name(&measured.candidate, Some("comparison")),
-    );
     let text = serde_json::to_string_pretty(&measured.comparison)
         .expect("comparisons always serialize")
         + "\n";
-    store::write_atomic(&path, &text)?;
-    Ok(path)
+    let name = store::file_name(&measured.candidate, Some("comparison"));
+    store::save_new(dir, &name, &text)
 }

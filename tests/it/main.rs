@@ -12,6 +12,8 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod integrity;
+mod integrity_cache;
 mod lazy;
 mod run;
 mod snapshots;
