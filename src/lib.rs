@@ -1,4 +1,5 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub mod bisect;
 pub mod budget;
 pub mod cli;
 pub mod commands;
