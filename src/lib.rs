@@ -8,6 +8,7 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod git;
+pub mod history;
 pub mod host;
 pub mod interrupt;
 pub mod probe;
