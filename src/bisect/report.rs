@@ -199,8 +199,121 @@ pub fn module_changes<S: AsRef<str>>(parent: &[S], commit: &[S]) -> ModuleChange
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    fn commit(k: usize, subject: &str) -> Commit {
+        Commit {
+            sha: format!("{k:040x}"),
+            short: format!("{k:07x}"),
+            subject: subject.into(),
+            author: "Ada Bisect <ada@example.com>".into(),
+            date: format!("2026-01-02T{:02}:00:00+00:00", k % 24),
+        }
+    }
+
+    fn step(position: usize, role: Role, mark: &'static str, modules: Option<usize>) -> Step {
+        let k = position + 1;
+        let subject = match k {
+            1 => "commit 1: the project".to_string(),
+            21 => "commit 21: import xml.dom.minidom eagerly".to_string(),
+            _ => format!("commit {k}: revision {k}"),
+        };
+        Step {
+            position,
+            role,
+            commit: commit(k, &subject),
+            mark,
+            environment: if modules.is_some() {
+                "cloned"
+            } else {
+                "failed"
+            }
+            .into(),
+            value: Measured {
+                modules,
+                ..Measured::default()
+            },
+            note: modules
+                .is_none()
+                .then(|| "build failed: broken on purpose".to_string()),
+        }
+    }
+
+    /// `--forbid xml.dom.minidom` over the 32-commit history, commit 16's build failing.
+    pub(crate) fn sample_report() -> BisectReport {
+        let steps = vec![
+            step(0, Role::Good, "good", Some(40)),
+            step(31, Role::Bad, "bad", Some(44)),
+            step(15, Role::Probe, "skip", None),
+            step(16, Role::Probe, "good", Some(40)),
+            step(24, Role::Probe, "bad", Some(44)),
+            step(20, Role::Probe, "bad", Some(44)),
+            step(18, Role::Probe, "good", Some(40)),
+            step(19, Role::Probe, "good", Some(40)),
+        ];
+        let first = steps[5].commit.clone();
+        let parent = steps[7].commit.clone();
+        BisectReport {
+            format_version: BISECT_FORMAT_VERSION,
+            kind: "bisect",
+            tool_version: "0.1.0".into(),
+            created_at: "2026-12-01T20:00:00Z".into(),
+            targets: vec!["bisectproj".into()],
+            condition: Condition::Forbid {
+                module: "xml.dom.minidom".into(),
+            },
+            walk: "first-parent".into(),
+            good: steps[0].commit.clone(),
+            bad: steps[1].commit.clone(),
+            range_commits: 31,
+            steps,
+            outcome: Outcome::Found,
+            first_bad: Some(FirstBad {
+                commit: first,
+                parent,
+                changes: module_changes(
+                    &["bisectproj", "time"],
+                    &[
+                        "bisectproj",
+                        "time",
+                        "xml",
+                        "xml.dom",
+                        "xml.dom.domreg",
+                        "xml.dom.minidom",
+                    ],
+                ),
+                chains: vec![Chain {
+                    module: "xml.dom.minidom".into(),
+                    links: vec![
+                        ChainLink {
+                            module: "bisectproj".into(),
+                            cumulative_ms: 3.1,
+                        },
+                        ChainLink {
+                            module: "xml.dom.minidom".into(),
+                            cumulative_ms: 2.9,
+                        },
+                    ],
+                }],
+                tree_changes: vec![TreeChange {
+                    module: "xml.dom.minidom".into(),
+                    parent_ms: None,
+                    commit_ms: Some(2.9),
+                    delta_ms: 2.9,
+                }],
+            }),
+            candidates: vec![],
+            environments: EnvCounts {
+                built: 1,
+                cloned: 6,
+                reused: 0,
+                failed: 1,
+            },
+            wall_s: 4.2,
+            warnings: vec![],
+        }
+    }
 
     #[test]
     fn module_changes_are_sorted_sets() {

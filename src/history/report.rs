@@ -200,14 +200,23 @@ impl HistoryReport {
     }
 
     /// Indices of the commits with the largest absolute changes of target `target` (at most
-    /// `n`, largest first; ties keep the older commit first).
+    /// `n`, largest first; ties keep the older commit first). Only steps whose interval does not
+    /// overlap the previous measured commit's count: a change inside the noise is no step.
     pub fn largest_steps(&self, target: usize, n: usize) -> Vec<usize> {
-        let mut steps: Vec<(usize, f64)> = self
-            .commits
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| Some((i, c.targets.get(target)?.change_ms?.abs())))
-            .collect();
+        let mut steps: Vec<(usize, f64)> = Vec::new();
+        let mut previous: Option<Interval> = None;
+        for (i, c) in self.commits.iter().enumerate() {
+            let Some(t) = c.targets.get(target) else {
+                continue;
+            };
+            let now = t.charted();
+            if let (Some(before), Some(change)) = (previous, t.change_ms)
+                && (now.low > before.high || now.high < before.low)
+            {
+                steps.push((i, change.abs()));
+            }
+            previous = Some(now);
+        }
         steps.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         steps.into_iter().take(n).map(|(i, _)| i).collect()
     }
@@ -302,7 +311,7 @@ pub(crate) mod tests {
             .map(|&i| report.commits[i].commit.subject.as_str())
             .collect();
         assert_eq!(
-            subjects[..2],
+            subjects,
             [
                 "commit 9: <revision> & more",
                 "commit 21: <revision> & more"
