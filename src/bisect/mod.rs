@@ -2,6 +2,7 @@
 //! ([`search`]) is a pure state machine; [`condition`] turns a commit's measurement into a mark;
 //! [`report`] is what the renderers and the JSON document show.
 pub mod condition;
+pub mod driver;
 pub mod report;
 pub mod search;
 
