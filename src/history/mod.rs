@@ -2,6 +2,7 @@
 //! per commit of a range. [`store`] keeps each commit's samples keyed by SHA, interpreter, machine
 //! and recipe so overlapping runs re-measure nothing; [`report`] turns stored and measured commits
 //! into the report (anchor-adjusted medians with [`interval`]s); [`svg`] charts it.
+pub mod driver;
 pub mod interval;
 pub mod report;
 pub mod store;
