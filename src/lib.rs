@@ -1,25 +1,24 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
 pub mod bisect;
-pub mod budget;
 pub mod cli;
 pub mod commands;
-pub mod compare;
 pub mod config;
 pub mod env;
 pub mod error;
 pub mod git;
 pub mod history;
-pub mod host;
-pub mod interrupt;
+pub mod measure;
+pub mod model;
 pub mod probe;
-pub mod process;
-pub mod progress;
 pub mod render;
 pub mod results;
-pub mod runner;
 pub mod settings;
 pub mod stats;
+pub mod sys;
 pub mod tree;
+pub mod verdict;
+
+pub use sys::interrupt;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
@@ -57,8 +56,8 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Ab(args) => commands::ab::execute(args),
         Command::Compare(args) => commands::compare::execute(args),
         Command::Check(args) => commands::check::execute(args),
-        Command::Tree(args) => commands::tree::execute_tree(args),
-        Command::Why(args) => commands::tree::execute_why(args),
+        Command::Tree(args) => commands::tree::execute(args),
+        Command::Why(args) => commands::why::execute(args),
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::branches::execute_cache(args),
         Command::Config(args) => commands::config::execute(args, config),

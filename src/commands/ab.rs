@@ -1,16 +1,17 @@
 //! `coldstart ab`: interleaved pairs of two environments, extended while unsettled, then the
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::AbArgs;
-use crate::commands::run::{effective_warmup, start_session};
-use crate::compare::{self, Comparison};
 use crate::error::Result;
 use crate::git::GitInfo;
-use crate::host::{self, Host, ProcHost};
+use crate::measure::single::{effective_warmup, start_session};
+use crate::model::{Measure, Output};
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::results::{ResultFile, build, store};
-use crate::settings::{self, Measure, Output, PairPlan};
+use crate::settings::{self, PairPlan};
+use crate::sys::host::{self, Host, ProcHost};
+use crate::verdict::compare::{self, Comparison};
 use std::path::Path;
 
 /// Default `--threshold` (percent) for interleaved pairs.
@@ -36,7 +37,7 @@ pub fn measure_pairs(
     output: &Output,
     git: (Option<GitInfo>, Option<GitInfo>),
 ) -> Result<Measured> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut a = PythonProbe::new(pythons.0, m.env.clone(), m.pyc, m.timeout)?;
     let mut b = PythonProbe::new(pythons.1, m.env.clone(), m.pyc, m.timeout)?;
     let (ia, ib) = (a.interpreter().clone(), b.interpreter().clone());
@@ -152,12 +153,12 @@ pub fn execute(args: &AbArgs) -> Result<u8> {
         (git.clone(), git),
     )?;
     let path = save_all(&output.dir, &mut measured)?;
-    let charts = crate::commands::tree::diff_charts(
+    let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
         gate.params.min_effect_ms,
     );
-    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());

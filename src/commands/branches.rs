@@ -6,7 +6,7 @@ use crate::commands::ab;
 use crate::env::{self, EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
 use crate::git::{self, Checkout, GitInfo, Repo};
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
 
@@ -34,13 +34,13 @@ fn env_error(e: EnvError) -> Error {
 
 fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<std::path::PathBuf> {
     match given {
-        Some(dir) => Ok(settings::absolute(cwd, dir)),
+        Some(dir) => Ok(crate::model::absolute(cwd, dir)),
         None => Ok(env::cache::default_dir()?),
     }
 }
 
 pub fn execute(args: &BranchesArgs) -> Result<u8> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
     let gate = settings::gate(&args.gate, ab::DEFAULT_THRESHOLD)?;
@@ -130,12 +130,12 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     )?;
     let path = ab::save_all(&output.dir, &mut measured)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(
+    let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
         gate.params.min_effect_ms,
     );
-    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }

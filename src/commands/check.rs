@@ -1,10 +1,10 @@
 //! `coldstart check RESULT.json`: absolute budgets on a stored result.
-use crate::budget;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Result};
 use crate::render::report::emit;
 use crate::results::store;
 use crate::settings;
+use crate::verdict::budget;
 
 pub fn execute(args: &CheckArgs) -> Result<u8> {
     let cwd = super::cwd()?;

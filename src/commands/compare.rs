@@ -1,9 +1,9 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
-use crate::compare::{self, environment_differences};
 use crate::error::{Error, Result};
 use crate::render::report::emit;
 use crate::results::store;
+use crate::verdict::compare::{self, environment_differences};
 
 /// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
 pub const DEFAULT_THRESHOLD: f64 = 10.0;
@@ -35,8 +35,8 @@ pub fn execute(args: &CompareArgs) -> Result<u8> {
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(&base, &cand, gate.params.min_effect_ms);
-    crate::commands::tree::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
+    let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
+    crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
     Ok(crate::commands::ab::gate_exit(
         &comparison,
         args.gate.report_only,

@@ -1,19 +1,16 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
-use crate::budget;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
-use crate::host::{self, Host, ProcHost};
-use crate::probe::Probe;
+use crate::measure::single::{effective_warmup, start_session};
+use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::{emit, render};
 use crate::render::{View, to_stdout};
 use crate::results::{ResultFile, build, store};
-use crate::runner::{Job, Progress, Session};
-use crate::settings::{self, Format, Measure, Output, Pyc};
-
-/// Bare interpreter start-ups measured for reference.
-pub const STARTUP_RUNS: usize = 5;
+use crate::settings;
+use crate::sys::host::{self, Host, ProcHost};
+use crate::verdict::budget;
 
 pub fn execute(args: &RunArgs) -> Result<u8> {
     let cwd = super::cwd()?;
@@ -30,9 +27,9 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     output.check_writable()?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
-    crate::commands::tree::emit_svgs(
+    crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
-        &crate::commands::tree::result_charts(&result),
+        &crate::commands::artifacts::result_charts(&result),
         output.quiet,
     )?;
     let env = |k: &str| std::env::var(k).ok();
@@ -57,48 +54,6 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     Ok(u8::from(!report.passed()))
 }
 
-/// Warm-up rounds actually run: `warm` needs at least one to write the bytecode cache.
-pub fn effective_warmup(pyc: Pyc, warmup: usize) -> usize {
-    if pyc == Pyc::Warm {
-        warmup.max(1)
-    } else {
-        warmup
-    }
-}
-
-pub fn jobs(measure: &Measure) -> Vec<Job> {
-    measure
-        .targets
-        .iter()
-        .map(|t| Job {
-            name: t.name.clone(),
-            statement: t.statement.clone(),
-        })
-        .collect()
-}
-
-/// A session over `probes` for `m`, taken through warm-up, the start-up references and the first
-/// `rounds` measured rounds.
-pub fn start_session<'a>(
-    probes: Vec<&'a mut dyn Probe>,
-    m: &Measure,
-    warmup: usize,
-    rounds: usize,
-    progress: &'a mut dyn FnMut(Progress),
-) -> Result<Session<'a>> {
-    let mut session = Session::new(
-        probes,
-        jobs(m),
-        m.anchor.clone(),
-        m.pyc != Pyc::Cold,
-        progress,
-    );
-    session.warmup(warmup)?;
-    session.startup(STARTUP_RUNS)?;
-    session.measure(rounds)?;
-    Ok(session)
-}
-
 fn measure_once(
     m: &Measure,
     runs: usize,
@@ -106,7 +61,7 @@ fn measure_once(
     output: &Output,
     cwd: &std::path::Path,
 ) -> Result<ResultFile> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
     let host = ProcHost;

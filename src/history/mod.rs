@@ -1,14 +1,12 @@
 //! `coldstart history`: import time, module count, forbidden modules and new top-level packages
 //! per commit of a range. [`store`] keeps each commit's samples keyed by SHA, interpreter, machine
 //! and recipe so overlapping runs re-measure nothing; [`report`] turns stored and measured commits
-//! into the report (anchor-adjusted medians with [`interval`]s); [`svg`] charts it.
+//! into the report (anchor-adjusted medians with [`interval`]s); `render::history_svg` charts it.
 pub mod driver;
 pub mod interval;
 pub mod report;
 pub mod store;
-pub mod svg;
 
 pub use interval::{Interval, median_interval};
 pub use report::{CommitInput, HISTORY_FORMAT_VERSION, HistoryReport, build_commits};
 pub use store::{STORE_FORMAT_VERSION, Store, StoreKey, StoredCommit, StoredOutcome, StoredTarget};
-pub use svg::render_history_svg;

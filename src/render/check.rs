@@ -2,7 +2,7 @@
 use super::junit::{Case, suite};
 use super::report::Report;
 use super::{Styles, View};
-use crate::budget::CheckReport;
+use crate::verdict::budget::CheckReport;
 use std::fmt::Write;
 
 impl Report for CheckReport {

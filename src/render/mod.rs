@@ -4,9 +4,12 @@ pub mod bisect;
 pub mod check;
 pub mod compare;
 pub mod history;
+pub mod history_svg;
 pub mod junit;
+pub mod progress;
 pub mod report;
 pub mod run;
+pub mod svg;
 
 use owo_colors::{OwoColorize, Style};
 

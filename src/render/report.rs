@@ -3,7 +3,7 @@
 //! and `::error`/`::warning` annotations.
 use super::View;
 use crate::error::Result;
-use crate::settings::{Format, Output};
+use crate::model::{Format, Output};
 
 pub trait Report {
     fn terminal(&self, view: &View) -> String;

@@ -3,9 +3,14 @@ use super::junit::{Case, suite};
 use super::report::Report;
 use super::run::chain_text;
 use super::{Styles, View, ms, signed_ms};
-use crate::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use crate::stats::paired::{EffectSize, Verdict};
+use crate::verdict::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use std::fmt::Write;
+
+mod markdown;
+mod terminal;
+use markdown::markdown;
+use terminal::terminal;
 
 fn pct(ratio: f64) -> String {
     format!("{:+.1} %", (ratio - 1.0) * 100.0)
@@ -184,104 +189,6 @@ fn gate_text(c: &Comparison) -> String {
 }
 
 /// The human report.
-fn terminal(c: &Comparison, view: &View) -> String {
-    let st = &view.styles;
-    let mut out = String::new();
-    let title = format!("coldstart {}", c.command);
-    let _ = writeln!(
-        out,
-        "{} · {} · {}",
-        Styles::paint(st.heading, title),
-        method_text(c),
-        gate_text(c)
-    );
-    for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
-        let git = s.git.as_ref().map_or(String::new(), |g| {
-            format!(" @ {}", &g.commit[..g.commit.len().min(10)])
-        });
-        let _ = writeln!(
-            out,
-            "  {name} Python {} {}{git}",
-            s.python.version,
-            s.python.executable.display()
-        );
-    }
-    for d in &c.environment_differences {
-        let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
-    }
-    for t in &c.targets {
-        let _ = writeln!(out);
-        let v = t.import.verdict;
-        let _ = writeln!(
-            out,
-            "{}  {}",
-            Styles::paint(st.heading, &t.name),
-            Styles::paint(verdict_style(v, st), verdict_word(v))
-        );
-        let _ = writeln!(out, "  {}", Styles::paint(st.dim, header()));
-        let _ = writeln!(
-            out,
-            "  {}",
-            Styles::paint(verdict_style(v, st), timing_line("import", &t.import))
-        );
-        let _ = writeln!(out, "  {}", timing_line("wall", &t.wall));
-        let _ = writeln!(out, "  {}", timing_line("cpu", &t.cpu));
-        let noise = &t.import;
-        let _ = writeln!(
-            out,
-            "  {}",
-            Styles::paint(
-                st.dim,
-                format!(
-                    "noise {:.1} % · detectable change ≥ {} at this noise{}",
-                    noise.noise * 100.0,
-                    pct(noise.mde_ratio),
-                    noise
-                        .pairs_needed
-                        .map_or(String::new(), |n| format!(" · pairs needed {n}"))
-                )
-            )
-        );
-        for line in module_lines(t) {
-            let _ = writeln!(out, "  {line}");
-        }
-        for f in &t.forbidden {
-            let style = match f.transition {
-                Transition::NowEager => st.bad,
-                Transition::NowLazy => st.good,
-                _ => st.dim,
-            };
-            let _ = writeln!(
-                out,
-                "  forbidden {} {}",
-                f.module,
-                Styles::paint(style, transition_word(f.transition))
-            );
-        }
-        for line in tree_lines(t, view.top) {
-            let _ = writeln!(out, "  {line}");
-        }
-    }
-    for name in &c.only_in_baseline {
-        let _ = writeln!(out, "\n{} only in the baseline (not compared)", name);
-    }
-    for name in &c.only_in_candidate {
-        let _ = writeln!(out, "\n{} only in the candidate (not compared)", name);
-    }
-    if !c.warnings.is_empty() {
-        let _ = writeln!(out);
-    }
-    for w in &c.warnings {
-        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "{}", summary_line(c, st));
-    for f in &c.failures {
-        let _ = writeln!(out, "  {} {f}", Styles::paint(st.bad, "✗"));
-    }
-    out
-}
-
 fn counts(c: &Comparison) -> String {
     let n = |v: Verdict| c.targets.iter().filter(|t| t.import.verdict == v).count();
     format!(
@@ -307,94 +214,6 @@ fn summary_line(c: &Comparison, st: &Styles) -> String {
 }
 
 /// Markdown for a pull-request comment.
-fn markdown(c: &Comparison, view: &View) -> String {
-    let mut out = String::new();
-    let title = format!("coldstart {}", c.command);
-    let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
-    let _ = writeln!(out, "### {title}: {verdict}\n");
-    let _ = writeln!(
-        out,
-        "{} · {} · {}\n",
-        method_text(c),
-        gate_text(c),
-        counts(c)
-    );
-    let _ = writeln!(
-        out,
-        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules | verdict |"
-    );
-    let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
-    for t in &c.targets {
-        let i = &t.import;
-        let _ = writeln!(
-            out,
-            "| `{}` | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
-            t.name.replace('|', "\\|"),
-            ms(i.baseline_median_ms),
-            ms(i.candidate_median_ms),
-            signed_ms(i.delta_ms),
-            pct(i.ratio),
-            i.ratio_low,
-            i.ratio_high,
-            t.modules.baseline_total,
-            t.modules.candidate_total,
-            if i.verdict == Verdict::Regression {
-                "**REGRESSION**"
-            } else {
-                verdict_word(i.verdict)
-            }
-        );
-    }
-    for t in &c.targets {
-        let changes: Vec<String> = t
-            .forbidden
-            .iter()
-            .filter(|f| matches!(f.transition, Transition::NowEager | Transition::NowLazy))
-            .map(|f| format!("`{}` {}", f.module, transition_word(f.transition)))
-            .collect();
-        let modules = module_lines(t);
-        let tree = tree_lines(t, view.top);
-        if changes.is_empty() && modules.len() <= 1 && tree.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "\n<details><summary><code>{}</code>: {}</summary>\n",
-            t.name, modules[0]
-        );
-        for line in changes {
-            let _ = writeln!(out, "- {line}");
-        }
-        for line in modules.iter().skip(1) {
-            let line = line.trim();
-            let (sign, rest) = line.split_at(1);
-            let _ = writeln!(out, "- **{sign}** {}", rest.trim());
-        }
-        for line in tree {
-            let _ = writeln!(out, "- {line}");
-        }
-        let _ = writeln!(out, "\n</details>");
-    }
-    for (names, side) in [
-        (&c.only_in_baseline, "baseline"),
-        (&c.only_in_candidate, "candidate"),
-    ] {
-        for name in names {
-            let _ = writeln!(out, "\n`{name}` is only in the {side} (not compared).");
-        }
-    }
-    if !c.failures.is_empty() || !c.warnings.is_empty() {
-        let _ = writeln!(out);
-    }
-    for f in &c.failures {
-        let _ = writeln!(out, "- ❌ {f}");
-    }
-    for w in c.environment_differences.iter().chain(&c.warnings) {
-        let _ = writeln!(out, "\n> **Warning:** {w}");
-    }
-    out
-}
-
 impl Report for Comparison {
     fn terminal(&self, view: &View) -> String {
         terminal(self, view)

@@ -2,8 +2,8 @@
 //! target (and the anchor); with two sides each slot is a pair whose order alternates per round
 //! (AB, BA, ...), because a fixed order biases the second run (DESIGN.md section 2).
 use crate::error::{Error, Result};
-use crate::interrupt;
 use crate::probe::{Probe, RawSample, Request};
+use crate::sys::interrupt;
 
 /// What one round position measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,5 +1,5 @@
 //! The progress bar on stderr (indicatif), shown only when stderr is a terminal and not `--quiet`.
-use crate::runner::{Phase, Progress};
+use crate::measure::session::{Phase, Progress};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 pub struct Bar {

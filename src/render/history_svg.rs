@@ -4,8 +4,8 @@
 //! subject, `<title>` tooltips on every point, commits whose build failed marked with a cross.
 use std::fmt::Write as _;
 
-use super::report::HistoryReport;
-use crate::tree::svg::escape;
+use super::svg::escape;
+use crate::history::report::HistoryReport;
 
 const WIDTH: f64 = 1000.0;
 const LEFT: f64 = 70.0;

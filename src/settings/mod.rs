@@ -1,147 +1,19 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
-use crate::budget::{self, Budgets};
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
     ReportArgs, StatisticArg, TargetArgs,
 };
-use crate::compare::GateOptions;
 use crate::error::{Error, Result};
+use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
+use crate::model::{ChildEnv, Format, Measure, Output, Pyc, Target};
 use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
-use serde::{Deserialize, Serialize};
+use crate::verdict::budget::{self, Budgets};
+use crate::verdict::compare::GateOptions;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// Bytecode-cache policy for the measured children.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Pyc {
-    Warm,
-    Cold,
-    AsIs,
-}
-
-impl Pyc {
-    /// The name used on the command line and in result files (`warm`, `cold`, `as-is`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Pyc::Warm => "warm",
-            Pyc::Cold => "cold",
-            Pyc::AsIs => "as-is",
-        }
-    }
-}
-
-/// The complete environment a child starts with.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ChildEnv {
-    pub vars: BTreeMap<String, String>,
-}
-
-/// One thing to time: a statement and the package prefixes whose modules it counts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    pub name: String,
-    pub statement: String,
-    pub packages: Vec<String>,
-}
-
-/// Everything needed to measure, validated.
-#[derive(Debug, Clone)]
-pub struct Measure {
-    pub python: PathBuf,
-    pub targets: Vec<Target>,
-    pub anchor: Option<String>,
-    pub forbid: Vec<String>,
-    pub pyc: Pyc,
-    pub env: ChildEnv,
-    /// `--env` pairs as given, recorded in results.
-    pub env_overrides: BTreeMap<String, String>,
-    /// `--path` directories, absolute, recorded in results.
-    pub paths: Vec<PathBuf>,
-    /// Caller variables not passed on (all `PYTHON*`), recorded in results.
-    pub dropped_env: Vec<String>,
-    pub timeout: Duration,
-    /// Runs of the `-X importtime` pass per target.
-    pub tree_runs: usize,
-    /// Notes about the set-up the user should see (and that are stored in the result).
-    pub warnings: Vec<String>,
-}
-
-/// Report format on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Terminal,
-    Json,
-    Markdown,
-    Junit,
-}
-
-/// Where results go and how they are shown.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub dir: PathBuf,
-    pub label: Option<String>,
-    pub format: Format,
-    /// `--output FILE`: the formatted report goes there, the terminal report to stdout.
-    pub file: Option<PathBuf>,
-    pub color: bool,
-    pub progress: bool,
-    pub quiet: bool,
-    /// Length of the top lists.
-    pub top: usize,
-    /// `--svg FILE`.
-    pub svg: Option<PathBuf>,
-}
-
-/// A dotted Python module name: identifiers (letters, digits, `_`, not starting with a digit).
-pub fn is_module_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.split('.').all(|part| {
-            let mut chars = part.chars();
-            matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
-                && chars.all(|c| c == '_' || c.is_alphanumeric())
-        })
-}
-
-/// The top-level package of a dotted module name (`a.b.c` gives `a`).
-pub fn top_level(module: &str) -> &str {
-    module.split('.').next().unwrap_or(module)
-}
-
-/// Top-level packages an import statement names (`from a.b import c; import d as e` gives a, d).
-fn packages_of_statement(stmt: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for part in stmt.split([';', '\n']) {
-        let words: Vec<&str> = part.split_whitespace().collect();
-        match words.as_slice() {
-            ["from", module, ..] => found.push(top_level(module).to_string()),
-            ["import", ..] => {
-                let rest = part.trim_start().trim_start_matches("import");
-                for item in rest.split(',') {
-                    if let Some(module) = item.split_whitespace().next() {
-                        found.push(top_level(module).to_string());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    found.retain(|m| is_module_name(m));
-    found.dedup();
-    found
-}
-
-/// `path` made absolute against `base` (not resolved: symlinks and `..` stay as given).
-pub fn absolute(base: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        base.join(path)
-    }
-}
 
 /// The interpreter to use: `--python`, else `./.venv/bin/python`, else `python3` on PATH. A path
 /// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
@@ -544,34 +416,6 @@ pub(crate) mod tests {
         }
         let err = measure_of(&["os;x"], &[]).unwrap_err().to_string();
         assert!(err.contains("not a dotted module name"), "{err}");
-    }
-
-    #[test]
-    fn pyc_names_match_serde() {
-        for p in [Pyc::Warm, Pyc::Cold, Pyc::AsIs] {
-            assert_eq!(
-                serde_json::to_value(p).unwrap(),
-                serde_json::Value::from(p.as_str())
-            );
-        }
-    }
-
-    #[test]
-    fn top_level_names() {
-        assert_eq!(top_level("a.b.c"), "a");
-        assert_eq!(top_level("a"), "a");
-        assert_eq!(top_level(""), "");
-        assert_eq!(top_level(".x"), "");
-    }
-
-    #[test]
-    fn statements_name_their_packages() {
-        assert_eq!(packages_of_statement("import a.b as c, d"), vec!["a", "d"]);
-        assert_eq!(
-            packages_of_statement("from x.y import z; import w"),
-            vec!["x", "w"]
-        );
-        assert!(packages_of_statement("print(1)").is_empty());
     }
 
     #[test]

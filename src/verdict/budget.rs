@@ -1,7 +1,8 @@
 //! Absolute budgets on a result file ("import under 300 ms, under 600 modules, paramiko not
 //! loaded"): parsing `TARGET=VALUE` specs and checking them. Pure.
 use crate::error::{Error, Result};
-use crate::results::{ResultFile, TargetResult, build::count_package};
+use crate::model::names::count_package;
+use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::{Statistic, Summary};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +85,7 @@ pub fn parse_limit<T: std::str::FromStr>(flag: &str, spec: &str) -> Result<Limit
 pub fn parse_package_limit(spec: &str) -> Result<(String, usize)> {
     spec.split_once('=')
         .and_then(|(p, n)| Some((p.trim().to_string(), n.trim().parse().ok()?)))
-        .filter(|(p, _)| crate::settings::is_module_name(p))
+        .filter(|(p, _)| crate::model::is_module_name(p))
         .ok_or_else(|| Error::Usage(format!("--max-package-modules '{spec}' is not PREFIX=N (e.g. --max-package-modules mypkg=50)")))
 }
 

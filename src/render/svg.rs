@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::aggregate::{ImportTree, ModuleStats};
-use super::diff::diff;
-use crate::settings::top_level;
+use crate::model::top_level;
+use crate::tree::aggregate::{ImportTree, ModuleStats};
+use crate::tree::diff::diff;
 
 const WIDTH: f64 = 1200.0;
 const MARGIN: f64 = 10.0;
