@@ -61,5 +61,7 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::branches::execute_cache(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Bisect(args) => commands::bisect::execute(args),
+        Command::History(args) => commands::history::execute(args),
     }
 }

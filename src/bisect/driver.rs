@@ -292,22 +292,29 @@ fn first_bad<P: Probe>(
             wanted.push(m.clone());
         }
     }
-    let chains = wanted
-        .iter()
-        .filter_map(|m| {
-            let links = trees.iter().find_map(|t| t.why(m))?;
-            Some(Chain {
-                module: m.clone(),
-                links: links
-                    .into_iter()
-                    .map(|l| ChainLink {
-                        module: l.module,
-                        cumulative_ms: l.cumulative_ms,
-                    })
-                    .collect(),
-            })
-        })
-        .collect();
+    // A package loaded through a module whose chain is already shown adds nothing.
+    let mut chains: Vec<Chain> = Vec::new();
+    for m in &wanted {
+        let Some(links) = trees.iter().find_map(|t| t.why(m)) else {
+            continue;
+        };
+        if links[..links.len() - 1]
+            .iter()
+            .any(|l| chains.iter().any(|c| c.module == l.module))
+        {
+            continue;
+        }
+        chains.push(Chain {
+            module: m.clone(),
+            links: links
+                .into_iter()
+                .map(|l| ChainLink {
+                    module: l.module,
+                    cumulative_ms: l.cumulative_ms,
+                })
+                .collect(),
+        });
+    }
     let tree_changes = match (before.trees.first(), after.trees.first()) {
         (Some(Some(b)), Some(Some(a))) => tree_changes(b, a),
         _ => Vec::new(),

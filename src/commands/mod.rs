@@ -1,10 +1,13 @@
 //! One module per subcommand: each turns validated settings into work and a report.
 pub mod ab;
 pub mod artifacts;
+pub mod bisect;
 pub mod branches;
 pub mod check;
 pub mod compare;
 pub mod config;
+pub mod history;
+pub mod revision;
 pub mod run;
 pub mod tree;
 pub mod why;

@@ -1,4 +1,6 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
+pub mod revisions;
+
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
     ReportArgs, StatisticArg, TargetArgs,
