@@ -139,7 +139,9 @@ pub fn execute(args: &BisectArgs) -> Result<u8> {
         fail_on_new_modules: false,
     };
     let plan = settings::pair_plan(&args.pairs, gate)?;
-    output.check_writable()?;
+    // No result files: only the report (--output) and the chart (--svg) are written.
+    crate::results::store::check_file_writable(output.file.as_deref())?;
+    crate::results::store::check_file_writable(output.svg.as_deref())?;
     git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
     let (good, bad) = (repo.resolve(&args.good)?, repo.resolve(&args.bad)?);

@@ -130,7 +130,9 @@ pub fn execute(args: &HistoryArgs) -> Result<u8> {
         tree_runs: 0,
         ..measure
     };
-    output.check_writable()?;
+    // No result files: only the report (--output) and the chart (--svg) are written.
+    crate::results::store::check_file_writable(output.file.as_deref())?;
+    crate::results::store::check_file_writable(output.svg.as_deref())?;
     let (walk, walk_name) = settings::revisions::walk(args.env.all_parents);
     let mut commits = repo.select(&revisions, walk)?;
     if let Some(n) = args.max_count {
