@@ -1,22 +1,23 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
-pub mod bisect;
-pub mod cli;
-pub mod commands;
-pub mod config;
+pub(crate) mod bisect;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
 pub mod env;
-pub mod error;
+pub(crate) mod error;
+pub(crate) mod exit;
 pub mod git;
-pub mod history;
-pub mod measure;
-pub mod model;
-pub mod probe;
-pub mod render;
-pub mod results;
-pub mod settings;
-pub mod stats;
-pub mod sys;
-pub mod tree;
-pub mod verdict;
+pub(crate) mod history;
+pub(crate) mod measure;
+pub(crate) mod model;
+pub(crate) mod probe;
+pub(crate) mod render;
+pub(crate) mod results;
+pub(crate) mod settings;
+pub(crate) mod stats;
+pub(crate) mod sys;
+pub(crate) mod tree;
+pub(crate) mod verdict;
 
 pub use sys::interrupt;
 
@@ -33,10 +34,10 @@ pub fn main() -> u8 {
     };
     let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
     match outcome {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             eprintln!("error: {e}");
-            e.exit_code()
+            e.exit().code()
         }
     }
 }
@@ -50,7 +51,7 @@ fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<
     Ok(loaded)
 }
 
-fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
+fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
     match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
@@ -59,7 +60,7 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
         Command::Tree(args) => commands::tree::execute(args),
         Command::Why(args) => commands::why::execute(args),
         Command::Branches(args) => commands::branches::execute(args),
-        Command::Cache(args) => commands::branches::execute_cache(args),
+        Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
         Command::Bisect(args) => commands::bisect::execute(args),
         Command::History(args) => commands::history::execute(args),

@@ -7,5 +7,3 @@ pub mod report;
 pub mod search;
 
 pub use condition::{Condition, TimingVerdict};
-pub use report::{BISECT_FORMAT_VERSION, BisectReport};
-pub use search::{Conclusion, Mark, Next, Search};

@@ -76,12 +76,8 @@ impl Search {
         self.marks.len()
     }
 
-    /// Always false: a search has at least GOOD and BAD.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
     /// The mark recorded for `index`, if any.
+    #[cfg(test)]
     pub fn mark(&self, index: usize) -> Option<Mark> {
         self.marks[index]
     }

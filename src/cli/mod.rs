@@ -10,7 +10,7 @@ pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
     name = "coldstart",
     version,
     about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
-    after_help = "Exit codes: 0 success / gate passed, 1 a gate failed, 2 usage or runtime error, 130 interrupted."
+    after_help = crate::exit::HELP
 )]
 pub struct Cli {
     /// Configuration file [default: ./coldstart.toml, else [tool.coldstart] in ./pyproject.toml].

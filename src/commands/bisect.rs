@@ -10,6 +10,7 @@ use crate::bisect::driver::{self, Details, Failure, Meta, Paired, Probe, Sample}
 use crate::bisect::report::{Outcome, Ratio};
 use crate::cli::BisectArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::git::{self, Commit, Repo};
 use crate::model::{Measure, Output};
 use crate::render::report::emit;
@@ -52,7 +53,7 @@ impl Probe for Live<'_> {
             tree_runs: 0,
             ..self.measure.clone()
         };
-        let measured = super::ab::measure_pairs(
+        let measured = super::paired::measure_pairs(
             "bisect",
             &m,
             (&good, &python),
@@ -104,7 +105,7 @@ impl Probe for Live<'_> {
     }
 }
 
-pub fn execute(args: &BisectArgs) -> Result<u8> {
+pub fn execute(args: &BisectArgs) -> Result<Exit> {
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
@@ -192,7 +193,8 @@ pub fn execute(args: &BisectArgs) -> Result<u8> {
         .map_err(|e| Error::Usage(e.to_string()))?;
     emit(&report, &output, |k| std::env::var(k).ok())?;
     Ok(match report.outcome {
-        Outcome::Found => 0,
-        Outcome::Ambiguous => 1,
+        Outcome::Found => Exit::Ok,
+        // No single first bad commit: exit 1, like `why` when nothing loads the module.
+        Outcome::Ambiguous => Exit::NotFound,
     })
 }

@@ -5,6 +5,7 @@ use super::revision::{self, CommitEnvs, classify};
 use crate::bisect::driver::Failure;
 use crate::cli::HistoryArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::git::{self, Commit, Repo, evenly_spaced};
 use crate::history::driver::{self, HistoryProbe, Measurement, Plan};
 use crate::history::{Store, StoredTarget};
@@ -89,7 +90,7 @@ fn recipe(m: &Measure, args: &HistoryArgs) -> String {
     )
 }
 
-pub fn execute(args: &HistoryArgs) -> Result<u8> {
+pub fn execute(args: &HistoryArgs) -> Result<Exit> {
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
@@ -205,5 +206,5 @@ pub fn execute(args: &HistoryArgs) -> Result<u8> {
         .collect();
     super::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     emit(&report, &output, |k| std::env::var(k).ok())?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

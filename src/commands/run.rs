@@ -1,6 +1,7 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::measure::single::{effective_warmup, start_session};
 use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
@@ -12,7 +13,7 @@ use crate::settings;
 use crate::sys::host::{self, Host, ProcHost};
 use crate::verdict::budget;
 
-pub fn execute(args: &RunArgs) -> Result<u8> {
+pub fn execute(args: &RunArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
     let python = settings::python(args.python.as_deref(), &cwd);
@@ -38,7 +39,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
         if !output.quiet {
             eprintln!("saved {}", path.display());
         }
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     // With a non-terminal --format and no --output, stdout carries only the budget report (one
     // document a script can parse); the measurements are in the saved file.
@@ -51,7 +52,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     }
     let report = budget::check(&result, &budgets, Some(path.display().to_string()))?;
     emit(&report, &output, env)?;
-    Ok(u8::from(!report.passed()))
+    Ok(Exit::gate(report.passed(), false))
 }
 
 fn measure_once(

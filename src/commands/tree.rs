@@ -2,11 +2,12 @@
 use crate::cli::{TreeArgs, TreeFormatArg};
 use crate::commands::artifacts::{SVG_MIN_MS, write_svgs};
 use crate::error::Result;
+use crate::exit::Exit;
 use crate::render::to_stdout;
 use crate::settings;
 use crate::tree::render_text;
 
-pub fn execute(args: &TreeArgs) -> Result<u8> {
+pub fn execute(args: &TreeArgs) -> Result<Exit> {
     let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let (_, stderr_tty) = settings::ttys();
     crate::results::store::check_file_writable(args.svg.as_deref())?;
@@ -38,7 +39,7 @@ pub fn execute(args: &TreeArgs) -> Result<u8> {
             })
             .collect();
         to_stdout(&(serde_json::to_string_pretty(&map).expect("trees always serialize") + "\n"))?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let mut text = String::new();
     for (name, tree) in &trees {
@@ -53,5 +54,5 @@ pub fn execute(args: &TreeArgs) -> Result<u8> {
         text += &render_text(tree, args.min_ms, args.group);
     }
     to_stdout(&text)?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

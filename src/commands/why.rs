@@ -1,12 +1,13 @@
 //! `coldstart why NAME`: the chain of imports through which each target loads a module.
 use crate::cli::WhyArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::render::run::chain_text;
 use crate::render::to_stdout;
 use crate::settings;
 
 /// Exit 0 when some target loads NAME (its chain is printed), 1 when none does.
-pub fn execute(args: &WhyArgs) -> Result<u8> {
+pub fn execute(args: &WhyArgs) -> Result<Exit> {
     if !crate::model::is_module_name(&args.name) {
         return Err(Error::Usage(format!(
             "'{}' is not a dotted module name",
@@ -33,5 +34,5 @@ pub fn execute(args: &WhyArgs) -> Result<u8> {
         }
     }
     to_stdout(&text)?;
-    Ok(u8::from(!found))
+    Ok(if found { Exit::Ok } else { Exit::NotFound })
 }

@@ -6,8 +6,8 @@ mod file;
 mod keys;
 
 pub use apply::apply;
-pub use file::{AnchorSetting, BudgetConfig, Config, FileConfig, PerTarget, load};
-pub use keys::{Effective, effective};
+pub use file::{Config, load};
+pub use keys::effective;
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,4 @@ pub mod interval;
 pub mod report;
 pub mod store;
 
-pub use interval::{Interval, median_interval};
-pub use report::{CommitInput, HISTORY_FORMAT_VERSION, HistoryReport, build_commits};
-pub use store::{STORE_FORMAT_VERSION, Store, StoreKey, StoredCommit, StoredOutcome, StoredTarget};
+pub use store::{Store, StoredTarget};

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
-use super::report::Report;
+use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::bisect::report::{BisectReport, FirstBad, Measured, Outcome, Role, Step};
 
@@ -153,13 +153,13 @@ impl Report for BisectReport {
         BisectReport::json(self)
     }
 
-    /// A bisection is a search, not a gate: nothing fails.
-    fn failures(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        self.warnings.clone()
+    /// A search or a record, not a gate: warnings only.
+    fn annotations(&self) -> Vec<Annotation> {
+        self.warnings
+            .iter()
+            .cloned()
+            .map(Annotation::warning)
+            .collect()
     }
 }
 

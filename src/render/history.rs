@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
-use super::report::Report;
+use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::history::report::{CommitTarget, HistoryCommit, HistoryReport};
 
@@ -133,13 +133,13 @@ impl Report for HistoryReport {
         HistoryReport::json(self)
     }
 
-    /// A history is a record, not a gate: nothing fails.
-    fn failures(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        self.warnings.clone()
+    /// A search or a record, not a gate: warnings only.
+    fn annotations(&self) -> Vec<Annotation> {
+        self.warnings
+            .iter()
+            .cloned()
+            .map(Annotation::warning)
+            .collect()
     }
 }
 

@@ -419,124 +419,12 @@ mod tests {
     use crate::tree::aggregate::tests::{node, run};
     use crate::tree::parse::parse_importtime;
 
-    /// A small XML well-formedness check: one root, balanced and matching tags, quoted unique
-    /// attributes, known entities only, no characters XML 1.0 forbids.
+    /// XML well-formedness (roxmltree rejects unbalanced tags, repeated or unquoted attributes,
+    /// unknown entities and characters XML 1.0 forbids).
     fn well_formed(xml: &str) -> Result<(), String> {
-        let mut rest = xml;
-        if let Some(after) = rest.strip_prefix("<?xml") {
-            let end = after.find("?>").ok_or("unterminated prolog")?;
-            rest = &after[end + 2..];
-        }
-        let mut stack: Vec<&str> = Vec::new();
-        let mut roots = 0;
-        loop {
-            let next = rest.find('<').unwrap_or(rest.len());
-            let text = &rest[..next];
-            check_text(text)?;
-            if stack.is_empty() && !text.trim().is_empty() {
-                return Err(format!("text outside the root: {text:?}"));
-            }
-            rest = &rest[next..];
-            if rest.is_empty() {
-                break;
-            }
-            let end = tag_end(rest).ok_or("unterminated tag")?;
-            let tag = &rest[1..end];
-            rest = &rest[end + 1..];
-            if let Some(name) = tag.strip_prefix('/') {
-                let open = stack.pop().ok_or(format!("stray </{name}>"))?;
-                if open != name.trim() {
-                    return Err(format!("<{open}> closed by </{name}>"));
-                }
-                continue;
-            }
-            let self_closing = tag.ends_with('/');
-            let body = tag.trim_end_matches('/');
-            let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
-            let name = &body[..name_end];
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == ':') {
-                return Err(format!("bad tag name {name:?}"));
-            }
-            check_attributes(&body[name_end..])?;
-            if stack.is_empty() {
-                roots += 1;
-            }
-            if !self_closing {
-                stack.push(name);
-            }
-        }
-        match (stack.last(), roots) {
-            (Some(open), _) => Err(format!("<{open}> never closed")),
-            (None, 1) => Ok(()),
-            (None, n) => Err(format!("{n} root elements")),
-        }
-    }
-
-    fn tag_end(s: &str) -> Option<usize> {
-        let mut quote = None;
-        for (i, c) in s.char_indices() {
-            match (quote, c) {
-                (None, '"' | '\'') => quote = Some(c),
-                (Some(q), c) if c == q => quote = None,
-                (None, '>') => return Some(i),
-                _ => {}
-            }
-        }
-        None
-    }
-
-    fn check_attributes(mut s: &str) -> Result<(), String> {
-        let mut seen = Vec::new();
-        loop {
-            s = s.trim_start();
-            if s.is_empty() {
-                return Ok(());
-            }
-            let eq = s
-                .find('=')
-                .ok_or(format!("attribute without value: {s:?}"))?;
-            let key = s[..eq].trim();
-            if key.is_empty() || seen.contains(&key) {
-                return Err(format!("bad or repeated attribute {key:?}"));
-            }
-            seen.push(key);
-            let after = &s[eq + 1..];
-            let quote = after.chars().next().filter(|q| *q == '"' || *q == '\'');
-            let quote = quote.ok_or(format!("unquoted attribute {key}"))?;
-            let close = after[1..].find(quote).ok_or("unterminated attribute")?;
-            let value = &after[1..=close];
-            if value.contains('<') {
-                return Err(format!("'<' in attribute {key}"));
-            }
-            check_text(value)?;
-            s = &after[close + 2..];
-        }
-    }
-
-    fn check_text(text: &str) -> Result<(), String> {
-        if let Some(c) = text.chars().find(|&c| {
-            (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
-        }) {
-            return Err(format!("forbidden character {c:?}"));
-        }
-        let mut rest = text;
-        while let Some(i) = rest.find('&') {
-            let entity = &rest[i..];
-            let end = entity.find(';').ok_or("bare '&'")?;
-            let name = &entity[1..end];
-            let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
-                || name
-                    .strip_prefix("#x")
-                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
-                || name
-                    .strip_prefix('#')
-                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-            if !ok {
-                return Err(format!("unknown entity &{name};"));
-            }
-            rest = &entity[end + 1..];
-        }
-        Ok(())
+        roxmltree::Document::parse(xml)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     fn fixture(name: &str) -> String {

@@ -252,7 +252,7 @@ fn target_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measure::session::tests::report;
+    use crate::measure::fake::report;
     use crate::probe::RawSample;
 
     fn measure() -> Measure {

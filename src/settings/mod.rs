@@ -35,6 +35,14 @@ pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
     }
 }
 
+/// The environment cache: `--cache-dir` made absolute, else the default location.
+pub fn cache_dir(given: Option<&Path>, cwd: &Path) -> Result<PathBuf> {
+    match given {
+        Some(dir) => Ok(crate::model::absolute(cwd, dir)),
+        None => Ok(crate::env::cache::default_dir()?),
+    }
+}
+
 /// Validates the target flags. `caller_env` is the environment we were started with.
 pub fn measure(
     modules: &[String],

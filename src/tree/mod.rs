@@ -25,6 +25,6 @@ pub mod parse;
 pub mod text;
 
 pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
-pub use diff::{ModuleChange, SubtreeChange, TreeDiff, diff};
-pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
+pub use diff::{TreeDiff, diff};
+pub use parse::parse_importtime;
 pub use text::render_text;

@@ -162,14 +162,17 @@ pub fn compare(
         );
         let modules = module_diff(a, b);
         let forbidden = forbidden_changes(a, b);
-        let (Some(import), Some(wall), Some(cpu)) = timings else {
-            // A gate that cannot judge the timing does not pass it.
-            failures.push(format!(
-                "{}: the samples cannot be compared (unequal pair counts or non-positive times); measure both sides again",
-                a.name
-            ));
-            failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
-            continue;
+        let (import, wall, cpu) = match timings {
+            (Ok(import), Ok(wall), Ok(cpu)) => (import, wall, cpu),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                // A gate that cannot judge the timing does not pass it.
+                failures.push(format!(
+                    "{}: the samples cannot be compared ({e}); measure both sides again",
+                    a.name
+                ));
+                failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
+                continue;
+            }
         };
         if import.verdict == Verdict::Regression {
             failures.push(format!(

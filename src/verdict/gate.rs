@@ -31,3 +31,64 @@ pub fn could_change(t: &Timing, p: &GateParams) -> bool {
         Verdict::Regression | Verdict::Improvement => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A timing with the given verdict and ratio interval around a 100 ms baseline.
+    fn timing(verdict: Verdict, low: f64, high: f64, base_ms: f64) -> Timing {
+        Timing {
+            baseline_median_ms: base_ms,
+            candidate_median_ms: base_ms,
+            delta_ms: 0.0,
+            ratio: 1.0,
+            ratio_low: low,
+            ratio_high: high,
+            noise: 0.01,
+            mde_ratio: 1.02,
+            pairs_needed: Some(10),
+            n_baseline: 30,
+            n_candidate: 30,
+            verdict,
+        }
+    }
+
+    const P: GateParams = GateParams {
+        threshold: 0.05,
+        min_effect_ms: 1.0,
+        effect: crate::stats::paired::EffectSize::Estimate,
+    };
+
+    #[test]
+    fn inconclusive_always_could_change_and_decided_verdicts_never() {
+        assert!(could_change(
+            &timing(Verdict::Inconclusive, 0.99, 1.01, 100.0),
+            &P
+        ));
+        assert!(!could_change(
+            &timing(Verdict::Regression, 1.2, 1.5, 100.0),
+            &P
+        ));
+        assert!(!could_change(
+            &timing(Verdict::Improvement, 0.5, 0.8, 100.0),
+            &P
+        ));
+    }
+
+    #[test]
+    fn unchanged_could_change_while_the_interval_reaches_past_threshold_and_min_effect() {
+        let unchanged =
+            |low, high, base| could_change(&timing(Verdict::Unchanged, low, high, base), &P);
+        // Inside 1 +- 5 %: settled.
+        assert!(!unchanged(0.97, 1.04, 100.0));
+        // Upper bound 1.08 on 100 ms: an 8 ms change is still possible.
+        assert!(unchanged(0.97, 1.08, 100.0));
+        // The same bound on 10 ms is 0.8 ms, under --min-effect 1: settled.
+        assert!(!unchanged(0.97, 1.08, 10.0));
+        // Lower bound 0.9: 0.9 * 1.05 = 0.945 < 1 and 10 ms > 1 ms.
+        assert!(unchanged(0.9, 1.01, 100.0));
+        // Lower bound 0.96: 0.96 * 1.05 = 1.008, not below 1: settled.
+        assert!(!unchanged(0.96, 1.01, 100.0));
+    }
+}

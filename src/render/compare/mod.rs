@@ -1,6 +1,6 @@
 //! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
 use super::junit::{Case, suite};
-use super::report::Report;
+use super::report::{Annotation, Report};
 use super::run::chain_text;
 use super::{Styles, View, ms, signed_ms};
 use crate::stats::paired::{EffectSize, Verdict};
@@ -262,15 +262,14 @@ impl Report for Comparison {
         serde_json::to_string_pretty(self).expect("reports always serialize") + "\n"
     }
 
-    fn failures(&self) -> Vec<String> {
-        self.failures.clone()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        self.environment_differences
+    fn annotations(&self) -> Vec<Annotation> {
+        let failures = self.failures.iter().cloned().map(Annotation::error);
+        let warnings = self
+            .environment_differences
             .iter()
             .chain(&self.warnings)
             .cloned()
-            .collect()
+            .map(Annotation::warning);
+        failures.chain(warnings).collect()
     }
 }

@@ -1,7 +1,6 @@
 //! `coldstart run` against real python3 and fixture packages: measurements, the result file, and
 //! every bad input (clear message, exit 2, nothing half-written, nothing left running).
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use std::time::Duration;
 

@@ -1,9 +1,7 @@
 //! Revision resolution on real repositories: branches, tags, SHAs, `HEAD~1`, remote branches,
 //! detached HEAD, near-match suggestions and the errors for non-repositories.
-mod git_support;
-
+use crate::support::git::{git, sample_repo, write};
 use coldstart::git::{GitError, Repo};
-use git_support::{git, sample_repo, write};
 
 #[test]
 fn resolves_every_kind_of_name() {

@@ -1,28 +1,23 @@
 //! Ctrl-C during a `--setup` command stops its whole process group (also what it started in the
-//! background), returns `Interrupted`, and leaves nothing half-built in the cache. Alone in its
-//! own test binary because the interrupt flag is process-wide and stays set.
-mod git_support;
-
-use std::path::{Path, PathBuf};
+//! background), returns `Interrupted`, and leaves nothing half-built in the cache. The test runs alone in its
+//! own process (a second run of this test binary) because the interrupt flag is process-wide and
+//! stays set: the tests on the other threads would see it.
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::support::git::fixture_repo;
+use crate::support::{alone_in_own_process, files_in, pid_alive};
 use coldstart::env::{EnvBuilder, EnvError, Installer, cache};
 use coldstart::git::Repo;
-use git_support::{entries, fixture_repo};
-
-fn alive(pid: &str) -> bool {
-    std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")).is_ok_and(|stat| {
-        !stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z')
-    })
-}
 
 #[test]
 fn interrupt_stops_the_setup_process_group() {
+    if !alone_in_own_process(concat!(
+        module_path!(),
+        "::interrupt_stops_the_setup_process_group"
+    )) {
+        return;
+    }
     coldstart::interrupt::install();
     let user = fixture_repo("tinyproj");
     let cache_dir = tempfile::tempdir().expect("cache");
@@ -66,7 +61,7 @@ fn interrupt_stops_the_setup_process_group() {
 
     let background = std::fs::read_to_string(&pid_file).expect("pid");
     let deadline = Instant::now() + Duration::from_secs(5);
-    while alive(background.trim()) {
+    while pid_alive(background.trim().parse().expect("a pid")) {
         assert!(
             Instant::now() < deadline,
             "the setup's background process survived"
@@ -74,5 +69,8 @@ fn interrupt_stops_the_setup_process_group() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert_eq!(cache::list(cache_dir.path()).expect("list"), Vec::new());
-    assert_eq!(entries(&cache_dir.path().join("tmp")), Vec::<String>::new());
+    assert_eq!(
+        files_in(&cache_dir.path().join("tmp")),
+        Vec::<String>::new()
+    );
 }

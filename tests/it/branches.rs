@@ -1,8 +1,7 @@
 //! `coldstart branches` on real temporary git repositories: verdicts, and the user's checkout
 //! (working tree, index, stash, HEAD, branches, the whole .git) byte-for-byte unchanged afterwards,
 //! also after a failed setup and an interrupt; no temporary directories or processes left.
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
 //! Helpers for git and environment tests: real repositories made with the `git` CLI, and a
 //! byte-for-byte snapshot of a directory tree (every file, link and directory, `.git` included).
-#![allow(dead_code)] // each test crate uses a different subset
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -92,19 +91,6 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (char, u32, Vec<u8>)> {
         }
     }
     out
-}
-
-/// Names of the entries directly in `dir`.
-pub fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
 }
 
 /// A repository whose first commit (tagged `v0.1.0`) is the fixture project

@@ -1,12 +1,9 @@
 //! Range walking for `bisect` and `history` on the real 32-commit test repository: first-parent
 //! and all-parents walks, `A..B` and revision lists, evenly spaced samples, commit metadata, the
 //! errors for backwards ranges; the user's repository is byte-identical afterwards.
-mod bisect_support;
-mod git_support;
-
-use bisect_support::{bisect_repo, rev_parse};
+use crate::support::bisect_repo::{bisect_repo, rev_parse};
+use crate::support::git::snapshot;
 use coldstart::git::{GitError, Repo, Walk, evenly_spaced};
-use git_support::snapshot;
 
 fn subjects(commits: &[coldstart::git::Commit]) -> Vec<String> {
     commits.iter().map(|c| c.subject.clone()).collect()

@@ -1,14 +1,13 @@
 //! Environments for real checkouts of the fixture project with real `python3` (offline: the
 //! fixture's build backend is in its tree): build, reuse, clone for identical dependencies, the
 //! working tree, `--setup` commands and their failures.
-mod git_support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::support::files_in;
+use crate::support::git::{commit_all, fixture_repo, write};
 use coldstart::env::{BuiltEnv, EnvBuilder, EnvError, Installer, Outcome, cache};
 use coldstart::git::Repo;
-use git_support::{commit_all, entries, fixture_repo, write};
 
 fn builder(cache_dir: &Path, setup: Option<&str>) -> EnvBuilder {
     EnvBuilder {
@@ -135,9 +134,12 @@ fn build_reuse_clone_and_working_tree() {
     let listed = cache::list(cache_dir.path()).expect("list");
     assert_eq!(listed.len(), 3);
     assert!(listed.iter().all(|e| e.size_bytes > 0 && e.recipe == "pip"));
-    assert_eq!(entries(&cache_dir.path().join("tmp")), Vec::<String>::new());
+    assert_eq!(
+        files_in(&cache_dir.path().join("tmp")),
+        Vec::<String>::new()
+    );
     drop(snapshot);
-    assert_eq!(entries(scratch.path()), Vec::<String>::new());
+    assert_eq!(files_in(scratch.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -192,9 +194,12 @@ fn failing_setup_returns_the_output_tail() {
     let tail = err.output_tail().expect("tail");
     assert_eq!(tail, "preparing\nerror: no such package");
     assert_eq!(cache::list(cache_dir.path()).expect("list"), Vec::new());
-    assert_eq!(entries(&cache_dir.path().join("tmp")), Vec::<String>::new());
     assert_eq!(
-        entries(&cache_dir.path().join("envs")),
+        files_in(&cache_dir.path().join("tmp")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        files_in(&cache_dir.path().join("envs")),
         Vec::<String>::new()
     );
 }

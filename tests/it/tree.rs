@@ -1,8 +1,7 @@
 //! The import-tree features end to end: `why`, `tree` (text, JSON, SVG), the tree stored by `run`,
 //! and the tree diff and chains of `ab`. The fixture `treepkg` is a chain
 //! `pkg -> pkg.mid -> pkg.leaf -> heavy` where `heavy` sleeps 20 ms.
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

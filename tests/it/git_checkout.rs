@@ -1,13 +1,12 @@
 //! Materialising revisions and the working tree on real repositories: the files are right, git works
 //! inside (setuptools-scm needs `rev-parse` and `describe`), the user's repository is identical in
 //! every byte afterwards, and no scratch directory is left behind.
-mod git_support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::files_in;
+use crate::support::git::{git, sample_repo, snapshot, write};
 use coldstart::git::{GitError, Repo, Source, stale};
-use git_support::{entries, git, sample_repo, snapshot, write};
 
 fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -46,10 +45,10 @@ fn two_revisions_have_their_own_files_and_working_git() {
         "HEAD"
     );
 
-    assert_eq!(entries(scratch.path()).len(), 2);
+    assert_eq!(files_in(scratch.path()).len(), 2);
     drop(a);
     drop(b);
-    assert_eq!(entries(scratch.path()), Vec::<String>::new());
+    assert_eq!(files_in(scratch.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -88,7 +87,7 @@ fn users_repository_is_byte_for_byte_unchanged() {
 
     assert_eq!(snapshot(d), before, "the user's repository changed");
     assert_eq!(
-        entries(scratch.path()),
+        files_in(scratch.path()),
         Vec::<String>::new(),
         "scratch directories left"
     );
@@ -201,7 +200,7 @@ fn subdirectory_projects_and_linked_worktrees() {
         .expect_err("subdirectory missing at v1.0");
     assert!(matches!(err, GitError::MissingDirectory { .. }), "{err}");
     drop(checkout);
-    assert_eq!(entries(scratch.path()), Vec::<String>::new());
+    assert_eq!(files_in(scratch.path()), Vec::<String>::new());
 }
 
 #[test]

@@ -3,13 +3,9 @@
 //! xml.dom.minidom eagerly): the commits found, the step bound, skipped builds, the end checks,
 //! the history table, JSON and SVG, the store; the user's checkout, index, stash and branches
 //! byte-identical afterwards, also after Ctrl-C, with no temporary directories left.
-mod bisect_support;
-mod common;
-mod git_support;
-
-use bisect_support::bisect_repo;
-use common::*;
-use git_support::{git, snapshot};
+use crate::support::bisect_repo::bisect_repo;
+use crate::support::git::{git, snapshot};
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! `coldstart compare` and `coldstart check` on stored and real result files.
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

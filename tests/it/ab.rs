@@ -1,6 +1,5 @@
 //! `coldstart ab` end to end: two real venvs, interleaved pairs, verdicts and exit codes.
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 

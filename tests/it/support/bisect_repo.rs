@@ -1,8 +1,6 @@
 //! The bisect/history test repository (`tests/fixtures/bisect_repo.py`, also used by
 //! scripts/bench/bisect.sh): 32 commits of a tiny offline-installable project where commit 9
 //! sleeps 30 ms at import and commit 21 imports xml.dom.minidom eagerly.
-#![allow(dead_code)] // each test crate uses a different subset
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,6 +1,5 @@
 //! The configuration file: discovery, precedence of flags, every budget in its file form, errors.
-mod common;
-use common::*;
+use crate::support::*;
 use predicates::prelude::*;
 use std::path::Path;
 

@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests: the binary, the fixture packages, result files.
-#![allow(dead_code)]
+//! Helpers shared by the integration tests: the binary, the fixture packages, result files, a
+//! pseudo-terminal, a test alone in its own process; real git repositories in [`git`].
+pub mod bisect_repo;
+pub mod git;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
@@ -200,4 +203,30 @@ pub fn coldstart_std() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_coldstart"));
     cmd.env_remove("NO_COLOR").env("TERM", "xterm-256color");
     cmd
+}
+
+/// Runs the test at `path` (`module_path!()` of the test + `::` + its name) again, alone, in a
+/// fresh process of this test binary, and asserts that it passed there. Returns `true` in that
+/// process, where the caller goes on with the test's body, and `false` in the calling one. For a
+/// test that changes process-wide state (a signal handler's flag that stays set) which the other
+/// tests, running on threads of this process, must not see.
+pub fn alone_in_own_process(path: &str) -> bool {
+    const VAR: &str = "COLDSTART_TEST_ALONE";
+    // libtest names a test by its path below the crate root.
+    let name = path.split_once("::").map_or(path, |(_, below)| below);
+    if std::env::var_os(VAR).is_some_and(|v| v == name) {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name, "--exact", "--nocapture", "--test-threads", "1"])
+        .env(VAR, name)
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(" 1 passed;"),
+        "{name} alone in its own process:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
 }

@@ -1,11 +1,10 @@
-//! Snapshots (insta, files in `tests/snapshots/`) of every format of every report, driven through
+//! Snapshots (insta, files in `tests/it/snapshots/`) of every format of every report, driven through
 //! the real binary: comparisons and budget checks of the stored result fixture (deterministic but
 //! for `created_at` and temporary paths), and `coldstart run` of the empty fixture package with
 //! every measured or machine-dependent value redacted so that only the layout remains.
 //!
-//! Regenerate with `INSTA_UPDATE=always cargo test --test snapshots`, then read the diffs.
-mod common;
-use common::*;
+//! Regenerate with `INSTA_UPDATE=always cargo test --test it snapshots::`, then read the diffs.
+use crate::support::*;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
