@@ -3,11 +3,13 @@ pub(crate) mod bisect;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
+pub(crate) mod default_python;
 pub mod env;
 pub(crate) mod error;
 pub(crate) mod exit;
 pub mod git;
 pub(crate) mod history;
+pub(crate) mod lazy;
 pub(crate) mod measure;
 pub(crate) mod model;
 pub(crate) mod probe;
@@ -27,7 +29,10 @@ use cli::{Cli, Command};
 /// Parses the command line, applies the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
-    let matches = Cli::command().get_matches();
+    default_python::init();
+    let matches = Cli::command()
+        .mut_subcommand("config", |c| c.long_about(config::key_help()))
+        .get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
@@ -43,6 +48,9 @@ pub fn main() -> u8 {
 }
 
 fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+    if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
+        return Ok(None); // they describe the tool, whatever the configuration file says
+    }
     let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
     if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
@@ -64,5 +72,8 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
         Command::Config(args) => commands::config::execute(args, config),
         Command::Bisect(args) => commands::bisect::execute(args),
         Command::History(args) => commands::history::execute(args),
+        Command::Lazy(args) => commands::lazy::execute(args),
+        Command::Completions(args) => commands::completions::execute(args),
+        Command::Man(args) => commands::man::execute(args),
     }
 }

@@ -8,7 +8,7 @@ pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
 #[derive(Debug, Parser)]
 #[command(
     name = "coldstart",
-    version,
+    version = env!("COLDSTART_VERSION"),
     about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
     after_help = crate::exit::HELP
 )]
@@ -40,6 +40,16 @@ pub enum Command {
         mut_arg("no_anchor", |a| a.hide(true))
     )]
     Tree(TreeArgs),
+    // --- coldstart lazy (issue 17) ---
+    /// Measure what deferring an import would save, and whether the module would stay unloaded.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
+    Lazy(LazyArgs),
+    // --- end coldstart lazy ---
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
     #[command(
         mut_arg("forbid", |a| a.hide(true)),
@@ -61,23 +71,35 @@ pub enum Command {
     /// per commit so an overlapping run measures only new commits.
     History(HistoryArgs),
     /// Print the effective configuration and where each value comes from.
-    #[command(
-        long_about = "Print the effective configuration and where each value comes from.\n\n\
-Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
-warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
-tree_runs, threshold, compare_threshold, min_effect, effect_size, fail_on_new_modules, report_only, \
-output_dir, format, color, quiet, top, strict (compare), min_ms (tree), setup, cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
-max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
-statistic. Command-line flags win over the file."
-    )]
+    ///
+    /// (The long help, with every key, is generated from the configuration's key table.)
     Config(ConfigArgs),
+    /// Print a shell completion script, e.g. `coldstart completions bash > ~/.local/share/bash-completion/completions/coldstart`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `coldstart man | man -l -`; `coldstart man run` for one command's page.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (coldstart-NAME(1)) instead of the tool's.
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
-    /// Print JSON instead of `key = value  # source` lines.
+    /// Print JSON instead of `key = value  # source` lines (the same as --format json).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -93,7 +115,7 @@ pub struct BranchesArgs {
     pub rest: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
@@ -129,12 +151,17 @@ pub struct CacheArgs {
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
     /// List cached environments with their size and when they were last used.
-    List,
+    List {
+        #[command(flatten)]
+        output: TextOutputArgs,
+    },
     /// Remove cached environments (all, or those unused for DAYS days).
     Clean {
         /// Only remove environments unused for at least DAYS days (fractions allowed).
         #[arg(long, value_name = "DAYS")]
         older_than: Option<f64>,
+        #[command(flatten)]
+        output: TextOutputArgs,
     },
 }
 
@@ -145,7 +172,7 @@ pub struct TreeArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Hide modules whose cumulative time is below MS.
@@ -157,16 +184,34 @@ pub struct TreeArgs {
     /// Write an SVG icicle chart (one file per target when there are several).
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
-    /// `json` prints the aggregated trees.
-    #[arg(long, value_enum, default_value_t = TreeFormatArg::Terminal)]
-    pub format: TreeFormatArg,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
-/// The formats of `tree` (a tree has no Markdown or JUnit form).
+/// The formats of reports that are text or a JSON document (`tree`, `why`, `config`, `cache`):
+/// they have no Markdown or JUnit form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TreeFormatArg {
+pub enum TextFormatArg {
     Terminal,
     Json,
+}
+
+/// The output flags of `tree`, `why`, `config` and `cache`, named and behaving as those of the
+/// measuring commands (`ReportArgs`).
+#[derive(Debug, Clone, Args)]
+pub struct TextOutputArgs {
+    /// Report format (on stdout, or in the --output file); `json` is one document.
+    #[arg(long, value_enum, default_value_t = TextFormatArg::Terminal)]
+    pub format: TextFormatArg,
+    /// Write the --format report to FILE; the terminal report still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours (these reports have none; accepted like everywhere else).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No progress bar, warnings or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -178,9 +223,11 @@ pub struct WhyArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -268,6 +315,35 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
+// --- coldstart lazy (issue 17) ---
+#[derive(Debug, Args)]
+pub struct LazyArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Module to try deferring (repeatable) [default: the --top heaviest deferrable subtrees of the import tree].
+    #[arg(long = "defer", value_name = "MODULE")]
+    pub defer: Vec<String>,
+    /// Statement run after the import in the same interpreter (not timed), e.g. `pkg.main()`: reports whether it needs a deferred module.
+    #[arg(long, value_name = "STATEMENT")]
+    pub workload: Option<String>,
+    /// How many candidates to pick from the import tree when no --defer is given.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+// --- end coldstart lazy ---
+
 #[derive(Debug, Args)]
 pub struct AbArgs {
     /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
@@ -332,7 +408,7 @@ pub struct RunArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to measure [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Measured samples per target, each in a fresh interpreter.

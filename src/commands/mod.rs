@@ -6,15 +6,18 @@ pub mod branches;
 pub mod cache;
 pub mod check;
 pub mod compare;
+pub mod completions;
 pub mod config;
 pub mod history;
+pub mod lazy;
+pub mod man;
 pub mod paired;
 pub mod revision;
 pub mod run;
 pub mod tree;
 pub mod why;
 
-use crate::cli::{OutputArgs, ReportArgs, TargetArgs};
+use crate::cli::{OutputArgs, ReportArgs, TargetArgs, TextOutputArgs};
 use crate::error::{Error, Result};
 use crate::model::{Measure, Output};
 use crate::probe::PythonProbe;
@@ -32,6 +35,13 @@ pub fn cwd() -> Result<PathBuf> {
 pub fn output(args: &OutputArgs, cwd: &Path) -> Result<Output> {
     let (stdout_tty, stderr_tty) = settings::ttys();
     settings::output(args, cwd, stdout_tty, stderr_tty, |k| std::env::var(k).ok())
+}
+
+/// Output settings of `tree`, `why`, `config` and `cache`, checked writable.
+pub fn text_output(args: &TextOutputArgs, cwd: &Path) -> Result<Output> {
+    let out = settings::text_output(args, cwd, settings::ttys(), |k| std::env::var(k).ok())?;
+    crate::results::store::check_file_writable(out.file.as_deref())?;
+    Ok(out)
 }
 
 /// Output settings of a command that only reports.

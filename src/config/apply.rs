@@ -268,13 +268,21 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill_targets(m, Some(modules), target, c);
             fill(m, "python", python, &c.python.clone().map(Some));
         }
+        // coldstart lazy (issue 17): targets, interpreter, pairs, gate, report.
+        Command::Lazy(a) => {
+            fill_targets(m, Some(&mut a.modules), &mut a.target, c);
+            fill(m, "python", &mut a.python, &c.python.clone().map(Some));
+            fill_pairs(m, &mut a.pairs, c);
+            fill_gate(m, &mut a.gate, c, &c.threshold);
+            fill_report(m, &mut a.report, c);
+        }
         Command::Cache(a) => fill(
             m,
             "cache_dir",
             &mut a.cache_dir,
             &c.cache_dir.clone().map(Some),
         ),
-        Command::Config(_) => {}
+        Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
         // bisect and history (issue 16): bisect's condition comes from the command line only.
         Command::Bisect(a) => {
             if !given(m, "modules") && !given(m, "stmts") {

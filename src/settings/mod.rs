@@ -1,9 +1,10 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
+mod lazy;
 pub mod revisions;
 
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs,
+    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -12,26 +13,20 @@ use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets};
 use crate::verdict::compare::GateOptions;
+pub use lazy::lazy;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The interpreter to use: `--python`, else `./.venv/bin/python`, else `python3` on PATH. A path
+/// The interpreter to use: `--python`, else the default rule of `default_python`. A path
 /// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
 /// location is what selects the venv.
 pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
     match given {
         Some(p) if p.components().count() > 1 || p.is_absolute() => absolute(cwd, p),
         Some(p) => p.to_path_buf(),
-        None => {
-            let venv = cwd.join(".venv/bin/python");
-            if venv.exists() {
-                venv
-            } else {
-                PathBuf::from("python3")
-            }
-        }
+        None => crate::default_python::default_python(cwd),
     }
 }
 
@@ -55,9 +50,11 @@ pub fn measure(
     let mut targets = Vec::new();
     for module in modules {
         if !is_module_name(module) {
-            return Err(usage(format!(
-                "'{module}' is not a dotted module name; pass a statement with --stmt instead"
-            )));
+            return Err(Error::NotModuleName {
+                flag: None,
+                name: module.clone(),
+                hint: "; pass a statement with --stmt instead",
+            });
         }
         targets.push(Target {
             name: module.clone(),
@@ -97,10 +94,11 @@ pub fn measure(
             t.packages = args.packages.clone();
         }
     }
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(usage(
-            "--timeout must be a positive number of seconds".into(),
-        ));
+    if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_S) {
+        return Err(usage(format!(
+            "--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week), not {}",
+            args.timeout
+        )));
     }
     let anchor = if args.no_anchor {
         None
@@ -205,6 +203,10 @@ pub fn measure(
     })
 }
 
+/// Longest accepted `--timeout` in seconds (a week): beyond it a "timeout" is a typo, and a
+/// `Duration` cannot hold much more.
+pub const MAX_TIMEOUT_S: f64 = 7.0 * 86_400.0;
+
 /// Output settings of commands that only report (no result files, no progress bar).
 pub fn report_output(
     args: &ReportArgs,
@@ -220,6 +222,30 @@ pub fn report_output(
         file: args.output.as_ref().map(|p| absolute(cwd, p)),
         color,
         progress: false,
+        quiet: args.quiet,
+        top: 5,
+        svg: None,
+    })
+}
+
+/// Output settings of `tree`, `why`, `config` and `cache`; the progress bar only on a terminal
+/// stderr and not `--quiet`.
+pub fn text_output(
+    args: &TextOutputArgs,
+    cwd: &Path,
+    (stdout_tty, stderr_tty): (bool, bool),
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Output> {
+    Ok(Output {
+        dir: cwd.to_path_buf(),
+        label: None,
+        format: match args.format {
+            TextFormatArg::Terminal => Format::Terminal,
+            TextFormatArg::Json => Format::Json,
+        },
+        file: args.output.as_ref().map(|p| absolute(cwd, p)),
+        color: color(args.color, stdout_tty, &env),
+        progress: stderr_tty && !args.quiet,
         quiet: args.quiet,
         top: 5,
         svg: None,
@@ -285,12 +311,16 @@ pub struct PairPlan {
 /// Validates the pair flags.
 pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
     if args.pairs < 5 {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
-        ));
+        return Err(Error::TooSmall {
+            flag: "--pairs",
+            bound: "5 (fewer pairs cannot give a 95 % bound)",
+        });
     }
     if args.max_pairs < args.pairs {
-        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+        return Err(Error::TooSmall {
+            flag: "--max-pairs",
+            bound: "--pairs",
+        });
     }
     Ok(PairPlan {
         pairs: args.pairs,
@@ -303,13 +333,28 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
 /// Validates budget flags; `forbid` are the modules that must not be loaded.
 pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
     let limits = |flag: &str, specs: &[String]| -> Result<Vec<budget::Limit<f64>>> {
-        specs.iter().map(|s| budget::parse_limit(flag, s)).collect()
+        specs
+            .iter()
+            .map(|s| {
+                let limit = budget::parse_limit::<f64>(flag, s)?;
+                // NaN, infinite, zero or negative budgets can never be met (or always are).
+                if limit.value > 0.0 && limit.value.is_finite() {
+                    Ok(limit)
+                } else {
+                    Err(Error::Usage(format!(
+                        "{flag} '{s}' must be a positive, finite number (e.g. {flag} 300)"
+                    )))
+                }
+            })
+            .collect()
     };
     for m in forbid {
         if !is_module_name(m) {
-            return Err(Error::Usage(format!(
-                "--forbid '{m}' is not a dotted module name"
-            )));
+            return Err(Error::NotModuleName {
+                flag: Some("--forbid"),
+                name: m.clone(),
+                hint: "",
+            });
         }
     }
     Ok(Budgets {
