@@ -1,4 +1,5 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub(crate) mod bisect;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
@@ -8,6 +9,7 @@ pub(crate) mod error;
 pub(crate) mod escape;
 pub(crate) mod exit;
 pub mod git;
+pub(crate) mod history;
 pub(crate) mod lazy;
 pub(crate) mod measure;
 pub(crate) mod model;
@@ -69,6 +71,8 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Bisect(args) => commands::bisect::execute(args),
+        Command::History(args) => commands::history::execute(args),
         Command::Lazy(args) => commands::lazy::execute(args),
         Command::Completions(args) => commands::completions::execute(args),
         Command::Man(args) => commands::man::execute(args),

@@ -2,6 +2,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod revisions;
+pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "coldstart",
@@ -60,6 +63,13 @@ pub enum Command {
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
+    // bisect and history (issue 16), types in cli/revisions.rs
+    /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
+    /// the module count grows past N or the import got slower; never touches your checkout.
+    Bisect(BisectArgs),
+    /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
+    /// per commit so an overlapping run measures only new commits.
+    History(HistoryArgs),
     /// Print the effective configuration and where each value comes from.
     ///
     /// (The long help, with every key, is generated from the configuration's key table.)

@@ -1,7 +1,10 @@
 //! Renderers: pure functions from a report to text. Styles are passed as values (plain by default);
 //! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
+pub mod bisect;
 pub mod check;
 pub mod compare;
+pub mod history;
+pub mod history_svg;
 pub mod junit;
 pub mod lazy;
 pub mod progress;

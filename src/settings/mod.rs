@@ -1,5 +1,7 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 mod lazy;
+pub mod revisions;
+
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
     ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,

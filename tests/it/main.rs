@@ -4,6 +4,8 @@
 mod support;
 
 mod ab;
+mod bisect;
+mod bisect_range;
 mod branches;
 mod compare_check;
 mod config;
