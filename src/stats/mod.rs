@@ -2,6 +2,7 @@
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
 //! and `StatsError`. Methods: DESIGN.md section 3.
 pub mod paired;
+pub mod signed_rank;
 pub mod summary;
 pub mod unpaired;
 
