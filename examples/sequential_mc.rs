@@ -22,7 +22,7 @@ struct Args {
     #[arg(long, default_value_t = 8)]
     first: usize,
     /// Pairs between the sequential design's looks.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 2)]
     step: usize,
     /// Level of each early look.
     #[arg(long, default_value_t = coldstart::stats::sequential::EARLY_ALPHA)]

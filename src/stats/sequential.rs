@@ -1,5 +1,5 @@
-//! The sequential paired gate: early looks at the data after `first`, `first + step`, ... pairs
-//! while fewer than `pairs` are in, then today's looks at `pairs`, `pairs + extend`, ... up to
+//! The sequential paired gate: early looks after `first`, `first + step`, ... pairs (8, 10, ...)
+//! while fewer than `pairs` are in, then the fixed design's looks at `pairs`, `pairs + extend`, ... up to
 //! `max_pairs`, stopping at the first look whose verdict is settled (`settled`).
 //!
 //! Error budget. Every look uses exact signed-rank bounds (`signed_rank`) at its own one-sided
@@ -14,7 +14,9 @@
 //! looks, so the true share is far smaller, and the seeded simulation (`simulate`,
 //! scripts/bench/sequential.sh) checks the whole design against the fixed one on the same pairs:
 //! at a true change exactly at the threshold (the worst case for a false regression) it calls
-//! fewer regressions, on normal, Student-t and spiky noise.
+//! fewer regressions, on normal, Student-t and spiky noise (2000 runs each, seed 1: 8.0-9.4 %
+//! against the fixed design's 8.8-11.0 %; detection at +10 % with 10 % noise 97.0 % against
+//! 97.7 %; a 2x change decided within 10 pairs in 97-100 % of runs).
 //! This is group-sequential testing in the style of Haybittle-Peto (strict interim looks, the
 //! final analysis almost at the nominal level) with exact rank bounds per look.
 use super::paired::{GateParams, PairedGate, Verdict, gate_with_rank, paired_gate};
@@ -48,11 +50,14 @@ pub const EARLY_ALPHA: f64 = 0.005;
 pub const LATE_ALPHA: f64 = 0.04;
 
 impl Design {
-    /// The default: early looks at 8, 12, ..., 28 pairs, then 30, 40, ... up to `max_pairs`.
+    /// The default: early looks at 8, 10, ..., 28 pairs, then 30, 40, ... up to `max_pairs`.
+    /// Looks every 2 pairs rather than 4 raised the simulated share of 2x changes (spiky 15 %
+    /// noise) decided within 10 pairs from 86 % to 97 % and the false-regression rate at the
+    /// threshold by under 0.2 points (scripts/bench/sequential.sh).
     pub fn sequential(pairs: usize, extend: usize, max_pairs: usize) -> Design {
         Design {
             first: 8,
-            step: 4,
+            step: 2,
             pairs,
             extend,
             max_pairs,
@@ -211,7 +216,10 @@ mod tests {
     #[test]
     fn looks_and_levels() {
         let d = Design::sequential(30, 10, 60);
-        assert_eq!(d.looks(), vec![8, 12, 16, 20, 24, 28, 30, 40, 50, 60]);
+        assert_eq!(
+            d.looks(),
+            vec![8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 40, 50, 60]
+        );
         assert_eq!(d.next_look(0), Some(8));
         assert_eq!(d.next_look(28), Some(30));
         assert_eq!(d.next_look(60), None);
