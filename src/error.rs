@@ -1,11 +1,45 @@
 //! The one error type of the tool: every variant names the problem and the flag or step that fixes it.
+use crate::exit::Exit;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad command-line or configuration input.
+    /// A flag or configuration value out of its range or format (the message names the fix).
     #[error("{0}")]
     Usage(String),
+    /// A numeric flag under its minimum (`bound` is the minimum and why).
+    #[error("{flag} must be at least {bound}")]
+    TooSmall {
+        flag: &'static str,
+        bound: &'static str,
+    },
+    /// A module name that is not a dotted identifier; `flag` is the flag it was given to.
+    #[error("{}'{name}' is not a dotted module name{hint}", flag.map(|f| format!("{f} ")).unwrap_or_default())]
+    NotModuleName {
+        flag: Option<&'static str>,
+        name: String,
+        hint: &'static str,
+    },
+    /// A configuration file that cannot be read.
+    #[error("cannot read config file {}: {reason}; check the file, or pass --config FILE", path.display())]
+    ConfigUnreadable { path: PathBuf, reason: String },
+    /// A bad key or value in a configuration file.
+    #[error("{}: {problem}", file.display())]
+    Config { file: PathBuf, problem: String },
+    /// `check` with nothing to check.
+    #[error(
+        "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])"
+    )]
+    NoBudgets,
+    /// A budget for a target the result file does not have.
+    #[error("a budget names target '{name}', which the result file does not have (it has: {})", available.join(", "))]
+    UnknownTarget {
+        name: String,
+        available: Vec<String>,
+    },
+    /// `compare --strict` on files from different environments.
+    #[error("the result files are not comparable ({}); drop --strict to compare anyway", differences.join("; "))]
+    Incomparable { differences: Vec<String> },
     #[error(
         "python interpreter '{path}' was not found ({reason}); pass --python PATH to a python executable"
     )]
@@ -41,13 +75,14 @@ pub enum Error {
 }
 
 impl Error {
-    /// 2 for usage and runtime errors, 130 for an interrupt (the shell convention for SIGINT).
-    pub fn exit_code(&self) -> u8 {
+    /// [`Exit::Interrupted`] for an interrupt (130, the shell convention for SIGINT), else
+    /// [`Exit::Error`] (2).
+    pub fn exit(&self) -> Exit {
         match self {
             Error::Interrupted
             | Error::Git(crate::git::GitError::Interrupted { .. })
-            | Error::Env(crate::env::EnvError::Interrupted { .. }) => 130,
-            _ => 2,
+            | Error::Env(crate::env::EnvError::Interrupted { .. }) => Exit::Interrupted,
+            _ => Exit::Error,
         }
     }
 

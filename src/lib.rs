@@ -1,23 +1,25 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
-pub mod budget;
-pub mod cli;
-pub mod commands;
-pub mod compare;
-pub mod config;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
+pub(crate) mod default_python;
 pub mod env;
-pub mod error;
+pub(crate) mod error;
+pub(crate) mod exit;
 pub mod git;
-pub mod host;
-pub mod interrupt;
-pub mod probe;
-pub mod process;
-pub mod progress;
-pub mod render;
-pub mod results;
-pub mod runner;
-pub mod settings;
-pub mod stats;
-pub mod tree;
+pub(crate) mod lazy;
+pub(crate) mod measure;
+pub(crate) mod model;
+pub(crate) mod probe;
+pub(crate) mod render;
+pub(crate) mod results;
+pub(crate) mod settings;
+pub(crate) mod stats;
+pub(crate) mod sys;
+pub(crate) mod tree;
+pub(crate) mod verdict;
+
+pub use sys::interrupt;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
@@ -25,22 +27,28 @@ use cli::{Cli, Command};
 /// Parses the command line, applies the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
-    let matches = Cli::command().get_matches();
+    default_python::init();
+    let matches = Cli::command()
+        .mut_subcommand("config", |c| c.long_about(config::key_help()))
+        .get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
     let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
     match outcome {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             eprintln!("error: {e}");
-            e.exit_code()
+            e.exit().code()
         }
     }
 }
 
 fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+    if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
+        return Ok(None); // they describe the tool, whatever the configuration file says
+    }
     let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
     if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
@@ -49,16 +57,19 @@ fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<
     Ok(loaded)
 }
 
-fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
+fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
     match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
         Command::Compare(args) => commands::compare::execute(args),
         Command::Check(args) => commands::check::execute(args),
-        Command::Tree(args) => commands::tree::execute_tree(args),
-        Command::Why(args) => commands::tree::execute_why(args),
+        Command::Tree(args) => commands::tree::execute(args),
+        Command::Why(args) => commands::why::execute(args),
         Command::Branches(args) => commands::branches::execute(args),
-        Command::Cache(args) => commands::branches::execute_cache(args),
+        Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Lazy(args) => commands::lazy::execute(args),
+        Command::Completions(args) => commands::completions::execute(args),
+        Command::Man(args) => commands::man::execute(args),
     }
 }

@@ -1,23 +1,22 @@
 //! `coldstart check RESULT.json`: absolute budgets on a stored result.
-use crate::budget;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
 use crate::settings;
+use crate::verdict::budget;
 
-pub fn execute(args: &CheckArgs) -> Result<u8> {
+pub fn execute(args: &CheckArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::report_output(&args.output, &cwd)?;
     let budgets = settings::budgets(&args.budgets, &args.forbid)?;
     if budgets.is_empty() {
-        return Err(Error::Usage(
-            "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
-        ));
+        return Err(Error::NoBudgets);
     }
     store::check_file_writable(output.file.as_deref())?;
     let result = store::load(&args.file)?;
     let report = budget::check(&result, &budgets, Some(args.file.display().to_string()))?;
     emit(&report, &output, |k| std::env::var(k).ok())?;
-    Ok(u8::from(!report.passed()))
+    Ok(Exit::gate(report.passed(), false))
 }

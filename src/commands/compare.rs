@@ -1,14 +1,15 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
-use crate::compare::{self, environment_differences};
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
+use crate::verdict::compare::{self, environment_differences};
 
 /// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
 pub const DEFAULT_THRESHOLD: f64 = 10.0;
 
-pub fn execute(args: &CompareArgs) -> Result<u8> {
+pub fn execute(args: &CompareArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::report_output(&args.output, &cwd)?;
     let gate = crate::settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
@@ -16,12 +17,28 @@ pub fn execute(args: &CompareArgs) -> Result<u8> {
     store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
     let cand = store::load(&args.candidate)?;
+    if !base
+        .targets
+        .iter()
+        .any(|b| cand.targets.iter().any(|c| c.name == b.name))
+    {
+        // A gate that compared nothing must not pass.
+        let names = |r: &crate::results::ResultFile| {
+            r.targets
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Error::Usage(format!(
+            "the result files share no target, so nothing can be compared (baseline: {}; candidate: {}); measure the same targets on both sides",
+            or_none(names(&base)),
+            or_none(names(&cand))
+        )));
+    }
     let differences = environment_differences(&base, &cand);
     if args.strict && !differences.is_empty() {
-        return Err(Error::Usage(format!(
-            "the result files are not comparable ({}); drop --strict to compare anyway",
-            differences.join("; ")
-        )));
+        return Err(Error::Incomparable { differences });
     }
     let files = (
         Some(args.baseline.display().to_string()),
@@ -35,10 +52,15 @@ pub fn execute(args: &CompareArgs) -> Result<u8> {
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(&base, &cand, gate.params.min_effect_ms);
-    crate::commands::tree::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
-    Ok(crate::commands::ab::gate_exit(
-        &comparison,
-        args.gate.report_only,
-    ))
+    let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
+    crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
+    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+}
+
+fn or_none(names: String) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names
+    }
 }

@@ -3,8 +3,8 @@
 pub mod report;
 
 use crate::error::{Error, Result};
-use crate::process;
-use crate::settings::{ChildEnv, Pyc};
+use crate::model::{ChildEnv, Pyc};
+use crate::sys::process;
 use report::{ChildReport, StatementOutcome};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -111,6 +111,8 @@ pub struct PythonProbe {
     timeout: Duration,
     dir: tempfile::TempDir,
     cold_counter: usize,
+    /// `coldstart lazy`: the experiment's code and arguments, passed to every sample's child.
+    experiment: Option<[String; 4]>,
 }
 
 /// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
@@ -153,6 +155,7 @@ impl PythonProbe {
             timeout,
             dir,
             cold_counter: 0,
+            experiment: None,
         };
         probe.interpreter = probe.identify(python)?;
         Ok(probe)
@@ -160,6 +163,15 @@ impl PythonProbe {
 
     pub fn interpreter(&self) -> &Interpreter {
         &self.interpreter
+    }
+
+    /// Runs `code` (the lazy-import experiment, `src/probe/lazy.py`) with `args` (mode, names,
+    /// workload) in every sample's child; its records come back in `ChildReport::lazy`. A
+    /// statement that raises or exits is then reported in the sample, not as an error: with a
+    /// module deferred, that is a finding.
+    pub fn set_experiment(&mut self, code: &str, args: [String; 3]) {
+        let [mode, names, workload] = args;
+        self.experiment = Some([code.to_owned(), mode, names, workload]);
     }
 
     fn identify(&mut self, python: &Path) -> Result<Interpreter> {
@@ -262,13 +274,15 @@ impl Probe for PythonProbe {
         let _ = fs::remove_file(&result_path);
         let result_arg = result_path.display().to_string();
         let check = if request.check_bytecode { "1" } else { "0" };
-        let args = [
+        let mut args = vec![
             "-c",
             CHILD_SCRIPT,
             result_arg.as_str(),
             request.statement,
             check,
         ];
+        let experiment = self.experiment.clone();
+        args.extend(experiment.iter().flatten().map(String::as_str));
         let finished = self.run_child(&args, request.target)?;
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
@@ -302,6 +316,8 @@ impl Probe for PythonProbe {
         };
         match &report.outcome {
             StatementOutcome::Ok => {}
+            StatementOutcome::Raised(_) | StatementOutcome::Exited(_)
+                if self.experiment.is_some() => {}
             StatementOutcome::Raised(e) => return Err(failed(e.clone())),
             StatementOutcome::Syntax(e) => {
                 return Err(failed(format!(

@@ -24,6 +24,8 @@ pub struct ChildReport {
     pub modules: Vec<String>,
     /// Modules whose bytecode cache file did not exist after the import (only when asked).
     pub uncached: Vec<String>,
+    /// The records of `coldstart lazy`'s experiment (`src/probe/lazy.py`), when it ran.
+    pub lazy: Option<Vec<serde_json::Value>>,
 }
 
 /// Parses the child's result file; an error names what is missing (a truncated file has no `end`).
@@ -39,6 +41,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
     let mut outcome = None;
     let mut modules = Vec::new();
     let mut uncached = Vec::new();
+    let mut lazy = None;
     let mut ended = false;
     for line in lines {
         if line == "end" {
@@ -54,6 +57,12 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
             "error" => outcome = Some(parse_outcome(value)),
             "module" => modules.push(value.to_string()),
             "uncached" => uncached.push(value.to_string()),
+            "lazy" if lazy.is_none() => {
+                lazy = Some(
+                    serde_json::from_str(value)
+                        .map_err(|e| format!("malformed lazy-import records ({e})"))?,
+                )
+            }
             _ => return Err(format!("unexpected line '{line}' in result file")),
         }
     }
@@ -69,6 +78,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
         outcome: outcome.ok_or("result file lacks error")?,
         modules,
         uncached,
+        lazy,
     })
 }
 
@@ -126,6 +136,16 @@ mod tests {
         assert_eq!(parse(cut).unwrap_err(), "result file is truncated");
         let missing = OK.replace("import_ns\t1500000\n", "");
         assert!(parse(&missing).unwrap_err().contains("import_ns"));
+    }
+
+    #[test]
+    fn lazy_import_records_are_json() {
+        let with = OK.replace("end\n", "lazy\t[{\"kind\": \"setup\"}]\nend\n");
+        let r = parse(&with).unwrap();
+        assert_eq!(r.lazy.unwrap()[0]["kind"], "setup");
+        assert_eq!(parse(OK).unwrap().lazy, None);
+        let bad = OK.replace("end\n", "lazy\t[{\nend\n");
+        assert!(parse(&bad).unwrap_err().contains("lazy-import"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Turns one side's raw samples into a `ResultFile`: unit conversion, summaries, module counts and
 //! the warnings a user should act on. Pure: everything it needs is passed in.
 use super::*;
-use crate::runner::{SideData, TargetData};
-use crate::settings::{Measure, Target};
-use crate::stats::Samples;
+use crate::measure::session::{SideData, TargetData};
+use crate::model::names::count_package;
+use crate::model::{Measure, Target};
 use std::collections::BTreeSet;
 
 /// Coefficient of variation of import time above which a target gets a warning.
@@ -26,22 +26,7 @@ fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
 }
 
-/// Summary of values that the runner guarantees to be non-empty and finite.
-fn summary(values: &[f64]) -> Summary {
-    let samples = Samples::new(values.to_vec()).expect("the runner measures at least one sample");
-    Summary::of(&samples)
-}
-
-/// Modules equal to `prefix` or below `prefix.` (a true prefix, not a substring).
-pub fn count_package(modules: &[String], prefix: &str) -> usize {
-    modules
-        .iter()
-        .filter(|m| {
-            m.strip_prefix(prefix)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-        .count()
-}
+use super::validate::{summaries, summary};
 
 pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
     let m = ctx.measure;
@@ -67,7 +52,10 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             }
         });
     let mut warnings = m.warnings.clone();
-    warnings.extend(crate::host::busy_warning(&ctx.host, ctx.noise.as_ref()));
+    warnings.extend(crate::sys::host::busy_warning(
+        &ctx.host,
+        ctx.noise.as_ref(),
+    ));
     ResultFile {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -131,19 +119,7 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
             anchor_index: *anchor_index,
         })
         .collect();
-    let col =
-        |f: fn(&Sample) -> f64| -> Summary { summary(&samples.iter().map(f).collect::<Vec<_>>()) };
-    let rss: Vec<f64> = samples
-        .iter()
-        .filter_map(|s| s.peak_rss_kib.map(|k| k as f64))
-        .collect();
-    let summaries = Summaries {
-        import_ms: col(|s| s.import_ms),
-        import_cpu_ms: col(|s| s.import_cpu_ms),
-        wall_ms: col(|s| s.wall_ms),
-        cpu_ms: col(|s| s.cpu_ms),
-        peak_rss_kib: (!rss.is_empty()).then(|| summary(&rss)),
-    };
+    let summaries = summaries(&samples);
     let first = &data.samples[0].report;
     let loaded = first.modules.clone();
     let mut union = BTreeSet::new();
@@ -259,8 +235,8 @@ fn target_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::fake::report;
     use crate::probe::RawSample;
-    use crate::runner::tests::report;
 
     fn measure() -> Measure {
         crate::settings::tests::measure_of(&["pkg", "--forbid", "heavy", "--forbid", "other"], &[])

@@ -1,0 +1,7 @@
+//! Measuring: warm-ups, rotation and interleaved pairs over a `Probe`.
+#[cfg(test)]
+pub(crate) mod fake;
+pub mod lazy;
+pub mod pairs;
+pub mod session;
+pub mod single;
