@@ -7,9 +7,7 @@
 //! regression / improvement / unchanged / inconclusive verdicts, mean pairs and the share of runs
 //! that stopped within 10 pairs.
 use clap::Parser;
-use coldstart::stats::GateParams;
-use coldstart::stats::sequential::Design;
-use coldstart::stats::simulate::{Noise, Scenario, Tally, simulate};
+use coldstart::simulation::{Design, GateParams, Noise, Scenario, Tally, simulate};
 
 #[derive(Parser)]
 struct Args {
@@ -25,10 +23,10 @@ struct Args {
     #[arg(long, default_value_t = 2)]
     step: usize,
     /// Level of each early look.
-    #[arg(long, default_value_t = coldstart::stats::sequential::EARLY_ALPHA)]
+    #[arg(long, default_value_t = coldstart::simulation::EARLY_ALPHA)]
     early_alpha: f64,
     /// Level of each look from 30 pairs on.
-    #[arg(long, default_value_t = coldstart::stats::sequential::LATE_ALPHA)]
+    #[arg(long, default_value_t = coldstart::simulation::LATE_ALPHA)]
     alpha: f64,
     /// Also write the results as JSON.
     #[arg(long)]
@@ -56,7 +54,7 @@ fn main() {
     seq.early_alpha = args.early_alpha;
     seq.alpha = args.alpha;
     let designs = [
-        ("fixed 30+10..60", Design::fixed(30, 10, 60)),
+        ("fixed 30+10..60", Design::reference(30, 10, 60)),
         ("sequential", seq),
     ];
     let noises = [

@@ -5,9 +5,11 @@ use crate::cli::{
     ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
+use crate::measure::pairs::EXTEND_BY;
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
 use crate::model::{ChildEnv, Format, Measure, Output, Pyc, Target};
 use crate::stats::paired::{EffectSize, GateParams};
+use crate::stats::sequential::Design;
 use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets};
 use crate::verdict::compare::GateOptions;
@@ -302,6 +304,8 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
 pub struct PairPlan {
     pub pairs: usize,
     pub max_pairs: usize,
+    /// Issue 14: when to look at the pairs and how strictly.
+    pub design: Design,
     pub warmup: usize,
     pub gate: GateOptions,
 }
@@ -320,9 +324,24 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
             bound: "--pairs",
         });
     }
+    let design = if args.min_pairs >= args.pairs {
+        Design::fixed(args.pairs, EXTEND_BY, args.max_pairs)
+    } else {
+        Design {
+            first: args.min_pairs,
+            ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
+        }
+    };
+    if design.unreachable_look().is_some() {
+        return Err(Error::TooSmall {
+            flag: "--min-pairs",
+            bound: "8 (fewer pairs cannot give the 99.5 % bound of an early look; or set it to --pairs for no early looks)",
+        });
+    }
     Ok(PairPlan {
         pairs: args.pairs,
         max_pairs: args.max_pairs,
+        design,
         warmup: args.warmup,
         gate,
     })

@@ -67,8 +67,8 @@ impl Design {
         }
     }
 
-    /// The fixed design as it was before this module: `pairs`, then `extend` more at a time up to
-    /// `max_pairs`, with the reference 95 % bounds.
+    /// The fixed design: `pairs`, then `extend` more at a time up to `max_pairs`, every look at
+    /// 95 % with exact bounds (`--min-pairs` at or above `--pairs`).
     pub fn fixed(pairs: usize, extend: usize, max_pairs: usize) -> Design {
         Design {
             first: pairs,
@@ -78,8 +78,22 @@ impl Design {
             max_pairs,
             early_alpha: 0.05,
             alpha: 0.05,
-            exact: false,
+            exact: true,
         }
+    }
+
+    /// The fixed design as it was before issue 14, with the reference normal-approximation
+    /// bounds of `paired_gate` (what the simulation compares with).
+    pub fn reference(pairs: usize, extend: usize, max_pairs: usize) -> Design {
+        Design {
+            exact: false,
+            ..Design::fixed(pairs, extend, max_pairs)
+        }
+    }
+
+    /// Pairs at the first look.
+    pub fn first_look(&self) -> usize {
+        self.looks()[0]
     }
 
     /// The pair counts at which the design looks, increasing; `max_pairs` (or `pairs`, if
@@ -238,13 +252,11 @@ mod tests {
         let mut early = Design::sequential(30, 10, 60);
         early.first = 6;
         assert_eq!(early.unreachable_look(), Some(6));
-        let mut exact_fixed = Design::fixed(4, 10, 60);
-        exact_fixed.exact = true;
-        assert_eq!(exact_fixed.unreachable_look(), Some(4));
-        exact_fixed.first = 5;
-        exact_fixed.pairs = 5;
-        assert_eq!(exact_fixed.unreachable_look(), None);
-        assert_eq!(Design::fixed(4, 10, 60).unreachable_look(), None);
+        assert_eq!(Design::fixed(4, 10, 60).unreachable_look(), Some(4));
+        assert_eq!(Design::fixed(5, 10, 60).unreachable_look(), None);
+        assert_eq!(Design::reference(4, 10, 60).unreachable_look(), None);
+        assert_eq!(Design::reference(4, 10, 60).first_look(), 4);
+        assert_eq!(d.first_look(), 8);
     }
 
     #[test]
@@ -304,7 +316,7 @@ mod tests {
             (8, Verdict::Unchanged)
         );
         // The fixed design needs its 30 pairs for the same verdict.
-        let f = Design::fixed(30, 10, 60);
+        let f = Design::reference(30, 10, 60);
         let out = run_on(&f, &base, &cand, &p)
             .expect("valid")
             .expect("looked");

@@ -132,7 +132,10 @@ mod tests {
     use super::*;
 
     fn designs() -> [Design; 2] {
-        [Design::fixed(30, 10, 60), Design::sequential(30, 10, 60)]
+        [
+            Design::reference(30, 10, 60),
+            Design::sequential(30, 10, 60),
+        ]
     }
 
     fn at(ratio: f64, noise: Noise) -> Scenario {
