@@ -38,6 +38,12 @@ fn parent(path: &Path) -> &Path {
 /// Proves a report file (`--output`, `--svg`) can be written, before any time is spent measuring.
 pub fn check_file_writable(path: Option<&Path>) -> Result<()> {
     let Some(path) = path else { return Ok(()) };
+    if path.is_dir() {
+        return Err(Error::WriteFile {
+            path: path.to_path_buf(),
+            reason: "it is a directory; name a file inside it".into(),
+        });
+    }
     tempfile::NamedTempFile::new_in(parent(path)).map_err(|e| Error::WriteFile {
         path: path.to_path_buf(),
         reason: e.to_string(),

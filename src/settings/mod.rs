@@ -49,6 +49,11 @@ pub fn measure(
     let usage = |m: String| Error::Usage(m);
     let mut targets = Vec::new();
     for module in modules {
+        if crate::model::names::is_keyword(module) {
+            return Err(usage(format!(
+                "'{module}' is a Python keyword, not a module name; to time a statement pass it with --stmt"
+            )));
+        }
         if !is_module_name(module) {
             return Err(Error::NotModuleName {
                 flag: None,
@@ -113,6 +118,12 @@ pub fn measure(
     let mut overrides = BTreeMap::new();
     for pair in &args.env {
         match pair.split_once('=') {
+            Some((key, value)) if key.contains('\0') || value.contains('\0') => {
+                return Err(usage(format!(
+                    "--env (or the configuration's env) {:?} contains a NUL byte, which no environment variable can hold; remove it",
+                    pair
+                )));
+            }
             Some((key, value)) if !key.is_empty() => {
                 overrides.insert(key.to_string(), value.to_string());
             }
