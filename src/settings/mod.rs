@@ -1,15 +1,16 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 mod lazy;
+mod pairs;
+pub use pairs::{PairPlan, pair_plan};
+
 use crate::cli::{
-    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
+    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PycArg, ReportArgs,
+    StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
-use crate::measure::pairs::EXTEND_BY;
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
 use crate::model::{ChildEnv, Format, Measure, Output, Pyc, Target};
 use crate::stats::paired::{EffectSize, GateParams};
-use crate::stats::sequential::Design;
 use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets};
 use crate::verdict::compare::GateOptions;
@@ -307,54 +308,6 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
             },
         },
         fail_on_new_modules: args.fail_on_new_modules,
-    })
-}
-
-/// How many pairs to take and how to judge them.
-#[derive(Debug, Clone, Copy)]
-pub struct PairPlan {
-    pub pairs: usize,
-    pub max_pairs: usize,
-    /// Issue 14: when to look at the pairs and how strictly.
-    pub design: Design,
-    pub warmup: usize,
-    pub gate: GateOptions,
-}
-
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
-        return Err(Error::TooSmall {
-            flag: "--pairs",
-            bound: "5 (fewer pairs cannot give a 95 % bound)",
-        });
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::TooSmall {
-            flag: "--max-pairs",
-            bound: "--pairs",
-        });
-    }
-    let design = if args.min_pairs >= args.pairs {
-        Design::fixed(args.pairs, EXTEND_BY, args.max_pairs)
-    } else {
-        Design {
-            first: args.min_pairs,
-            ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
-        }
-    };
-    if design.unreachable_look().is_some() {
-        return Err(Error::TooSmall {
-            flag: "--min-pairs",
-            bound: "8 (fewer pairs cannot give the 99.5 % bound of an early look; or set it to --pairs for no early looks)",
-        });
-    }
-    Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        design,
-        warmup: args.warmup,
-        gate,
     })
 }
 
