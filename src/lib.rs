@@ -24,6 +24,15 @@ pub(crate) mod verdict;
 
 pub use sys::interrupt;
 
+/// Issue 14: the pair designs and their seeded simulation, for examples/sequential_mc.rs
+/// (scripts/bench/sequential.sh). Not a stable API.
+#[doc(hidden)]
+pub mod simulation {
+    pub use crate::stats::paired::GateParams;
+    pub use crate::stats::sequential::{Design, EARLY_ALPHA, LATE_ALPHA};
+    pub use crate::stats::simulate::{Noise, Scenario, Tally, simulate};
+}
+
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 

@@ -368,9 +368,14 @@ pub struct AbArgs {
 /// How many interleaved pairs `ab` and `branches` take.
 #[derive(Debug, Args)]
 pub struct PairArgs {
-    /// Interleaved pairs measured per target.
+    /// Pairs at the first look of the fixed design; from there on, 10 more at a time while the
+    /// verdict is unsettled.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub pairs: usize,
+    /// Pairs at the first early look (then every 2 pairs until --pairs, each at 99.5 %); at or
+    /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub min_pairs: usize,
     /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
     #[arg(long, default_value_t = 60, value_name = "N")]
     pub max_pairs: usize,

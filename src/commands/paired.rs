@@ -47,13 +47,14 @@ pub fn measure_pairs(
         vec![&mut a, &mut b],
         m,
         warmup,
-        plan.pairs,
+        plan.design.first_look(),
         &mut on_progress,
     )?;
     let created_at = chrono::Utc::now();
     let ext = Extension {
         max_pairs: plan.max_pairs,
         tree_runs: m.tree_runs,
+        looks: plan.design,
     };
     extend_until_settled(&mut session, ext, |session| {
         let noise = before
@@ -78,7 +79,7 @@ pub fn measure_pairs(
             &baseline,
             &candidate,
             (None, None),
-            true,
+            Some(&plan.design),
             plan.gate,
             stamp,
         );

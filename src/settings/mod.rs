@@ -1,10 +1,12 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 mod lazy;
+mod pairs;
+pub use pairs::{PairPlan, pair_plan};
 pub mod revisions;
 
 use crate::cli::{
-    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
+    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PycArg, ReportArgs,
+    StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -307,37 +309,6 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
             },
         },
         fail_on_new_modules: args.fail_on_new_modules,
-    })
-}
-
-/// How many pairs to take and how to judge them.
-#[derive(Debug, Clone, Copy)]
-pub struct PairPlan {
-    pub pairs: usize,
-    pub max_pairs: usize,
-    pub warmup: usize,
-    pub gate: GateOptions,
-}
-
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
-        return Err(Error::TooSmall {
-            flag: "--pairs",
-            bound: "5 (fewer pairs cannot give a 95 % bound)",
-        });
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::TooSmall {
-            flag: "--max-pairs",
-            bound: "--pairs",
-        });
-    }
-    Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
     })
 }
 
