@@ -89,39 +89,6 @@ pub fn markdown_code(text: &str) -> String {
     format!("{fence}{pad}{visible}{pad}{fence}")
 }
 
-/// Escapes `text` for XML 1.0 content and attribute values alike: the five markup characters as
-/// entities; tab, newline and carriage return as character references (an attribute value would
-/// otherwise normalise them to spaces); every other invisible character, which XML 1.0 forbids or
-/// which would reorder the text, as visible `\u{..}` text (a backslash is then doubled, as in
-/// [`terminal`]).
-pub fn xml(text: &str) -> Cow<'_, str> {
-    let needs = |c: char| matches!(c, '&' | '<' | '>' | '"' | '\'') || invisible(c);
-    let forbidden = |c: char| {
-        invisible(c) && !matches!(c, '\t' | '\n' | '\r') || matches!(c, '\u{FFFE}' | '\u{FFFF}')
-    };
-    if !text.chars().any(|c| needs(c) || forbidden(c)) {
-        return Cow::Borrowed(text);
-    }
-    let double_backslash = text.chars().any(forbidden);
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\\' if double_backslash => out.push_str("\\\\"),
-            c if forbidden(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,7 +122,6 @@ mod tests {
             terminal(&nasty).into_owned(),
             markdown(&nasty).into_owned(),
             markdown_code(&nasty),
-            xml(&nasty).into_owned(),
         ] {
             assert!(!escaped.chars().any(invisible), "{escaped:?}");
         }
@@ -179,23 +145,5 @@ mod tests {
         assert_eq!(markdown_code("`x"), "`` `x ``");
         assert_eq!(markdown_code("a|b"), "`a\\|b`");
         assert_eq!(markdown_code("\x1b[2J"), "`\\u{1b}[2J`");
-    }
-
-    #[test]
-    fn xml_is_well_formed_in_content_and_attributes() {
-        assert!(matches!(xml("email.message"), Cow::Borrowed(_)));
-        assert_eq!(xml("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
-        assert_eq!(xml("l1\nl2\tx\r"), "l1&#10;l2&#9;x&#13;");
-        assert_eq!(xml("\x1b]0;x\x07\\"), "\\u{1b}]0;x\\u{7}\\\\");
-        assert_eq!(xml("a\\b"), "a\\b");
-        let name = "zzz\nimport_ns\t1\x1b\u{fffe}";
-        let doc = format!("<t name=\"{}\">{}</t>", xml(name), xml(name));
-        let parsed = roxmltree::Document::parse(&doc).expect("well-formed");
-        let t = parsed.root_element();
-        assert_eq!(
-            t.attribute("name"),
-            Some("zzz\nimport_ns\t1\\u{1b}\\u{fffe}")
-        );
-        assert_eq!(t.text(), Some("zzz\nimport_ns\t1\\u{1b}\\u{fffe}"));
     }
 }

@@ -181,12 +181,23 @@ mod tests {
 
     #[test]
     fn lazy_import_records_are_json() {
-        let with = OK.replace("end\n", "lazy\t[{\"kind\": \"setup\"}]\nend\n");
+        let with = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":[{"kind":"setup"}]}"#,
+        );
         let r = parse(&with).unwrap();
         assert_eq!(r.lazy.unwrap()[0]["kind"], "setup");
         assert_eq!(parse(OK).unwrap().lazy, None);
-        let bad = OK.replace("end\n", "lazy\t[{\nend\n");
-        assert!(parse(&bad).unwrap_err().contains("lazy-import"));
+        let null = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":null}"#,
+        );
+        assert_eq!(parse(&null).unwrap().lazy, None);
+        let bad = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":{"#,
+        );
+        assert!(parse(&bad).is_err());
     }
 
     #[test]

@@ -396,7 +396,20 @@ fn hsl_hex(hue: f64, saturation: f64, lightness: f64) -> String {
 /// Escape text for XML content and attributes; characters XML 1.0 forbids become U+FFFD.
 /// Shared by every XML writer (SVG here, JUnit in `render::junit`).
 pub fn escape(text: &str) -> String {
-    crate::escape::xml(text).into_owned()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
