@@ -1,6 +1,6 @@
 //! Statistics shared by reports and gates: the validated `Samples` type, the one median, MAD and
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
-//! and `StatsError`. Methods: DESIGN.md section 3.
+//! and `StatsError`. Methods: README "How the verdict is reached".
 pub mod paired;
 pub mod sequential;
 pub mod signed_rank;

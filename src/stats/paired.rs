@@ -1,4 +1,4 @@
-//! The paired gate of DESIGN.md section 3, exactly as `reference/paired_gate.py`: Hodges-Lehmann
+//! The paired gate (README, "How the verdict is reached"; golden vectors from `scripts/gen_paired_gate_vectors.py`): Hodges-Lehmann
 //! pseudo-median of the per-pair log ratios with a one-sided 95 % Wilcoxon signed-rank bound
 //! (normal approximation), plus the verdict rules and the minimum detectable effect.
 //!
@@ -27,7 +27,7 @@ pub enum EffectSize {
     /// sides can sit close together even when the pairs disagree consistently.
     #[default]
     Estimate,
-    /// median(candidate) - median(baseline): the convention of `reference/paired_gate.py`, kept
+    /// median(candidate) - median(baseline): the convention of `scripts/gen_paired_gate_vectors.py`, kept
     /// so the reference vectors are reproduced exactly.
     MedianDifference,
 }
@@ -44,7 +44,7 @@ pub struct GateParams {
 }
 
 impl Default for GateParams {
-    /// DESIGN.md defaults: 5 %, 1 ms.
+    /// The documented defaults: 5 %, 1 ms.
     fn default() -> Self {
         GateParams {
             threshold: 0.05,
