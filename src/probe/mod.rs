@@ -39,7 +39,7 @@ pub trait Probe {
     /// Wall time of a bare interpreter start (`python -c pass`), nanoseconds.
     fn startup(&mut self) -> Result<u64>;
     /// The `-X importtime` report (stderr) of one run of the statement: a diagnostic pass, never
-    /// mixed with timed samples because it costs 3-6 %.
+    /// mixed with timed samples because it inflates imports by 2.4-8.1 % (scripts/bench/importtime_overhead.py).
     fn importtime(&mut self, request: &Request) -> Result<String>;
 }
 
