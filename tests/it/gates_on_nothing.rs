@@ -225,3 +225,38 @@ fn bad_names_and_outputs_get_their_own_one_line_messages_before_measuring() {
     }
     assert!(files_in(out.path()).is_empty(), "nothing may be written");
 }
+
+#[test]
+fn configuration_files_that_would_be_ignored_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool]\ncoldstart = \"x\"\n",
+    )
+    .unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "tool.coldstart is a string, not a table",
+        ));
+    std::fs::write(dir.path().join("pyproject.toml"), "tool = 3\n").unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`tool` is not a table"));
+    std::fs::remove_file(dir.path().join("pyproject.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("coldstart.toml")).unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "coldstart.toml: it is not a regular file",
+        ));
+}
