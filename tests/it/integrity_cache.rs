@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::support::alone_in_own_process;
 use crate::support::git::fixture_repo;
 use coldstart::env::{EnvBuilder, Installer, Outcome, cache};
 use coldstart::git::Repo;
@@ -17,6 +18,14 @@ fn builder(cache_dir: &Path, setup: String) -> EnvBuilder {
 
 #[test]
 fn a_second_builder_waits_for_the_first_and_reuses_its_environment() {
+    // In-process builders spawn and wait for children; another test's subreaper clean-up in the
+    // shared test binary could reap them first (ECHILD), so this runs alone in its own process.
+    if !alone_in_own_process(concat!(
+        module_path!(),
+        "::a_second_builder_waits_for_the_first_and_reuses_its_environment"
+    )) {
+        return;
+    }
     let user = fixture_repo("tinyproj");
     let cache_dir = tempfile::tempdir().expect("cache");
     let marks = tempfile::tempdir().expect("marks");
@@ -50,6 +59,14 @@ fn a_second_builder_waits_for_the_first_and_reuses_its_environment() {
 
 #[test]
 fn clean_skips_an_environment_in_use_and_says_so() {
+    // In-process builders spawn and wait for children; another test's subreaper clean-up in the
+    // shared test binary could reap them first (ECHILD), so this runs alone in its own process.
+    if !alone_in_own_process(concat!(
+        module_path!(),
+        "::clean_skips_an_environment_in_use_and_says_so"
+    )) {
+        return;
+    }
     let user = fixture_repo("tinyproj");
     let cache_dir = tempfile::tempdir().expect("cache");
     let repo = Repo::discover(user.path()).expect("discover");
