@@ -6,7 +6,7 @@ use std::path::PathBuf;
 /// Where each revision's environment comes from (shared by `bisect` and `history`).
 #[derive(Debug, Clone, Args)]
 pub struct RevisionEnvArgs {
-    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in

@@ -35,7 +35,7 @@ impl Report for BisectReport {
                 s.commit.short,
                 mark,
                 value(&s.value),
-                Styles::paint(st.dim, fit(&s.commit.subject, 60))
+                Styles::paint(st.dim, super::ellipsize(&s.commit.subject, 60))
             );
             if let Some(note) = &s.note {
                 let _ = writeln!(out, "        {}", Styles::paint(st.warn, note));
@@ -300,15 +300,6 @@ fn listed(names: &[String], max: usize, quote: &str) -> String {
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
-}
-
-fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

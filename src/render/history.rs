@@ -30,7 +30,7 @@ impl Report for HistoryReport {
             );
             for c in &self.commits {
                 let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
-                let subject = fit(&c.commit.subject, 50);
+                let subject = super::ellipsize(&c.commit.subject, 50);
                 match c.targets.get(t) {
                     Some(x) => {
                         let change = x.change_ms.map_or("".into(), signed_ms);
@@ -188,15 +188,6 @@ fn summary(r: &HistoryReport) -> String {
         e.reused,
         r.wall_s
     )
-}
-
-fn fit(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 #[cfg(test)]

@@ -387,13 +387,7 @@ fn text(out: &mut String, x: f64, y: f64, anchor: &str, size: f64, fill: &str, c
 
 /// `text` cut with an ellipsis to fit `w` pixels.
 fn fit(text: &str, w: f64) -> String {
-    let room = (w / CHAR_W).floor().max(1.0) as usize;
-    if text.chars().count() <= room {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(room.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    super::ellipsize(text, (w / CHAR_W).floor().max(1.0) as usize)
 }
 
 #[cfg(test)]

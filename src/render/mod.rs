@@ -104,6 +104,16 @@ impl View {
 }
 
 /// Milliseconds with precision that suits the magnitude.
+/// `text` cut to at most `max` characters, ending with an ellipsis when cut (tables and charts).
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn ms(x: f64) -> String {
     if x.abs() < 10.0 {
         format!("{x:.2}")
