@@ -60,6 +60,9 @@ pub enum Command {
     Why(WhyArgs),
     /// Compare two git revisions end to end (each in its own checkout and environment) without
     /// touching your working tree.
+    #[command(mut_arg("output_dir", |a| a.help(
+        "Directory for result files [default: CACHE_DIR/results/<project>-<hash>: outside the working tree, which branches leaves as it found it]"
+    )))]
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
@@ -127,6 +130,9 @@ pub struct BranchesArgs {
     pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Not a flag of this command (it takes --pairs): accepted only to say so.
+    #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
+    pub runs: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -150,16 +156,24 @@ pub struct CacheArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
-    /// List cached environments with their size and when they were last used.
+    /// List cached environments: revision, project, size and when they were last used.
     List {
+        /// Only environments built for the git repository containing DIR [default: every project's].
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
         #[command(flatten)]
         output: TextOutputArgs,
     },
-    /// Remove cached environments (all, or those unused for DAYS days).
+    /// Remove cached environments: every project's unless --project limits it, all or those
+    /// unused for DAYS days.
     Clean {
         /// Only remove environments unused for at least DAYS days (fractions allowed).
         #[arg(long, value_name = "DAYS")]
         older_than: Option<f64>,
+        /// Only remove environments built for the git repository containing DIR (e.g. `.`)
+        /// [default: every project's].
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
         #[command(flatten)]
         output: TextOutputArgs,
     },
@@ -359,6 +373,9 @@ pub struct AbArgs {
     pub candidate: PathBuf,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Not a flag of this command (it takes --pairs): accepted only to say so.
+    #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
+    pub runs: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -473,9 +490,9 @@ pub struct TargetArgs {
 /// Where results go and how they are shown.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Directory for result files.
-    #[arg(long, default_value = "benchmark_results", value_name = "DIR")]
-    pub output_dir: PathBuf,
+    /// Directory for result files [default: benchmark_results].
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     /// Name added to the result file name and stored in it.
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,

@@ -8,6 +8,7 @@ use crate::render::report::emit;
 use crate::settings;
 
 pub fn execute(args: &AbArgs) -> Result<Exit> {
+    settings::refuse_runs("ab", &args.runs)?;
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
     let gate = settings::gate(&args.gate, paired::DEFAULT_THRESHOLD)?;

@@ -1,5 +1,6 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
+pub mod diagnose;
 pub mod report;
 
 use crate::error::{Error, Result};
@@ -172,6 +173,7 @@ impl PythonProbe {
 
     fn identify(&mut self, python: &Path) -> Result<Interpreter> {
         let shown = python.display().to_string();
+        diagnose::before_start(python)?;
         // Isolated (-I): the identification must not depend on --path or the target's packages
         // (a `platform.py` there would shadow the standard library's).
         let mut cmd = self.command(python, &["-I", "-c", IDENTIFY]);
@@ -192,10 +194,11 @@ impl PythonProbe {
                 version: id.version,
                 implementation: id.implementation,
             }),
-            Some(id) if !id.supported => Err(Error::NotPython {
-                path: shown,
-                detail: format!("it is Python {}", id.version),
-            }),
+            Some(id) if !id.supported => Err(Error::Python(diagnose::PythonProblem::TooOld {
+                path: python.to_path_buf(),
+                version: id.version,
+            })),
+            _ if let Some(problem) = diagnose::after_failure(python) => Err(problem.into()),
             _ => Err(Error::NotPython {
                 path: shown,
                 detail: match self.stderr_tail() {
@@ -228,6 +231,32 @@ impl PythonProbe {
         let text = fs::read(self.dir.path().join("stderr")).unwrap_or_default();
         let start = text.len().saturating_sub(4096);
         summary_line(&String::from_utf8_lossy(&text[start..]))
+    }
+
+    /// `detail` plus `; did you mean 'requests'?` when the target's own top-level module is the
+    /// one not found and a close name is importable by this interpreter, in this environment
+    /// (looked up only here, on the error path).
+    fn with_suggestion(&mut self, request: &Request, detail: &str) -> String {
+        let Some(missing) = diagnose::missing_module(detail) else {
+            return detail.to_string();
+        };
+        let top = crate::model::names::top_level(request.target);
+        if missing != top || !crate::model::names::is_module_name(request.target) {
+            return detail.to_string();
+        }
+        let exe = self.interpreter.executable.clone();
+        let mut cmd = self.command(&exe, &["-c", diagnose::TOP_LEVEL_NAMES]);
+        let answered = process::run(&mut cmd, Duration::from_secs(30))
+            .is_ok_and(|f| matches!(f.ending, process::Ending::Exited(s) if s.success()));
+        let listed = match answered {
+            true => fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default(),
+            false => String::new(),
+        };
+        let names: Vec<&str> = listed.lines().collect();
+        match diagnose::close_module(missing, &names) {
+            Some(name) => format!("{detail}; did you mean '{name}'?"),
+            None => detail.to_string(),
+        }
     }
 
     fn fresh_pycache_prefix(&mut self) -> Result<PathBuf> {
@@ -370,7 +399,7 @@ impl Probe for PythonProbe {
             StatementOutcome::Ok => {}
             StatementOutcome::Raised(_) | StatementOutcome::Exited(_)
                 if self.experiment.is_some() => {}
-            StatementOutcome::Raised(e) => return Err(failed(e.clone())),
+            StatementOutcome::Raised(e) => return Err(failed(self.with_suggestion(request, e))),
             StatementOutcome::Syntax(e) => {
                 return Err(failed(format!(
                     "the statement is not valid Python ({e}); fix --stmt"

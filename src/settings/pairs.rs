@@ -17,6 +17,17 @@ pub struct PairPlan {
     pub gate: GateOptions,
 }
 
+/// `ab` and `branches` take interleaved pairs, not runs: a hidden `--runs` is caught to say so
+/// (clap alone would suggest `-- --runs`).
+pub fn refuse_runs(command: &str, runs: &Option<String>) -> Result<()> {
+    match runs {
+        Some(_) => Err(Error::Usage(format!(
+            "{command} takes --pairs, not --runs: each pair is one baseline and one candidate sample, interleaved (e.g. --pairs 30)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Validates the pair flags.
 pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
     if args.pairs < 5 {

@@ -6,6 +6,14 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     let title = format!("coldstart {}", c.command);
     let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
     let _ = writeln!(out, "### {title}: {verdict}\n");
+    if let Some((a, b)) = revisions(c) {
+        let _ = writeln!(
+            out,
+            "**baseline** {} → **candidate** {}\n",
+            crate::escape::markdown_code(&a),
+            crate::escape::markdown_code(&b)
+        );
+    }
     let _ = writeln!(
         out,
         "{} · {} · {}\n",

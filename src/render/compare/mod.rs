@@ -12,6 +12,18 @@ mod terminal;
 use markdown::markdown;
 use terminal::terminal;
 
+/// The names of the compared revisions (`branches`: name and short SHA, or the working tree),
+/// `None` when the sides are no revisions (`ab`, `compare` of plain result files).
+fn revisions(c: &Comparison) -> Option<(String, String)> {
+    let named = |s: &crate::verdict::compare::Side| {
+        s.git
+            .as_ref()
+            .filter(|g| g.revision.is_some() || g.working_tree)
+            .map(|g| g.describe())
+    };
+    Some((named(&c.baseline)?, named(&c.candidate)?))
+}
+
 fn pct(ratio: f64) -> String {
     format!("{:+.1} %", (ratio - 1.0) * 100.0)
 }
@@ -255,7 +267,11 @@ impl Report for Comparison {
                 output: String::new(),
             });
         }
-        suite(&format!("coldstart {}", self.command), &cases)
+        let name = match revisions(self) {
+            Some((a, b)) => format!("coldstart {}: {a} vs {b}", self.command),
+            None => format!("coldstart {}", self.command),
+        };
+        suite(&name, &cases)
     }
 
     fn json(&self) -> String {

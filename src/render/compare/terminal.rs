@@ -12,16 +12,25 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
         method_text(c),
         gate_text(c)
     );
-    for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
-        let git = s.git.as_ref().map_or(String::new(), |g| {
-            format!(" @ {}", &g.commit[..g.commit.len().min(10)])
-        });
-        let _ = writeln!(
-            out,
-            "  {name} Python {} {}{git}",
+    let names = revisions(c);
+    for (i, (name, s)) in [("baseline ", &c.baseline), ("candidate", &c.candidate)]
+        .into_iter()
+        .enumerate()
+    {
+        let python = format!(
+            "Python {} {}",
             s.python.version,
             s.python.executable.display()
         );
+        let line = match (&names, &s.git) {
+            (Some((a, b)), _) => {
+                let shown = crate::escape::terminal(if i == 0 { a } else { b }).into_owned();
+                format!("{shown} · {python}")
+            }
+            (None, Some(g)) => format!("{python} @ {}", &g.commit[..g.commit.len().min(10)]),
+            (None, None) => python,
+        };
+        let _ = writeln!(out, "  {name} {line}");
     }
     for d in &c.environment_differences {
         let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
