@@ -56,7 +56,7 @@ fn importable(module: &str, repo: &Repo, python: &Path) -> bool {
             .flatten()
             .flatten()
             .map(|e| e.path())
-            .filter(|p| p.is_dir() && !p.file_name().is_some_and(|n| n == ".git"));
+            .filter(|p| p.is_dir() && p.file_name().is_none_or(|n| n != ".git"));
         if in_tree(root) || subdirs.into_iter().any(|d| in_tree(&d)) {
             return true;
         }

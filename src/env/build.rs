@@ -271,8 +271,7 @@ impl EnvBuilder {
                 first.display()
             ));
         }
-        let keep =
-            refs.is_empty() && !(!checkout.is_commit_content() && outcome == Outcome::Cloned);
+        let keep = refs.is_empty() && (checkout.is_commit_content() || outcome != Outcome::Cloned);
         meta.setup_secs = started.elapsed().as_secs_f64();
         cache::write_meta(&env, &meta)?;
         if keep {

@@ -29,10 +29,10 @@ pub(crate) fn probe(python: &Path) -> Result<BasePython, EnvError> {
     cmd.args(["-I", "-c", IDENTIFY]);
     let out = query(cmd, "identifying the base interpreter", fail)?;
     let identity = parse_identity(&out.stdout);
-    if !out.status.success() || identity.is_none() {
-        if let Some(problem) = crate::probe::diagnose::after_failure(python) {
-            return Err(EnvError::Python(problem));
-        }
+    if (!out.status.success() || identity.is_none())
+        && let Some(problem) = crate::probe::diagnose::after_failure(python)
+    {
+        return Err(EnvError::Python(problem));
     }
     if let Some(id) = identity.as_ref().filter(|id| !id.supported) {
         return Err(EnvError::Python(

@@ -29,7 +29,7 @@ pub struct GitInfo {
 
 impl GitInfo {
     /// How a report names the side: `main (3f2a1b7)`, `working tree (uncommitted changes) on
-    /// main (3f2a1b7)`, `working tree, clean: main (3f2a1b7)`; for a side that is no named
+    /// main (3f2a1b7)`, `working tree (no uncommitted changes) on main (3f2a1b7)`; for a side that is no named
     /// revision, the commit (`3f2a1b7`, ` on main`, `, uncommitted changes`).
     pub fn describe(&self) -> String {
         let short = self
@@ -42,7 +42,7 @@ impl GitInfo {
         };
         match (&self.revision, self.working_tree, self.dirty) {
             (_, true, true) => format!("working tree (uncommitted changes) on {at}"),
-            (_, true, false) => format!("working tree, clean: {at}"),
+            (_, true, false) => format!("working tree (no uncommitted changes) on {at}"),
             (Some(rev), false, _) if self.commit.starts_with(rev.as_str()) => short,
             (Some(rev), false, _) => format!("{rev} ({short})"),
             (None, false, true) => format!("{at}, uncommitted changes"),
@@ -113,7 +113,7 @@ mod tests {
         );
         assert_eq!(
             d(info(None, None, true, false)),
-            "working tree, clean: 3f2a1b7"
+            "working tree (no uncommitted changes) on 3f2a1b7"
         );
         assert_eq!(
             d(info(Some("main"), None, false, true)),

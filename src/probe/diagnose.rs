@@ -105,10 +105,16 @@ fn supported(version: &str) -> bool {
     (major, minor) >= (3, 8)
 }
 
-/// Lists every importable top-level name (`pkgutil.iter_modules` over `sys.path`, plus the
-/// built-in modules) one per line.
-pub const TOP_LEVEL_NAMES: &str = "import pkgutil, sys
+/// Lists every importable top-level name one per line: `pkgutil.iter_modules` over `sys.path`,
+/// the built-in modules, and directories on `sys.path` (namespace packages, which `pkgutil`
+/// does not list).
+pub const TOP_LEVEL_NAMES: &str = "import os, pkgutil, sys
 names = {m.name for m in pkgutil.iter_modules()} | set(sys.builtin_module_names)
+for p in sys.path:
+    try:
+        names.update(e.name for e in os.scandir(p or '.') if e.is_dir())
+    except OSError:
+        pass
 print(chr(10).join(sorted(n for n in names if n.isidentifier())))";
 
 /// The missing module of a `ModuleNotFoundError: No module named 'x'` detail.
