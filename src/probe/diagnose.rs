@@ -1,8 +1,8 @@
 //! What is wrong with a `--python` that did not answer coldstart's identification: a directory
 //! (a venv given instead of its `bin/python`), a program that is no Python at all, or a Python
 //! older than 3.8 (Python 2 rejects `-I` before running anything). Asked only on the error path:
-//! a second, plain `--version` run tells them apart. Imports nothing of the crate's error types,
-//! so both `crate::error` and `crate::env::error` can carry a [`PythonProblem`].
+//! a second, plain `--version` run tells them apart. Depends on no error type of the crate,
+//! so the tool's and the environment layer's errors can both carry a [`PythonProblem`].
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
