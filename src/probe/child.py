@@ -2,7 +2,12 @@ import sys
 _cs_startup = len(sys.modules)
 import time as _cs_time
 _cs_out, _cs_stmt, _cs_check = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+# Instruction counting (src/probe/callgrind.rs): the child calls two libc functions that nothing
+# else calls, just before and after the statement; callgrind dumps its counters on entering each.
+_cs_mark = len(sys.argv) > 4 and sys.argv[4] == "1"
 del sys.argv[1:]
+if _cs_mark:
+    import posix as _cs_posix  # built in and loaded at start-up: binds a name, loads nothing
 try:
     _cs_code = compile(_cs_stmt, "<coldstart>", "exec")
 except SyntaxError as _cs_e:
@@ -12,7 +17,13 @@ _cs_c0 = _cs_time.process_time_ns()
 _cs_t0 = _cs_time.perf_counter_ns()
 if _cs_code is not None:
     try:
-        exec(_cs_code, _cs_globals)
+        if _cs_mark:
+            _cs_posix.sched_get_priority_max(0)
+        try:
+            exec(_cs_code, _cs_globals)
+        finally:
+            if _cs_mark:
+                _cs_posix.sched_get_priority_min(0)
         _cs_err = ""
     except SystemExit as _cs_e:
         _cs_err = "exit\t%r" % (_cs_e.code,)

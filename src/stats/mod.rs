@@ -1,6 +1,7 @@
 //! Statistics shared by reports and gates: the validated `Samples` type, the one median, MAD and
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
 //! and `StatsError`. Methods: DESIGN.md section 3.
+pub mod instructions;
 pub mod paired;
 pub mod summary;
 pub mod unpaired;
@@ -35,6 +36,17 @@ pub enum StatsError {
     BadThreshold(f64),
     #[error("minimum effect {0} ms must be zero or positive")]
     BadMinEffect(f64),
+    // Instruction counts (instructions.rs).
+    #[error("tolerance {0} must be a fraction of zero or more (0.001 means 0.1 %)")]
+    BadTolerance(f64),
+    #[error("the {0} has no instruction counts")]
+    NoCounts(&'static str),
+    #[error("{what} sample {} counted 0 instructions; counts must be positive", .index + 1)]
+    ZeroCount {
+        what: &'static str,
+        /// 0-based; the message counts from 1.
+        index: usize,
+    },
 }
 
 /// A non-empty sample of finite values (statrs and the order statistics here are undefined on
