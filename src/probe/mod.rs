@@ -1,5 +1,6 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
+pub mod callgrind;
 pub mod report;
 
 use crate::error::{Error, Result};
