@@ -1,4 +1,5 @@
 //! The one error type of the tool: every variant names the problem and the flag or step that fixes it.
+use crate::exit::Exit;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
@@ -41,13 +42,14 @@ pub enum Error {
 }
 
 impl Error {
-    /// 2 for usage and runtime errors, 130 for an interrupt (the shell convention for SIGINT).
-    pub fn exit_code(&self) -> u8 {
+    /// [`Exit::Interrupted`] for an interrupt (130, the shell convention for SIGINT), else
+    /// [`Exit::Error`] (2).
+    pub fn exit(&self) -> Exit {
         match self {
             Error::Interrupted
             | Error::Git(crate::git::GitError::Interrupted { .. })
-            | Error::Env(crate::env::EnvError::Interrupted { .. }) => 130,
-            _ => 2,
+            | Error::Env(crate::env::EnvError::Interrupted { .. }) => Exit::Interrupted,
+            _ => Exit::Error,
         }
     }
 

@@ -1,23 +1,23 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
-pub mod budget;
-pub mod cli;
-pub mod commands;
-pub mod compare;
-pub mod config;
+pub(crate) mod cli;
+pub(crate) mod commands;
+pub(crate) mod config;
 pub mod env;
-pub mod error;
+pub(crate) mod error;
+pub(crate) mod exit;
 pub mod git;
-pub mod host;
-pub mod interrupt;
-pub mod probe;
-pub mod process;
-pub mod progress;
-pub mod render;
-pub mod results;
-pub mod runner;
-pub mod settings;
-pub mod stats;
-pub mod tree;
+pub(crate) mod measure;
+pub(crate) mod model;
+pub(crate) mod probe;
+pub(crate) mod render;
+pub(crate) mod results;
+pub(crate) mod settings;
+pub(crate) mod stats;
+pub(crate) mod sys;
+pub(crate) mod tree;
+pub(crate) mod verdict;
+
+pub use sys::interrupt;
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
@@ -32,10 +32,10 @@ pub fn main() -> u8 {
     };
     let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
     match outcome {
-        Ok(code) => code,
+        Ok(exit) => exit.code(),
         Err(e) => {
             eprintln!("error: {e}");
-            e.exit_code()
+            e.exit().code()
         }
     }
 }
@@ -49,16 +49,16 @@ fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<
     Ok(loaded)
 }
 
-fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<u8> {
+fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
     match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),
         Command::Compare(args) => commands::compare::execute(args),
         Command::Check(args) => commands::check::execute(args),
-        Command::Tree(args) => commands::tree::execute_tree(args),
-        Command::Why(args) => commands::tree::execute_why(args),
+        Command::Tree(args) => commands::tree::execute(args),
+        Command::Why(args) => commands::why::execute(args),
         Command::Branches(args) => commands::branches::execute(args),
-        Command::Cache(args) => commands::branches::execute_cache(args),
+        Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
     }
 }

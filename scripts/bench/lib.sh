@@ -76,7 +76,7 @@ timed() {
 }
 
 # make_venv DIR LINE...: a venv without pip whose site-packages holds a .pth file with LINEs
-# (directories added to sys.path, the trick of tests/common/mod.rs `venv_with`). Prints its python.
+# (directories added to sys.path, the trick of tests/it/support/mod.rs `venv_with`). Prints its python.
 make_venv() {
     local dir="$1"
     shift

@@ -1,12 +1,13 @@
 //! `coldstart branches BASE [CAND]`: materialise both revisions outside the user's checkout, build
 //! (or reuse) an environment for each, then measure exactly as `ab` does. The checkouts are guards
 //! removed on every exit path, so the user's working tree, index, stash and branches never change.
-use crate::cli::{BranchesArgs, CacheAction, CacheArgs};
-use crate::commands::ab;
-use crate::env::{self, EnvBuilder, EnvError, Installer};
+use crate::cli::BranchesArgs;
+use crate::commands::paired;
+use crate::env::{EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::git::{self, Checkout, GitInfo, Repo};
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
 
@@ -32,18 +33,11 @@ fn env_error(e: EnvError) -> Error {
     Error::Env(e)
 }
 
-fn cache_dir(given: Option<&std::path::Path>, cwd: &std::path::Path) -> Result<std::path::PathBuf> {
-    match given {
-        Some(dir) => Ok(settings::absolute(cwd, dir)),
-        None => Ok(env::cache::default_dir()?),
-    }
-}
-
-pub fn execute(args: &BranchesArgs) -> Result<u8> {
-    crate::interrupt::install();
+pub fn execute(args: &BranchesArgs) -> Result<Exit> {
+    crate::sys::interrupt::install();
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
-    let gate = settings::gate(&args.gate, ab::DEFAULT_THRESHOLD)?;
+    let gate = settings::gate(&args.gate, paired::DEFAULT_THRESHOLD)?;
     if !args.target.path.is_empty() {
         return Err(Error::Usage(
             "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
@@ -73,8 +67,8 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         .as_ref()
         .map_or("working tree".to_string(), |r| r.spec.clone());
 
-    let bar = Bar::new(output.progress);
-    let say = |text: &str| {
+    let mut bar = Bar::new(output.progress);
+    let mut say = |text: &str| {
         bar.message(text);
         if !output.progress && !output.quiet {
             eprintln!("{text}");
@@ -89,7 +83,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
     };
     let builder = EnvBuilder {
         base_python,
-        cache_dir: cache_dir(args.cache_dir.as_deref(), &cwd)?,
+        cache_dir: settings::cache_dir(args.cache_dir.as_deref(), &cwd)?,
         setup: args.setup.clone(),
         installer: Installer::detect(),
     };
@@ -120,7 +114,7 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
             None => git::info(&cwd),
         }
     };
-    let mut measured = ab::measure_pairs(
+    let mut measured = paired::measure_pairs(
         "branches",
         &measure,
         (&envs[0].python, &envs[1].python),
@@ -128,60 +122,19 @@ pub fn execute(args: &BranchesArgs) -> Result<u8> {
         &output,
         (git_of(Some(&base)), git_of(cand.as_ref())),
     )?;
-    let path = ab::save_all(&output.dir, &mut measured)?;
+    let path = paired::save_all(&output.dir, &mut measured)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(
+    let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
         gate.params.min_effect_ms,
     );
-    crate::commands::tree::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(ab::gate_exit(&measured.comparison, args.gate.report_only))
-}
-
-fn human_size(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
-}
-
-pub fn execute_cache(args: &CacheArgs) -> Result<u8> {
-    let cwd = super::cwd()?;
-    let dir = cache_dir(args.cache_dir.as_deref(), &cwd)?;
-    match &args.action {
-        CacheAction::List => {
-            let entries = env::cache::list(&dir)?;
-            let mut text = format!("{} environments in {}\n", entries.len(), dir.display());
-            for e in &entries {
-                text += &format!(
-                    "  {}  {:>9}  last used {}  {}  {}  built in {:.1} s\n",
-                    &e.revision[..e.revision.len().min(12)],
-                    human_size(e.size_bytes),
-                    e.last_used.format("%Y-%m-%d %H:%M"),
-                    e.python,
-                    e.recipe,
-                    e.setup_secs
-                );
-            }
-            crate::render::to_stdout(&text)?;
-        }
-        CacheAction::Clean { older_than } => {
-            if older_than.is_some_and(|d| !(d >= 0.0 && d.is_finite())) {
-                return Err(Error::Usage(
-                    "--older-than is a non-negative number of days".into(),
-                ));
-            }
-            let age = older_than.map(|d| std::time::Duration::from_secs_f64(d * 86_400.0));
-            let report = env::cache::clean(&dir, age)?;
-            crate::render::to_stdout(&format!(
-                "removed {} environments ({}) and {} stale builds from {}\n",
-                report.removed.len(),
-                human_size(report.freed_bytes),
-                report.stale_builds,
-                dir.display()
-            ))?;
-        }
-    }
-    Ok(0)
+    Ok(Exit::gate(
+        measured.comparison.passed(),
+        args.gate.report_only,
+    ))
 }

@@ -1,12 +1,13 @@
 //! `coldstart check RESULT.json`: absolute budgets on a stored result.
-use crate::budget;
 use crate::cli::CheckArgs;
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
 use crate::settings;
+use crate::verdict::budget;
 
-pub fn execute(args: &CheckArgs) -> Result<u8> {
+pub fn execute(args: &CheckArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::report_output(&args.output, &cwd)?;
     let budgets = settings::budgets(&args.budgets, &args.forbid)?;
@@ -19,5 +20,5 @@ pub fn execute(args: &CheckArgs) -> Result<u8> {
     let result = store::load(&args.file)?;
     let report = budget::check(&result, &budgets, Some(args.file.display().to_string()))?;
     emit(&report, &output, |k| std::env::var(k).ok())?;
-    Ok(u8::from(!report.passed()))
+    Ok(Exit::gate(report.passed(), false))
 }

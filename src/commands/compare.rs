@@ -1,14 +1,15 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
-use crate::compare::{self, environment_differences};
 use crate::error::{Error, Result};
+use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
+use crate::verdict::compare::{self, environment_differences};
 
 /// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
 pub const DEFAULT_THRESHOLD: f64 = 10.0;
 
-pub fn execute(args: &CompareArgs) -> Result<u8> {
+pub fn execute(args: &CompareArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::report_output(&args.output, &cwd)?;
     let gate = crate::settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
@@ -35,10 +36,7 @@ pub fn execute(args: &CompareArgs) -> Result<u8> {
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::tree::diff_charts(&base, &cand, gate.params.min_effect_ms);
-    crate::commands::tree::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
-    Ok(crate::commands::ab::gate_exit(
-        &comparison,
-        args.gate.report_only,
-    ))
+    let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
+    crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
+    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
 }

@@ -2,13 +2,14 @@
 use crate::cli::ConfigArgs;
 use crate::config::{self, Config};
 use crate::error::Result;
+use crate::exit::Exit;
 use crate::render::to_stdout;
 
-pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<u8> {
+pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<Exit> {
     let lines = config::effective(loaded);
     if args.json {
         to_stdout(&(serde_json::to_string_pretty(&lines).expect("plain data serializes") + "\n"))?;
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     let mut text = match loaded {
         Some(c) => format!("# configuration file: {} ({})\n", c.file.display(), c.origin),
@@ -30,5 +31,5 @@ pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<u8> {
         );
     }
     to_stdout(&text)?;
-    Ok(0)
+    Ok(Exit::Ok)
 }

@@ -1,15 +1,23 @@
 //! One module per subcommand: each turns validated settings into work and a report.
 pub mod ab;
+pub mod artifacts;
 pub mod branches;
+pub mod cache;
 pub mod check;
 pub mod compare;
 pub mod config;
+pub mod paired;
 pub mod run;
 pub mod tree;
+pub mod why;
 
-use crate::cli::{OutputArgs, ReportArgs};
+use crate::cli::{OutputArgs, ReportArgs, TargetArgs};
 use crate::error::{Error, Result};
-use crate::settings::{self, Output};
+use crate::model::{Measure, Output};
+use crate::probe::PythonProbe;
+use crate::render::progress::Bar;
+use crate::settings;
+use crate::tree::ImportTree;
 use std::path::{Path, PathBuf};
 
 /// The directory every relative path on the command line is resolved against.
@@ -26,4 +34,24 @@ pub fn output(args: &OutputArgs, cwd: &Path) -> Result<Output> {
 /// Output settings of a command that only reports.
 pub fn report_output(args: &ReportArgs, cwd: &Path) -> Result<Output> {
     settings::report_output(args, cwd, settings::ttys().0, |k| std::env::var(k).ok())
+}
+
+/// The validated targets of `tree` and `why`.
+pub fn measure_of(
+    modules: &[String],
+    target: &TargetArgs,
+    python: Option<&Path>,
+) -> Result<Measure> {
+    let cwd = cwd()?;
+    let python = settings::python(python, &cwd);
+    settings::measure(modules, target, python, &cwd, std::env::vars())
+}
+
+/// The import-tree pass of `tree` and `why`, with a progress bar on a terminal.
+pub fn import_trees(m: &Measure, progress: bool) -> Result<Vec<(String, ImportTree)>> {
+    crate::sys::interrupt::install();
+    let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
+    let mut bar = Bar::new(progress);
+    let mut on_progress = |p| bar.update(p);
+    crate::measure::single::import_trees(&mut probe, m, &mut on_progress)
 }

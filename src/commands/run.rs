@@ -1,21 +1,19 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
-use crate::budget;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
-use crate::host::{self, Host, ProcHost};
-use crate::probe::Probe;
+use crate::exit::Exit;
+use crate::measure::single::{effective_warmup, start_session};
+use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
-use crate::progress::Bar;
+use crate::render::progress::Bar;
 use crate::render::report::{emit, render};
 use crate::render::{View, to_stdout};
 use crate::results::{ResultFile, build, store};
-use crate::runner::{Job, Progress, Session};
-use crate::settings::{self, Format, Measure, Output, Pyc};
+use crate::settings;
+use crate::sys::host::{self, Host, ProcHost};
+use crate::verdict::budget;
 
-/// Bare interpreter start-ups measured for reference.
-pub const STARTUP_RUNS: usize = 5;
-
-pub fn execute(args: &RunArgs) -> Result<u8> {
+pub fn execute(args: &RunArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
     let python = settings::python(args.python.as_deref(), &cwd);
@@ -30,9 +28,9 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     output.check_writable()?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
-    crate::commands::tree::emit_svgs(
+    crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
-        &crate::commands::tree::result_charts(&result),
+        &crate::commands::artifacts::result_charts(&result),
         output.quiet,
     )?;
     let env = |k: &str| std::env::var(k).ok();
@@ -41,7 +39,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
         if !output.quiet {
             eprintln!("saved {}", path.display());
         }
-        return Ok(0);
+        return Ok(Exit::Ok);
     }
     // With a non-terminal --format and no --output, stdout carries only the budget report (one
     // document a script can parse); the measurements are in the saved file.
@@ -54,49 +52,7 @@ pub fn execute(args: &RunArgs) -> Result<u8> {
     }
     let report = budget::check(&result, &budgets, Some(path.display().to_string()))?;
     emit(&report, &output, env)?;
-    Ok(u8::from(!report.passed()))
-}
-
-/// Warm-up rounds actually run: `warm` needs at least one to write the bytecode cache.
-pub fn effective_warmup(pyc: Pyc, warmup: usize) -> usize {
-    if pyc == Pyc::Warm {
-        warmup.max(1)
-    } else {
-        warmup
-    }
-}
-
-pub fn jobs(measure: &Measure) -> Vec<Job> {
-    measure
-        .targets
-        .iter()
-        .map(|t| Job {
-            name: t.name.clone(),
-            statement: t.statement.clone(),
-        })
-        .collect()
-}
-
-/// A session over `probes` for `m`, taken through warm-up, the start-up references and the first
-/// `rounds` measured rounds.
-pub fn start_session<'a>(
-    probes: Vec<&'a mut dyn Probe>,
-    m: &Measure,
-    warmup: usize,
-    rounds: usize,
-    progress: &'a mut dyn FnMut(Progress),
-) -> Result<Session<'a>> {
-    let mut session = Session::new(
-        probes,
-        jobs(m),
-        m.anchor.clone(),
-        m.pyc != Pyc::Cold,
-        progress,
-    );
-    session.warmup(warmup)?;
-    session.startup(STARTUP_RUNS)?;
-    session.measure(rounds)?;
-    Ok(session)
+    Ok(Exit::gate(report.passed(), false))
 }
 
 fn measure_once(
@@ -106,7 +62,7 @@ fn measure_once(
     output: &Output,
     cwd: &std::path::Path,
 ) -> Result<ResultFile> {
-    crate::interrupt::install();
+    crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
     let host = ProcHost;

@@ -16,8 +16,7 @@ use super::error::EnvError;
 use super::fsutil;
 use crate::git::stale;
 
-/// Metadata file inside every cached environment.
-pub const META_FILE: &str = "coldstart-env.json";
+pub use super::META_FILE;
 const FORMAT_VERSION: u32 = 1;
 
 /// What is recorded about an environment when it is built.

@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::error::EnvError;
-use crate::interrupt;
+use crate::sys::interrupt;
 
 /// Files larger than this are never rewritten by [`relocate`] (no script is this big).
 const MAX_REWRITE: u64 = 4 << 20;
@@ -32,7 +32,7 @@ pub(crate) fn clone_tree(src: &Path, dst: &Path) -> Result<(), EnvError> {
                 .file_type()
                 .map_err(EnvError::io("cannot read", &path))?;
             let top_level = from == src;
-            if top_level && entry.file_name() == super::cache::META_FILE {
+            if top_level && entry.file_name() == super::META_FILE {
                 // Describes the source; the clone gets its own (written, never linked).
                 continue;
             }

@@ -12,3 +12,6 @@ mod run;
 
 pub use build::{BuiltEnv, EnvBuilder, Installer, Outcome};
 pub use error::EnvError;
+
+/// Metadata file inside every cached environment (the copier in fsutil.rs leaves it out).
+pub const META_FILE: &str = "coldstart-env.json";

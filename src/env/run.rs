@@ -1,4 +1,4 @@
-//! Running one setup step through `crate::process` (own process group, stopped on Ctrl-C / SIGTERM),
+//! Running one setup step through `crate::sys::process` (own process group, stopped on Ctrl-C / SIGTERM),
 //! stdout and stderr appended to a log file; a failure carries the step's last output lines. Short
 //! queries (identifying an interpreter, checking an environment) go through [`query`].
 use std::fs::{self, OpenOptions};
@@ -8,7 +8,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use super::error::EnvError;
-use crate::process::{self, Ending};
+use crate::sys::process::{self, Ending};
 
 /// How many trailing output lines a failure carries.
 const TAIL_LINES: usize = 20;
@@ -70,7 +70,7 @@ pub(crate) struct Captured {
     pub stderr: String,
 }
 
-/// Runs a short query through `crate::process` with a 60 s deadline, output captured in temporary
+/// Runs a short query through `crate::sys::process` with a 60 s deadline, output captured in temporary
 /// files. `what` names it for an interrupt; `fail` turns a start failure or timeout into an error.
 pub(crate) fn query(
     mut cmd: Command,

@@ -19,6 +19,21 @@ pub use repo::{Repo, Revision};
 
 use std::path::{Path, PathBuf};
 
+// The entry points live here, not in repo.rs, so that checkout.rs (which reads a `Repo`) and
+// repo.rs do not import each other.
+impl Repo {
+    /// Materialises `revision` into a fresh directory outside the working tree.
+    pub fn checkout(&self, revision: &Revision) -> Result<Checkout, GitError> {
+        checkout::of_revision(self, revision)
+    }
+
+    /// Materialises the working tree as it is now: `HEAD` plus uncommitted changes and untracked
+    /// files that are not ignored; deleted tracked files stay deleted. The index is not written.
+    pub fn checkout_working_tree(&self) -> Result<Checkout, GitError> {
+        checkout::of_working_tree(self)
+    }
+}
+
 /// Prefix of every scratch directory this module creates (and the only ones its sweep considers).
 pub const SCRATCH_PREFIX: &str = "coldstart-";
 

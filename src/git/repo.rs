@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use git2::{BranchType, ErrorCode, Repository};
 use serde::{Deserialize, Serialize};
 
-use super::checkout::{self, Checkout};
 use super::error::GitError;
 use super::suggest::near_matches;
 
@@ -118,17 +117,6 @@ impl Repo {
             summary: String::from_utf8_lossy(commit.summary_bytes().unwrap_or_default())
                 .into_owned(),
         })
-    }
-
-    /// Materialises `revision` into a fresh directory outside the working tree.
-    pub fn checkout(&self, revision: &Revision) -> Result<Checkout, GitError> {
-        checkout::of_revision(self, revision)
-    }
-
-    /// Materialises the working tree as it is now: `HEAD` plus uncommitted changes and untracked
-    /// files that are not ignored; deleted tracked files stay deleted. The index is not written.
-    pub fn checkout_working_tree(&self) -> Result<Checkout, GitError> {
-        checkout::of_working_tree(self)
     }
 
     /// The working tree's root, or the git directory of a bare repository (for messages).

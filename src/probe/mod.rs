@@ -4,8 +4,8 @@ pub mod callgrind;
 pub mod report;
 
 use crate::error::{Error, Result};
-use crate::process;
-use crate::settings::{ChildEnv, Pyc};
+use crate::model::{ChildEnv, Pyc};
+use crate::sys::process;
 use report::{ChildReport, StatementOutcome};
 use std::fs;
 use std::path::{Path, PathBuf};

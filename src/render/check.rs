@@ -1,8 +1,8 @@
 //! Reports of a budget check (`coldstart check`, `run --check`).
 use super::junit::{Case, suite};
-use super::report::Report;
+use super::report::{Annotation, Report};
 use super::{Styles, View};
-use crate::budget::CheckReport;
+use crate::verdict::budget::CheckReport;
 use std::fmt::Write;
 
 impl Report for CheckReport {
@@ -84,18 +84,14 @@ impl Report for CheckReport {
         serde_json::to_string_pretty(self).expect("reports always serialize") + "\n"
     }
 
-    fn failures(&self) -> Vec<String> {
+    fn annotations(&self) -> Vec<Annotation> {
         self.failures()
             .map(|c| {
-                format!(
+                Annotation::error(format!(
                     "{}: budget {} exceeded (actual {})",
                     c.target, c.budget, c.actual
-                )
+                ))
             })
             .collect()
-    }
-
-    fn warnings(&self) -> Vec<String> {
-        Vec::new()
     }
 }

@@ -1,7 +1,7 @@
 //! A minimal JUnit XML writer: one suite, one test case per check. Written by hand because the
 //! format needs only escaping (shared with the SVG writer) and a handful of elements; an XML crate
 //! would add more than it saves.
-use crate::tree::svg::escape;
+use crate::render::svg::escape;
 use std::fmt::Write;
 
 /// One test case; `failure` holds the message of a failed case.

@@ -3,8 +3,10 @@
 pub mod check;
 pub mod compare;
 pub mod junit;
+pub mod progress;
 pub mod report;
 pub mod run;
+pub mod svg;
 
 use owo_colors::{OwoColorize, Style};
 

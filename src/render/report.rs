@@ -3,17 +3,48 @@
 //! and `::error`/`::warning` annotations.
 use super::View;
 use crate::error::Result;
-use crate::settings::{Format, Output};
+use crate::model::{Format, Output};
 
 pub trait Report {
     fn terminal(&self, view: &View) -> String;
     fn markdown(&self, view: &View) -> String;
     fn junit(&self) -> String;
     fn json(&self) -> String;
-    /// Failed gates, one line each (GitHub `::error` annotations).
-    fn failures(&self) -> Vec<String>;
-    /// Warnings worth an annotation (noisy machine, incomparable environments).
-    fn warnings(&self) -> Vec<String>;
+    /// Failed gates and warnings worth an annotation (noisy machine, incomparable
+    /// environments), one line each, failures first.
+    fn annotations(&self) -> Vec<Annotation>;
+}
+
+/// How GitHub shows an annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// A failed gate (`::error`).
+    Error,
+    /// `::warning`.
+    Warning,
+}
+
+/// One line for a GitHub `::error` or `::warning` annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    pub level: Level,
+    pub text: String,
+}
+
+impl Annotation {
+    pub fn error(text: String) -> Annotation {
+        Annotation {
+            level: Level::Error,
+            text,
+        }
+    }
+
+    pub fn warning(text: String) -> Annotation {
+        Annotation {
+            level: Level::Warning,
+            text,
+        }
+    }
 }
 
 /// Renders `report` in `format`.
@@ -36,16 +67,14 @@ fn escape_annotation(text: &str) -> String {
 /// The annotation lines for a report.
 pub fn annotations(report: &dyn Report) -> String {
     let mut out = String::new();
-    for f in report.failures() {
+    for a in report.annotations() {
+        let kind = match a.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
         out.push_str(&format!(
-            "::error title=coldstart::{}\n",
-            escape_annotation(&f)
-        ));
-    }
-    for w in report.warnings() {
-        out.push_str(&format!(
-            "::warning title=coldstart::{}\n",
-            escape_annotation(&w)
+            "::{kind} title=coldstart::{}\n",
+            escape_annotation(&a.text)
         ));
     }
     out

@@ -1,6 +1,6 @@
 //! Reports of one result file (`coldstart run`): terminal and Markdown.
 use super::junit::{Case, suite};
-use super::report::Report;
+use super::report::{Annotation, Report};
 use super::{Styles, View, mib, ms};
 use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::Summary;
@@ -267,11 +267,7 @@ impl Report for ResultFile {
         serde_json::to_string_pretty(self).expect("result files always serialize") + "\n"
     }
 
-    fn failures(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn warnings(&self) -> Vec<String> {
+    fn annotations(&self) -> Vec<Annotation> {
         self.warnings
             .iter()
             .cloned()
@@ -280,6 +276,7 @@ impl Report for ResultFile {
                     .iter()
                     .flat_map(|t| t.warnings.iter().map(move |w| format!("{}: {w}", t.name))),
             )
+            .map(Annotation::warning)
             .collect()
     }
 }

@@ -1,8 +1,9 @@
 //! Turns one side's raw samples into a `ResultFile`: unit conversion, summaries, module counts and
 //! the warnings a user should act on. Pure: everything it needs is passed in.
 use super::*;
-use crate::runner::{SideData, TargetData};
-use crate::settings::{Measure, Target};
+use crate::measure::session::{SideData, TargetData};
+use crate::model::names::count_package;
+use crate::model::{Measure, Target};
 use crate::stats::Samples;
 use std::collections::BTreeSet;
 
@@ -32,17 +33,6 @@ fn summary(values: &[f64]) -> Summary {
     Summary::of(&samples)
 }
 
-/// Modules equal to `prefix` or below `prefix.` (a true prefix, not a substring).
-pub fn count_package(modules: &[String], prefix: &str) -> usize {
-    modules
-        .iter()
-        .filter(|m| {
-            m.strip_prefix(prefix)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-        })
-        .count()
-}
-
 pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
     let m = ctx.measure;
     let startup: Vec<f64> = side.startup_ns.iter().map(|&ns| ms(ns)).collect();
@@ -67,7 +57,10 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             }
         });
     let mut warnings = m.warnings.clone();
-    warnings.extend(crate::host::busy_warning(&ctx.host, ctx.noise.as_ref()));
+    warnings.extend(crate::sys::host::busy_warning(
+        &ctx.host,
+        ctx.noise.as_ref(),
+    ));
     ResultFile {
         format_version: FORMAT_VERSION,
         tool: Tool {
@@ -259,8 +252,8 @@ fn target_warnings(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::measure::fake::report;
     use crate::probe::RawSample;
-    use crate::runner::tests::report;
 
     fn measure() -> Measure {
         crate::settings::tests::measure_of(&["pkg", "--forbid", "heavy", "--forbid", "other"], &[])

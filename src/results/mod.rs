@@ -4,10 +4,10 @@ pub mod build;
 pub mod store;
 
 use crate::git::GitInfo;
-use crate::host::{HostInfo, Noise};
+use crate::model::Pyc;
 use crate::probe::Interpreter;
-use crate::settings::Pyc;
 use crate::stats::summary::Summary;
+use crate::sys::host::{HostInfo, Noise};
 use crate::tree::ImportTree;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -9,10 +9,6 @@ pub mod unpaired;
 use statrs::distribution::{ContinuousCDF, Normal};
 use thiserror::Error;
 
-pub use paired::{GateParams, PairedGate, Verdict, paired_gate};
-pub use summary::{Statistic, Summary};
-pub use unpaired::{ShiftGate, log_values, shift_gate};
-
 /// Why a comparison could not be computed.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum StatsError {

@@ -3,7 +3,7 @@
 //! the caller runs Python and hands over the stderr text.
 //!
 //! Flow: [`parse_importtime`] per run -> [`aggregate()`] over K runs -> [`ImportTree`] (stored in
-//! result files) -> [`ImportTree::why`], [`diff()`], [`render_text`], [`render_svg`].
+//! result files) -> [`ImportTree::why`], [`diff()`], [`render_text`] (SVG charts: `render::svg`).
 //!
 //! JSON shape of an [`ImportTree`] (modules in pre-order, siblings heaviest first):
 //!
@@ -22,11 +22,9 @@
 pub mod aggregate;
 pub mod diff;
 pub mod parse;
-pub mod svg;
 pub mod text;
 
 pub use aggregate::{ImportTree, Link, ModuleStats, aggregate};
-pub use diff::{ModuleChange, SubtreeChange, TreeDiff, diff};
-pub use parse::{MAX_DEPTH, Node, ParsedRun, parse_importtime};
-pub use svg::{render_svg, render_svg_diff};
+pub use diff::{TreeDiff, diff};
+pub use parse::parse_importtime;
 pub use text::render_text;

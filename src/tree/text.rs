@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::aggregate::ImportTree;
-use crate::settings::top_level;
+use crate::model::top_level;
 
 /// One printed row: a module, or (grouped) a connected run of modules of one top-level package.
 struct Row {

@@ -1,0 +1,430 @@
+//! Command-line types (clap derive) and nothing else: `settings` validates them into domain types.
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "coldstart",
+    version,
+    about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
+    after_help = crate::exit::HELP
+)]
+pub struct Cli {
+    /// Configuration file [default: ./coldstart.toml, else [tool.coldstart] in ./pyproject.toml].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Profile the import of one or more modules in fresh interpreters and keep the result as JSON.
+    Run(RunArgs),
+    /// Compare two interpreters or environments with interleaved pairs and gate the result.
+    Ab(AbArgs),
+    /// Compare two result files (taken at different times: normalised through their anchors).
+    Compare(CompareArgs),
+    /// Check a result file against absolute budgets (import time, modules, memory, forbidden modules).
+    Check(CheckArgs),
+    /// Print where the import time goes: the aggregated `-X importtime` tree.
+    // The shared target flags that only timed samples use are accepted (a configuration file may
+    // set them) but not shown.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
+    Tree(TreeArgs),
+    /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
+    Why(WhyArgs),
+    /// Compare two git revisions end to end (each in its own checkout and environment) without
+    /// touching your working tree.
+    Branches(BranchesArgs),
+    /// List or clean the per-revision environment cache.
+    Cache(CacheArgs),
+    /// Print the effective configuration and where each value comes from.
+    #[command(
+        long_about = "Print the effective configuration and where each value comes from.\n\n\
+Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
+warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
+tree_runs, threshold, compare_threshold, min_effect, effect_size, fail_on_new_modules, report_only, \
+output_dir, format, color, quiet, top, strict (compare), min_ms (tree), setup, cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
+max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
+statistic. Command-line flags win over the file."
+    )]
+    Config(ConfigArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print JSON instead of `key = value  # source` lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The second positional is the candidate revision when it names one; otherwise it is the \
+first module and the candidate is your working tree, uncommitted and untracked files included."
+)]
+pub struct BranchesArgs {
+    /// Baseline revision: a branch, tag, SHA, `HEAD~2`, `origin/main`...
+    pub base: String,
+    /// Candidate revision (default: the working tree) followed by the modules to import.
+    #[arg(value_name = "CAND_OR_MODULE")]
+    pub rest: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
+    /// the revision's directory; `VIRTUAL_ENV` and `COLDSTART_PYTHON` are set).
+    #[arg(long, value_name = "COMMAND")]
+    pub setup: Option<String>,
+    /// Where environments are cached [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Targets and statements from the configuration file, used when neither modules nor `--stmt`
+    /// follow the revisions (which positionals are modules is known only once revisions resolve).
+    #[arg(skip)]
+    pub default_modules: Vec<String>,
+    #[arg(skip)]
+    pub default_stmts: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// The cache directory [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
+    #[arg(long, value_name = "DIR", global = true)]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// List cached environments with their size and when they were last used.
+    List,
+    /// Remove cached environments (all, or those unused for DAYS days).
+    Clean {
+        /// Only remove environments unused for at least DAYS days (fractions allowed).
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<f64>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Hide modules whose cumulative time is below MS.
+    #[arg(long, default_value_t = 1.0, value_name = "MS")]
+    pub min_ms: f64,
+    /// Merge consecutive modules of the same top-level package into one row.
+    #[arg(long)]
+    pub group: bool,
+    /// Write an SVG icicle chart (one file per target when there are several).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// `json` prints the aggregated trees.
+    #[arg(long, value_enum, default_value_t = TreeFormatArg::Terminal)]
+    pub format: TreeFormatArg,
+}
+
+/// The formats of `tree` (a tree has no Markdown or JUnit form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TreeFormatArg {
+    Terminal,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The module whose import chain to show.
+    pub name: String,
+    /// The imports to explain it from.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The baseline result file.
+    pub baseline: PathBuf,
+    /// The candidate result file.
+    pub candidate: PathBuf,
+    /// Refuse files whose interpreter, CPU, OS or architecture differ (a warning otherwise).
+    #[arg(long)]
+    pub strict: bool,
+    /// Write an SVG icicle chart of each target's candidate tree coloured by change.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The result file to check (e.g. benchmark_results/cold_start_latest.json).
+    pub file: PathBuf,
+    /// Fail when MODULE is loaded after the import (repeatable).
+    #[arg(long = "forbid", value_name = "MODULE")]
+    pub forbid: Vec<String>,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
+    #[command(flatten)]
+    pub output: ReportArgs,
+}
+
+/// Absolute budgets; each limit is `MS` for every target or `TARGET=MS` for one.
+#[derive(Debug, Args, Default)]
+pub struct BudgetArgs {
+    /// Import-time budget in ms (repeatable).
+    #[arg(long, value_name = "[TARGET=]MS")]
+    pub max_import_ms: Vec<String>,
+    /// Wall-time budget (spawn to exit) in ms (repeatable).
+    #[arg(long, value_name = "[TARGET=]MS")]
+    pub max_wall_ms: Vec<String>,
+    /// Budget on len(sys.modules) after the import (repeatable).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_modules: Vec<String>,
+    /// Budget on the modules of one package prefix (repeatable).
+    #[arg(long, value_name = "PREFIX=N")]
+    pub max_package_modules: Vec<String>,
+    /// Peak-memory budget in MiB (repeatable).
+    #[arg(long, value_name = "[TARGET=]MIB")]
+    pub max_peak_rss_mib: Vec<String>,
+    /// Which statistic of the samples a time or memory budget applies to [default: median].
+    #[arg(long, value_enum)]
+    pub statistic: Option<StatisticArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EffectSizeArg {
+    Estimate,
+    MedianDifference,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatisticArg {
+    Median,
+    Mean,
+    P95,
+    Max,
+}
+
+/// How a report is shown, for commands that write no result files.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Report format (on stdout, or in the --output file).
+    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
+    pub format: FormatArg,
+    /// Write the --format report to FILE; the terminal report still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No progress bar, warnings or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AbArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter of the baseline environment (e.g. envs/old/bin/python).
+    #[arg(long, value_name = "PATH")]
+    pub baseline: PathBuf,
+    /// Interpreter of the candidate environment.
+    #[arg(long, value_name = "PATH")]
+    pub candidate: PathBuf,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How many interleaved pairs `ab` and `branches` take.
+#[derive(Debug, Args)]
+pub struct PairArgs {
+    /// Interleaved pairs measured per target.
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub pairs: usize,
+    /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
+    #[arg(long, default_value_t = 60, value_name = "N")]
+    pub max_pairs: usize,
+    /// Discarded warm-up pairs per target.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub warmup: usize,
+}
+
+/// The regression gate's thresholds.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Relative change (percent) the ratio's confidence bound must clear to count as a regression
+    /// [default: 5 for ab and branches, 10 for compare].
+    #[arg(long, value_name = "PERCENT")]
+    pub threshold: Option<f64>,
+    /// Absolute change (ms) the regression must also exceed (measured as --effect-size says).
+    #[arg(long, value_name = "MS", default_value_t = 1.0)]
+    pub min_effect: f64,
+    /// What --min-effect is compared with: the ratio estimate in ms, (ratio - 1) x baseline
+    /// median, or the reference design's median(candidate) - median(baseline).
+    #[arg(long, value_enum, default_value = "estimate")]
+    pub effect_size: EffectSizeArg,
+    /// Fail when the candidate loads modules the baseline does not.
+    #[arg(long)]
+    pub fail_on_new_modules: bool,
+    /// Report, but exit 0 even when a gate fails (errors still exit 2).
+    #[arg(long)]
+    pub report_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Measured samples per target, each in a fresh interpreter.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub runs: usize,
+    /// Discarded warm-up samples per target before measuring.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub warmup: usize,
+    /// After measuring, check the budgets (budget flags below, and those of the config file); exit 1 when one is exceeded.
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub budgets: BudgetArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// What to import and how to run the child interpreter; shared by every measuring command.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// An arbitrary Python statement to time instead of `import MODULE` (repeatable).
+    #[arg(long = "stmt", value_name = "STATEMENT")]
+    pub stmts: Vec<String>,
+    /// Count loaded modules equal to PREFIX or below `PREFIX.` (repeatable) [default: each target's top-level package].
+    #[arg(long = "package", value_name = "PREFIX")]
+    pub packages: Vec<String>,
+    /// Report whether MODULE is loaded after the import (repeatable).
+    #[arg(long = "forbid", value_name = "MODULE")]
+    pub forbid: Vec<String>,
+    /// Bytecode cache: `warm` compiles it before measuring, `cold` gives each sample an empty one, `as-is` changes nothing.
+    #[arg(long, value_enum, default_value_t = PycArg::Warm)]
+    pub pyc: PycArg,
+    /// Environment variable for the child (repeatable). The caller's PYTHON* variables are not inherited; set them here.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Directory prepended to the child's sys.path (repeatable), e.g. `src` for an uninstalled src layout.
+    #[arg(long = "path", value_name = "DIR")]
+    pub path: Vec<PathBuf>,
+    /// Seconds one child may take before its whole process group is killed.
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Reference workload measured interleaved with the targets, to normalise machine speed later.
+    #[arg(
+        long,
+        value_name = "STATEMENT",
+        default_value = "import asyncio, json, email.message"
+    )]
+    pub anchor: String,
+    /// Do not measure the anchor workload.
+    #[arg(long, conflicts_with = "anchor")]
+    pub no_anchor: bool,
+    /// Runs of the separate `-X importtime` diagnostic pass per target (0 skips it).
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    pub tree_runs: usize,
+}
+
+/// Where results go and how they are shown.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Directory for result files.
+    #[arg(long, default_value = "benchmark_results", value_name = "DIR")]
+    pub output_dir: PathBuf,
+    /// Name added to the result file name and stored in it.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    /// How many modules the top lists (by self and cumulative time) show.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    /// Write an SVG icicle chart of each target's import tree (a diff chart for comparisons).
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PycArg {
+    Warm,
+    Cold,
+    AsIs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Terminal,
+    Json,
+    Markdown,
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

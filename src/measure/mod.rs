@@ -1,0 +1,6 @@
+//! Measuring: warm-ups, rotation and interleaved pairs over a `Probe`.
+#[cfg(test)]
+pub(crate) mod fake;
+pub mod pairs;
+pub mod session;
+pub mod single;

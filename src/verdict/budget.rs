@@ -1,0 +1,238 @@
+//! Absolute budgets on a result file ("import under 300 ms, under 600 modules, paramiko not
+//! loaded"): parsing `TARGET=VALUE` specs and checking them. Pure.
+use crate::error::{Error, Result};
+use crate::model::names::count_package;
+use crate::results::{ResultFile, TargetResult};
+use crate::stats::summary::{Statistic, Summary};
+use serde::{Deserialize, Serialize};
+
+/// A limit that applies to every target or to one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limit<T> {
+    /// None: every target.
+    pub target: Option<String>,
+    pub value: T,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Budgets {
+    pub max_import_ms: Vec<Limit<f64>>,
+    pub max_wall_ms: Vec<Limit<f64>>,
+    pub max_modules: Vec<Limit<usize>>,
+    /// Per package prefix, applied to every target.
+    pub max_package_modules: Vec<(String, usize)>,
+    pub forbid: Vec<String>,
+    pub max_peak_rss_mib: Vec<Limit<f64>>,
+    pub statistic: Option<Statistic>,
+}
+
+/// The outcome of one budget on one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub target: String,
+    /// e.g. `median import_ms <= 300`.
+    pub budget: String,
+    pub actual: String,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckReport {
+    pub file: Option<String>,
+    pub statistic: Statistic,
+    pub checks: Vec<CheckResult>,
+}
+
+impl CheckReport {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+    pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {
+        self.checks.iter().filter(|c| !c.passed)
+    }
+}
+
+impl Budgets {
+    pub fn is_empty(&self) -> bool {
+        self.max_import_ms.is_empty()
+            && self.max_wall_ms.is_empty()
+            && self.max_modules.is_empty()
+            && self.max_package_modules.is_empty()
+            && self.forbid.is_empty()
+            && self.max_peak_rss_mib.is_empty()
+    }
+}
+
+/// Parses `[TARGET=]VALUE` for the flag `flag`.
+pub fn parse_limit<T: std::str::FromStr>(flag: &str, spec: &str) -> Result<Limit<T>> {
+    let (target, value) = match spec.rsplit_once('=') {
+        Some((t, v)) => (Some(t.trim().to_string()), v.trim()),
+        None => (None, spec.trim()),
+    };
+    let bad = || {
+        Error::Usage(format!(
+            "{flag} '{spec}' is not [TARGET=]NUMBER (e.g. {flag} 300 or {flag} mypkg=300)"
+        ))
+    };
+    if target.as_deref() == Some("") {
+        return Err(bad());
+    }
+    let value = value.parse().map_err(|_| bad())?;
+    Ok(Limit { target, value })
+}
+
+/// Parses `PREFIX=N` for `--max-package-modules`.
+pub fn parse_package_limit(spec: &str) -> Result<(String, usize)> {
+    spec.split_once('=')
+        .and_then(|(p, n)| Some((p.trim().to_string(), n.trim().parse().ok()?)))
+        .filter(|(p, _)| crate::model::is_module_name(p))
+        .ok_or_else(|| Error::Usage(format!("--max-package-modules '{spec}' is not PREFIX=N (e.g. --max-package-modules mypkg=50)")))
+}
+
+fn applies<T>(limit: &Limit<T>, t: &TargetResult) -> bool {
+    limit.target.as_deref().is_none_or(|name| name == t.name)
+}
+
+/// Checks every budget against every target it applies to. A budget naming an unknown target is
+/// an error (a typo must not pass silently).
+pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Result<CheckReport> {
+    let stat = budgets.statistic.unwrap_or(Statistic::Median);
+    let names: Vec<&str> = result.targets.iter().map(|t| t.name.as_str()).collect();
+    let targets_named = budgets
+        .max_import_ms
+        .iter()
+        .chain(&budgets.max_wall_ms)
+        .chain(&budgets.max_peak_rss_mib)
+        .filter_map(|l| l.target.as_deref())
+        .chain(
+            budgets
+                .max_modules
+                .iter()
+                .filter_map(|l| l.target.as_deref()),
+        );
+    for name in targets_named {
+        if !names.contains(&name) {
+            return Err(Error::Usage(format!(
+                "a budget names target '{name}', which the result file does not have (it has: {})",
+                names.join(", ")
+            )));
+        }
+    }
+    let mut checks = Vec::new();
+    let s = stat.as_str();
+    for t in &result.targets {
+        let mut push = |budget: String, actual: String, passed: bool| {
+            checks.push(CheckResult {
+                target: t.name.clone(),
+                budget,
+                actual,
+                passed,
+            });
+        };
+        let timed = |summary: &Summary| summary.get(stat);
+        for l in budgets.max_import_ms.iter().filter(|l| applies(l, t)) {
+            let v = timed(&t.summary.import_ms);
+            push(
+                format!("{s} import <= {} ms", l.value),
+                format!("{v:.2} ms"),
+                v <= l.value,
+            );
+        }
+        for l in budgets.max_wall_ms.iter().filter(|l| applies(l, t)) {
+            let v = timed(&t.summary.wall_ms);
+            push(
+                format!("{s} wall <= {} ms", l.value),
+                format!("{v:.2} ms"),
+                v <= l.value,
+            );
+        }
+        for l in budgets.max_peak_rss_mib.iter().filter(|l| applies(l, t)) {
+            match &t.summary.peak_rss_kib {
+                Some(rss) => {
+                    let v = timed(rss) / 1024.0;
+                    push(
+                        format!("{s} peak memory <= {} MiB", l.value),
+                        format!("{v:.1} MiB"),
+                        v <= l.value,
+                    );
+                }
+                None => push(
+                    format!("{s} peak memory <= {} MiB", l.value),
+                    "not measured".into(),
+                    false,
+                ),
+            }
+        }
+        for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
+            let v = t.modules.total;
+            push(
+                format!("modules <= {}", l.value),
+                v.to_string(),
+                v <= l.value,
+            );
+        }
+        for (prefix, max) in &budgets.max_package_modules {
+            let v = count_package(&t.modules.loaded, prefix);
+            push(
+                format!("{prefix} modules <= {max}"),
+                v.to_string(),
+                v <= *max,
+            );
+        }
+        for m in &budgets.forbid {
+            let loaded = t
+                .forbidden
+                .get(m)
+                .copied()
+                .unwrap_or_else(|| t.modules.loaded.contains(m));
+            push(
+                format!("{m} forbidden"),
+                if loaded {
+                    "loaded".into()
+                } else {
+                    "not loaded".into()
+                },
+                !loaded,
+            );
+        }
+    }
+    Ok(CheckReport {
+        file,
+        statistic: stat,
+        checks,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_parse_with_and_without_target() {
+        let l: Limit<f64> = parse_limit("--max-import-ms", "300").unwrap();
+        assert_eq!(
+            l,
+            Limit {
+                target: None,
+                value: 300.0
+            }
+        );
+        let l: Limit<usize> = parse_limit("--max-modules", "a.b=600").unwrap();
+        assert_eq!(
+            l,
+            Limit {
+                target: Some("a.b".into()),
+                value: 600
+            }
+        );
+        assert!(
+            parse_limit::<f64>("--max-import-ms", "x")
+                .unwrap_err()
+                .to_string()
+                .contains("--max-import-ms")
+        );
+        assert!(parse_limit::<f64>("--max-import-ms", "=3").is_err());
+        assert_eq!(parse_package_limit("pkg=5").unwrap(), ("pkg".into(), 5));
+        assert!(parse_package_limit("pkg").is_err());
+    }
+}

@@ -1,0 +1,252 @@
+//! The comparison of two result files: per-target timing verdicts (paired when the samples were
+//! interleaved by `ab`, anchor-normalised when the files were taken apart), the exact module-set
+//! diff, forbidden-module transitions, and the gate failures. Pure: files in, report out.
+use crate::git::GitInfo;
+use crate::probe::Interpreter;
+use crate::results::{AnchorSample, ResultFile, TargetResult};
+use crate::stats::paired::Verdict;
+use crate::sys::host::Noise;
+use crate::tree::TreeDiff;
+use serde::{Deserialize, Serialize};
+
+pub use super::gate::GateOptions;
+use super::gate::could_change;
+pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
+use super::modules::{chains, forbidden_changes, module_failures};
+pub use super::timing::{Method, Timing};
+use super::timing::{matched_anchors, timing};
+
+/// Bumped on any incompatible change of the comparison report.
+pub const COMPARISON_FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub format_version: u32,
+    /// The command that made it: `ab`, `compare` or `branches`.
+    pub command: String,
+    pub created_at: String,
+    pub method: Method,
+    pub gate: GateOptions,
+    pub baseline: Side,
+    pub candidate: Side,
+    /// Interpreter, CPU, OS or architecture differences between the two sides.
+    pub environment_differences: Vec<String>,
+    pub targets: Vec<TargetComparison>,
+    pub only_in_baseline: Vec<String>,
+    pub only_in_candidate: Vec<String>,
+    pub warnings: Vec<String>,
+    /// One line per failed gate; empty when the comparison passes.
+    pub failures: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub label: Option<String>,
+    /// The result file, when it was read from or written to disk.
+    pub file: Option<String>,
+    pub created_at: String,
+    pub python: Interpreter,
+    pub git: Option<GitInfo>,
+    pub noise: Option<Noise>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetComparison {
+    pub name: String,
+    /// The gated metric.
+    pub import: Timing,
+    pub wall: Timing,
+    pub cpu: Timing,
+    pub modules: ModuleDiff,
+    pub forbidden: Vec<ForbiddenChange>,
+    /// Import-tree diff, when both sides have a tree.
+    pub tree: Option<TreeDiff>,
+    /// How the candidate loads each newly eager forbidden module and each new subtree.
+    pub chains: Vec<Chain>,
+}
+
+impl Comparison {
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+fn side(r: &ResultFile, file: Option<String>) -> Side {
+    Side {
+        label: r.label.clone(),
+        file,
+        created_at: r.created_at.clone(),
+        python: r.environment.python.clone(),
+        git: r.environment.git.clone(),
+        noise: r.noise,
+    }
+}
+
+/// Differences that make timings of two files incomparable.
+pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
+    let (pa, pb) = (&a.environment.python, &b.environment.python);
+    let (ha, hb) = (&a.environment.host, &b.environment.host);
+    let mut out = Vec::new();
+    let mut check = |what: &str, x: String, y: String| {
+        if x != y {
+            out.push(format!("{what} differs: {x} vs {y}"));
+        }
+    };
+    check("Python version", pa.version.clone(), pb.version.clone());
+    check(
+        "Python implementation",
+        pa.implementation.clone(),
+        pb.implementation.clone(),
+    );
+    check(
+        "CPU model",
+        ha.cpu_model.clone().unwrap_or_default(),
+        hb.cpu_model.clone().unwrap_or_default(),
+    );
+    check("CPU count", ha.cpus.to_string(), hb.cpus.to_string());
+    check("OS", ha.os.clone(), hb.os.clone());
+    check("architecture", ha.arch.clone(), hb.arch.clone());
+    out
+}
+
+/// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`).
+pub fn compare(
+    command: &str,
+    base: &ResultFile,
+    cand: &ResultFile,
+    files: (Option<String>, Option<String>),
+    paired: bool,
+    gate: GateOptions,
+    created_at: String,
+) -> Comparison {
+    let mut warnings = Vec::new();
+    let anchored = base.anchor.is_some() && cand.anchor.is_some();
+    let method = if paired {
+        Method::Paired
+    } else if anchored {
+        Method::Anchored
+    } else {
+        warnings.push(
+            "a result file has no anchor samples, so machine-speed drift between the files cannot be removed: the verdict compares raw times and is weaker; measure with the anchor enabled (the default)".into(),
+        );
+        Method::Raw
+    };
+    let mut targets = Vec::new();
+    let mut failures = Vec::new();
+    for a in &base.targets {
+        let Some(b) = cand.targets.iter().find(|t| t.name == a.name) else {
+            continue;
+        };
+        let col = |t: &TargetResult, f: fn(&crate::results::Sample) -> f64| -> Vec<f64> {
+            t.samples.iter().map(f).collect()
+        };
+        // Each metric is divided by the anchor's matching one: in-child import time by the
+        // anchor's, wall and child CPU (both include interpreter start-up) by the anchor's wall.
+        let metric = |f: fn(&crate::results::Sample) -> f64, g: fn(&AnchorSample) -> f64| {
+            let anchors = if method == Method::Anchored {
+                matched_anchors(base, a, g).zip(matched_anchors(cand, b, g))
+            } else {
+                None
+            };
+            let m = if method == Method::Anchored && anchors.is_none() {
+                Method::Raw
+            } else {
+                method
+            };
+            timing(&col(a, f), &col(b, f), anchors, m, &gate.params)
+        };
+        let timings = (
+            metric(|s| s.import_ms, |x| x.import_ms),
+            metric(|s| s.wall_ms, |x| x.wall_ms),
+            metric(|s| s.cpu_ms, |x| x.wall_ms),
+        );
+        let modules = module_diff(a, b);
+        let forbidden = forbidden_changes(a, b);
+        let (import, wall, cpu) = match timings {
+            (Ok(import), Ok(wall), Ok(cpu)) => (import, wall, cpu),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                // A gate that cannot judge the timing does not pass it.
+                failures.push(format!(
+                    "{}: the samples cannot be compared ({e}); measure both sides again",
+                    a.name
+                ));
+                failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
+                continue;
+            }
+        };
+        if import.verdict == Verdict::Regression {
+            failures.push(format!(
+                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
+                a.name,
+                (import.ratio - 1.0) * 100.0,
+                import.delta_ms,
+                import.ratio_low,
+                import.ratio_high
+            ));
+        }
+        failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
+        if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
+            warnings.push(format!(
+                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",
+                a.name,
+                import.noise * 100.0,
+                gate.params.threshold * 100.0,
+                import.n_baseline,
+                import.pairs_needed.unwrap_or_default()
+            ));
+        }
+        let tree = a
+            .import_tree
+            .as_ref()
+            .zip(b.import_tree.as_ref())
+            .map(|(x, y)| crate::tree::diff(x, y));
+        let chains = chains(b, &forbidden, tree.as_ref());
+        targets.push(TargetComparison {
+            name: a.name.clone(),
+            import,
+            wall,
+            cpu,
+            modules,
+            forbidden,
+            tree,
+            chains,
+        });
+    }
+    let names = |r: &ResultFile, other: &ResultFile| -> Vec<String> {
+        r.targets
+            .iter()
+            .filter(|t| !other.targets.iter().any(|o| o.name == t.name))
+            .map(|t| t.name.clone())
+            .collect()
+    };
+    for w in base.warnings.iter().chain(&cand.warnings) {
+        if !warnings.contains(w) {
+            warnings.push(w.clone());
+        }
+    }
+    Comparison {
+        format_version: COMPARISON_FORMAT_VERSION,
+        command: command.to_string(),
+        created_at,
+        method,
+        gate,
+        baseline: side(base, files.0),
+        candidate: side(cand, files.1),
+        environment_differences: environment_differences(base, cand),
+        only_in_baseline: names(base, cand),
+        only_in_candidate: names(cand, base),
+        targets,
+        warnings,
+        failures,
+    }
+}
+
+/// Targets whose verdict more pairs could still change (ab takes more pairs for these; see
+/// [`could_change`]).
+pub fn unsettled(c: &Comparison) -> Vec<&str> {
+    c.targets
+        .iter()
+        .filter(|t| could_change(&t.import, &c.gate.params))
+        .map(|t| t.name.as_str())
+        .collect()
+}

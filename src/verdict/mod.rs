@@ -1,0 +1,6 @@
+//! Judging results: comparisons of two results and budgets.
+pub mod budget;
+pub mod compare;
+pub mod gate;
+pub mod modules;
+pub mod timing;

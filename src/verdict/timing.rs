@@ -1,0 +1,157 @@
+//! One metric's timing verdict: paired (interleaved samples) or shift (files taken apart, anchored
+//! when both have anchors), as a serialisable [`Timing`].
+use crate::results::{AnchorSample, ResultFile, TargetResult};
+use crate::stats::paired::{GateParams, Verdict, paired_gate};
+use crate::stats::unpaired::{log_values, shift_gate};
+use crate::stats::{Samples, StatsError, median};
+use serde::{Deserialize, Serialize};
+
+/// How the timing verdict was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Interleaved pairs (a_i, b_i): Hodges-Lehmann on ln(b_i/a_i) with a signed-rank bound.
+    Paired,
+    /// Files taken apart: ln(target/anchor of the same round) compared with the two-sample HL shift.
+    Anchored,
+    /// Files without anchors: raw ln(target) compared with the two-sample HL shift (weaker).
+    Raw,
+}
+
+/// One metric's change. Ratios are candidate/baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timing {
+    pub baseline_median_ms: f64,
+    pub candidate_median_ms: f64,
+    /// The change in ms the minimum-effect rule used: the ratio estimate applied to the baseline
+    /// median, (ratio - 1) * baseline_median_ms (see `stats::paired::EffectSize`).
+    pub delta_ms: f64,
+    /// Hodges-Lehmann estimate of the ratio.
+    pub ratio: f64,
+    /// One-sided 95 % bounds of the ratio (together a 90 % two-sided interval).
+    pub ratio_low: f64,
+    pub ratio_high: f64,
+    /// Robust spread (1.4826 MAD) of the log ratios (paired) or log values (unpaired).
+    pub noise: f64,
+    /// Smallest ratio this run would detect with 80 % power.
+    pub mde_ratio: f64,
+    /// Pairs needed to detect twice the threshold (paired method only).
+    pub pairs_needed: Option<usize>,
+    pub n_baseline: usize,
+    pub n_candidate: usize,
+    pub verdict: Verdict,
+}
+
+/// Why one metric could not be judged.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TimingError {
+    #[error("the {0} has no finite samples")]
+    NoSamples(&'static str),
+    #[error(transparent)]
+    Stats(#[from] StatsError),
+}
+
+/// A timing verdict for one metric. `paired` requires equal sample counts (ab's interleaved pairs);
+/// otherwise the anchors of each file normalise machine speed when both files have them.
+pub fn timing(
+    a: &[f64],
+    b: &[f64],
+    anchors: Option<(Vec<f64>, Vec<f64>)>,
+    method: Method,
+    params: &GateParams,
+) -> Result<Timing, TimingError> {
+    let samples = |v: &[f64], side| Samples::new(v.to_vec()).ok_or(TimingError::NoSamples(side));
+    let (sa, sb) = (samples(a, "baseline")?, samples(b, "candidate")?);
+    let (ma, mb) = (median(a), median(b));
+    let (e, pairs_needed) = match method {
+        Method::Paired => {
+            let g = paired_gate(&sa, &sb, params)?;
+            (g.estimate, Some(g.pairs_needed))
+        }
+        Method::Anchored | Method::Raw => {
+            let (xa, xb) = match anchors {
+                Some((aa, ab)) => (
+                    log_values(&sa, Samples::new(aa).as_ref())?,
+                    log_values(&sb, Samples::new(ab).as_ref())?,
+                ),
+                None => (log_values(&sa, None)?, log_values(&sb, None)?),
+            };
+            (shift_gate(&xa, &xb, (ma, mb), params)?.estimate, None)
+        }
+    };
+    Ok(Timing {
+        baseline_median_ms: ma,
+        candidate_median_ms: mb,
+        delta_ms: e.effect_ms,
+        ratio: e.ratio,
+        ratio_low: e.lower_log_ratio.exp(),
+        ratio_high: e.upper_log_ratio.exp(),
+        noise: e.noise_log_ratio,
+        mde_ratio: e.mde_ratio,
+        pairs_needed,
+        n_baseline: a.len(),
+        n_candidate: b.len(),
+        verdict: e.verdict,
+    })
+}
+
+/// Anchor import times matched to each target sample, if every sample has one.
+pub fn matched_anchors(
+    r: &ResultFile,
+    t: &TargetResult,
+    f: fn(&AnchorSample) -> f64,
+) -> Option<Vec<f64>> {
+    let anchor = r.anchor.as_ref()?;
+    t.samples
+        .iter()
+        .map(|s| s.anchor_index.and_then(|i| anchor.samples.get(i)).map(f))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> GateParams {
+        GateParams {
+            threshold: 0.05,
+            min_effect_ms: 1.0,
+            effect: crate::stats::paired::EffectSize::Estimate,
+        }
+    }
+
+    #[test]
+    fn twenty_percent_slower_pairs_are_a_regression_of_exactly_that() {
+        let a: Vec<f64> = (0..10).map(|i| 10.0 + f64::from(i) * 0.1).collect();
+        let b: Vec<f64> = a.iter().map(|x| x * 1.2).collect();
+        let t = timing(&a, &b, None, Method::Paired, &params()).unwrap();
+        assert_eq!(t.verdict, Verdict::Regression);
+        assert!((t.ratio - 1.2).abs() < 1e-12, "{t:?}");
+        assert!((t.ratio_low - 1.2).abs() < 1e-12 && (t.ratio_high - 1.2).abs() < 1e-12);
+        assert!((t.baseline_median_ms - 10.45).abs() < 1e-12);
+        // (ratio - 1) * baseline median.
+        assert!((t.delta_ms - 2.09).abs() < 1e-9, "{t:?}");
+        assert_eq!((t.n_baseline, t.n_candidate), (10, 10));
+    }
+
+    #[test]
+    fn the_reason_a_metric_cannot_be_judged_is_kept() {
+        let p = params();
+        let e = timing(&[1.0, 2.0], &[1.0], None, Method::Paired, &p).unwrap_err();
+        assert!(matches!(
+            e,
+            TimingError::Stats(StatsError::LengthMismatch { .. })
+        ));
+        assert!(e.to_string().contains("matched one to one"), "{e}");
+        let e = timing(&[1.0, 0.0], &[1.0, 1.0], None, Method::Raw, &p).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TimingError::Stats(StatsError::NonPositive { index: 1, .. })
+            ),
+            "{e:?}"
+        );
+        let e = timing(&[], &[1.0], None, Method::Raw, &p).unwrap_err();
+        assert_eq!(e, TimingError::NoSamples("baseline"));
+    }
+}

@@ -1,0 +1,239 @@
+//! The configuration file: discovery, precedence of flags, every budget in its file form, errors.
+use crate::support::*;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn fixture_result() -> std::path::PathBuf {
+    fixtures().join("results/v1_fixture_pkgs.json")
+}
+
+fn in_dir(dir: &Path) -> assert_cmd::Command {
+    let mut cmd = coldstart();
+    cmd.current_dir(dir);
+    cmd
+}
+
+#[test]
+fn pyproject_tool_table_fills_unset_flags_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        format!(
+            "[project]\nname = 'x'\n\n[tool.coldstart]\ntargets = ['emptypkg']\nruns = 4\nwarmup = 1\nanchor = false\ntree_runs = 0\npath = ['{}']\npython = 'python3'\noutput_dir = 'results'\nforbid = ['json']\n",
+            pkgs().display()
+        ),
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .args(["run", "--quiet"])
+        .assert()
+        .success();
+    let r = read_json(&dir.path().join("results/cold_start_latest.json"));
+    assert_eq!(r["settings"]["runs"], 4);
+    assert_eq!(r["targets"][0]["name"], "emptypkg");
+    assert!(r["anchor"].is_null());
+    assert_eq!(r["settings"]["forbid"][0], "json");
+    // Flags win over the file.
+    in_dir(dir.path())
+        .args(["run", "--quiet", "--runs", "2", "--stmt", "import emptypkg"])
+        .assert()
+        .success();
+    let r = read_json(&dir.path().join("results/cold_start_latest.json"));
+    assert_eq!(r["settings"]["runs"], 2);
+    assert_eq!(r["targets"].as_array().unwrap().len(), 1);
+    assert_eq!(r["targets"][0]["name"], "import emptypkg");
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("runs = 4"))
+        .stdout(predicate::str::contains("pyproject.toml [tool.coldstart]"))
+        .stdout(predicate::str::is_match(r"pairs = 30 +# default").unwrap());
+}
+
+#[test]
+fn coldstart_toml_is_preferred_and_explicit_config_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.coldstart]\nruns = 7\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("coldstart.toml"), "runs = 9\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("runs = 9"));
+    std::fs::write(dir.path().join("other.toml"), "runs = 11\n").unwrap();
+    in_dir(dir.path())
+        .args(["config", "--config", "other.toml", "--json"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"value\": \"11\""));
+}
+
+#[test]
+fn unknown_keys_and_bad_values_are_errors_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("coldstart.toml"), "rnus = 3\n").unwrap();
+    in_dir(dir.path())
+        .args(["run", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown field `rnus`"));
+    for (text, needle) in [
+        ("[budgets]\nmax_import = 3\n", "`max_import`"),
+        ("pyc = 'hot'\n", "warm, cold or as-is"),
+        ("effect_size = 'mean'\n", "estimate or median-difference"),
+        ("runs = [\n", "coldstart.toml"),
+    ] {
+        std::fs::write(dir.path().join("coldstart.toml"), text).unwrap();
+        in_dir(dir.path())
+            .arg("config")
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(needle));
+    }
+}
+
+/// `check` with budgets only from the file: each budget passes at a loose limit and fails at a tight one.
+#[test]
+fn every_budget_in_its_file_form() {
+    let dir = tempfile::tempdir().unwrap();
+    for (pass, fail) in [
+        ("max_import_ms = 1000", "max_import_ms = { sleepy50 = 20 }"),
+        ("max_wall_ms = 10000", "max_wall_ms = 1"),
+        ("max_modules = 1000", "max_modules = { eagerpkg = 110 }"),
+        (
+            "max_package_modules = { eagerpkg = 2 }",
+            "max_package_modules = { eagerpkg = 1 }",
+        ),
+        ("max_peak_rss_mib = 1000", "max_peak_rss_mib = 1"),
+        (
+            "max_import_ms = 1000\nstatistic = 'max'",
+            "max_import_ms = { emptypkg = 0.0001 }\nstatistic = 'p95'",
+        ),
+    ] {
+        std::fs::write(
+            dir.path().join("coldstart.toml"),
+            format!("[budgets]\n{pass}\n"),
+        )
+        .unwrap();
+        in_dir(dir.path())
+            .arg("check")
+            .arg(fixture_result())
+            .assert()
+            .code(0);
+        std::fs::write(
+            dir.path().join("coldstart.toml"),
+            format!("[budgets]\n{fail}\n"),
+        )
+        .unwrap();
+        in_dir(dir.path())
+            .arg("check")
+            .arg(fixture_result())
+            .assert()
+            .code(1);
+    }
+    // forbid is a top-level key; a flag replaces the file's list.
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "forbid = ['eagerpkg.heavy']\n",
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .arg("check")
+        .arg(fixture_result())
+        .assert()
+        .code(1);
+    in_dir(dir.path())
+        .arg("check")
+        .arg(fixture_result())
+        .args(["--forbid", "tomllib"])
+        .assert()
+        .code(0);
+    // A flag budget replaces the file's budget of the same kind.
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "[budgets]\nmax_import_ms = 1\n",
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .arg("check")
+        .arg(fixture_result())
+        .args(["--max-import-ms", "1000"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn compare_threshold_comes_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "compare_threshold = 0.5\nmin_effect = 0\neffect_size = 'median-difference'\n",
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .args(["--format", "json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"threshold\": 0.005"))
+        .stdout(predicate::str::contains(
+            "\"effect\": \"median-difference\"",
+        ));
+    // The flag wins over the file.
+    in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .args(["--format", "json", "--effect-size", "estimate"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("\"effect\": \"estimate\""));
+}
+
+#[test]
+fn report_settings_come_from_the_file_and_flags_win() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "format = 'json'\ncolor = 'never'\nreport_only = true\nstrict = true\n",
+    )
+    .unwrap();
+    // format = 'json': stdout is one JSON document; report_only is in the stored gate options.
+    let out = in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .assert()
+        .code(0);
+    let c: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(c["command"], "compare");
+    in_dir(dir.path())
+        .arg("compare")
+        .arg(fixture_result())
+        .arg(fixture_result())
+        .args(["--format", "markdown"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("### coldstart compare"));
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"report_only = true +# coldstart.toml").unwrap())
+        .stdout(predicate::str::is_match(r"strict = true +# coldstart.toml").unwrap());
+    std::fs::write(dir.path().join("coldstart.toml"), "color = 'blue'\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "color = 'blue' must be auto, always or never",
+        ));
+}

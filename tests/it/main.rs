@@ -1,0 +1,17 @@
+//! The integration tests, in one test binary: the crate and its dependencies are linked once, not
+//! once per file. One module per area; the helpers they share are in `support`. Run one area with
+//! `cargo test --test it AREA::` (e.g. `cargo test --test it snapshots::`).
+mod support;
+
+mod ab;
+mod branches;
+mod compare_check;
+mod config;
+mod env_build;
+mod env_interrupt;
+mod git_checkout;
+mod git_resolve;
+mod run;
+mod snapshots;
+mod tree;
+mod vectors;
