@@ -257,20 +257,62 @@ impl PythonProbe {
     }
 }
 
-impl Probe for PythonProbe {
-    fn sample(&mut self, request: &Request) -> Result<RawSample> {
+/// `--metric instructions`: a child under callgrind runs about 40 times slower than natively
+/// (docs/instructions.md), so its `--timeout` is this many times longer.
+pub const COUNT_TIMEOUT_FACTOR: u32 = 40;
+
+/// The hash seed of counted children unless `--env PYTHONHASHSEED=...` sets one: randomised
+/// string hashes move an import's instruction count by up to 5 % (docs/instructions.md).
+pub const COUNT_HASH_SEED: &str = "0";
+
+impl PythonProbe {
+    /// Runs `request` once under callgrind (`valgrind` is its path) with the child's markers
+    /// around the statement; returns the statement's instruction count and the child's report.
+    pub fn count(&mut self, valgrind: &Path, request: &Request) -> Result<(u64, ChildReport)> {
         let result_path = self.dir.path().join("result");
         let _ = fs::remove_file(&result_path);
-        let result_arg = result_path.display().to_string();
-        let check = if request.check_bytecode { "1" } else { "0" };
-        let args = [
-            "-c",
-            CHILD_SCRIPT,
-            result_arg.as_str(),
-            request.statement,
-            check,
-        ];
-        let finished = self.run_child(&args, request.target)?;
+        let out = self.dir.path().join("callgrind.out");
+        let mut cmd = self.command(valgrind, &[]);
+        cmd.args(callgrind::wrapper_args(&out))
+            .arg(&self.interpreter.executable)
+            .args(["-c", CHILD_SCRIPT])
+            .arg(&result_path)
+            .args([request.statement, "0", "1"]);
+        if !self.env.vars.contains_key("PYTHONHASHSEED") {
+            cmd.env("PYTHONHASHSEED", COUNT_HASH_SEED);
+        }
+        if self.pyc == Pyc::Cold {
+            cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
+        }
+        let finished =
+            process::run(&mut cmd, self.timeout * COUNT_TIMEOUT_FACTOR).map_err(|e| {
+                Error::Usage(format!(
+                    "cannot run valgrind ({e}); {}",
+                    callgrind::MISSING_VALGRIND
+                ))
+            })?;
+        match finished.ending {
+            process::Ending::Interrupted => return Err(Error::Interrupted),
+            process::Ending::TimedOut => {
+                return Err(Error::Timeout {
+                    target: request.target.to_string(),
+                    seconds: (self.timeout * COUNT_TIMEOUT_FACTOR).as_secs_f64(),
+                });
+            }
+            process::Ending::Exited(_) => {}
+        }
+        let report = self.read_report(request, &finished)?;
+        let count = callgrind::read_count(&out).map_err(|e| Error::ImportFailed {
+            target: request.target.to_string(),
+            detail: e.to_string(),
+        })?;
+        Ok((count, report))
+    }
+
+    /// The child's result file, or the error its failure means (the exception, `sys.exit`, a
+    /// crash), for `request`'s target.
+    fn read_report(&self, request: &Request, finished: &process::Finished) -> Result<ChildReport> {
+        let result_path = self.dir.path().join("result");
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
             detail,
@@ -315,6 +357,25 @@ impl Probe for PythonProbe {
                 )));
             }
         }
+        Ok(report)
+    }
+}
+
+impl Probe for PythonProbe {
+    fn sample(&mut self, request: &Request) -> Result<RawSample> {
+        let result_path = self.dir.path().join("result");
+        let _ = fs::remove_file(&result_path);
+        let result_arg = result_path.display().to_string();
+        let check = if request.check_bytecode { "1" } else { "0" };
+        let args = [
+            "-c",
+            CHILD_SCRIPT,
+            result_arg.as_str(),
+            request.statement,
+            check,
+        ];
+        let finished = self.run_child(&args, request.target)?;
+        let report = self.read_report(request, &finished)?;
         Ok(RawSample {
             report,
             wall_ns: finished.wall_ns,

@@ -2,6 +2,7 @@
 //! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
 pub mod check;
 pub mod compare;
+pub mod instructions;
 pub mod junit;
 pub mod progress;
 pub mod report;

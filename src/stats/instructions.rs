@@ -19,7 +19,8 @@
 //! that: counts that agree settle at the first look (3 samples per side by default).
 use serde::{Deserialize, Serialize};
 
-use super::{StatsError, Verdict};
+use super::StatsError;
+use super::paired::Verdict;
 
 /// Samples per side at the first look: enough to see whether counts repeat.
 pub const DEFAULT_SAMPLES: usize = 3;
