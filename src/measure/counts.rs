@@ -56,7 +56,7 @@ pub fn count_target(
             s.module_sets.push(report.modules);
             Ok(())
         };
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             one(a, sa)?;
             one(b, sb)
         } else {

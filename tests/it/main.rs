@@ -11,6 +11,7 @@ mod env_build;
 mod env_interrupt;
 mod git_checkout;
 mod git_resolve;
+mod instructions;
 mod run;
 mod snapshots;
 mod tree;
