@@ -4,9 +4,42 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad command-line or configuration input.
+    /// A flag or configuration value out of its range or format (the message names the fix).
     #[error("{0}")]
     Usage(String),
+    /// A numeric flag under its minimum (`bound` is the minimum and why).
+    #[error("{flag} must be at least {bound}")]
+    TooSmall {
+        flag: &'static str,
+        bound: &'static str,
+    },
+    /// A module name that is not a dotted identifier; `flag` is the flag it was given to.
+    #[error("{}'{name}' is not a dotted module name{hint}", flag.map(|f| format!("{f} ")).unwrap_or_default())]
+    NotModuleName {
+        flag: Option<&'static str>,
+        name: String,
+        hint: &'static str,
+    },
+    /// A configuration file that cannot be read.
+    #[error("cannot read config file {}: {reason}; check the file, or pass --config FILE", path.display())]
+    ConfigUnreadable { path: PathBuf, reason: String },
+    /// A bad key or value in a configuration file.
+    #[error("{}: {problem}", file.display())]
+    Config { file: PathBuf, problem: String },
+    /// `check` with nothing to check.
+    #[error(
+        "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])"
+    )]
+    NoBudgets,
+    /// A budget for a target the result file does not have.
+    #[error("a budget names target '{name}', which the result file does not have (it has: {})", available.join(", "))]
+    UnknownTarget {
+        name: String,
+        available: Vec<String>,
+    },
+    /// `compare --strict` on files from different environments.
+    #[error("the result files are not comparable ({}); drop --strict to compare anyway", differences.join("; "))]
+    Incomparable { differences: Vec<String> },
     #[error(
         "python interpreter '{path}' was not found ({reason}); pass --python PATH to a python executable"
     )]

@@ -25,7 +25,9 @@ use cli::{Cli, Command};
 /// Parses the command line, applies the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
-    let matches = Cli::command().get_matches();
+    let matches = Cli::command()
+        .mut_subcommand("config", |c| c.long_about(config::key_help()))
+        .get_matches();
     let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

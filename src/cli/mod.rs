@@ -51,23 +51,18 @@ pub enum Command {
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
     /// Print the effective configuration and where each value comes from.
-    #[command(
-        long_about = "Print the effective configuration and where each value comes from.\n\n\
-Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: targets, stmts, python, runs, \
-warmup, pairs, max_pairs, packages, forbid, pyc, env, path, timeout, anchor (a statement or false), \
-tree_runs, threshold, compare_threshold, min_effect, effect_size, fail_on_new_modules, report_only, \
-output_dir, format, color, quiet, top, strict (compare), min_ms (tree), setup, cache_dir, and [tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, \
-max_peak_rss_mib (a number, or a table per target), max_package_modules (a table per prefix) and \
-statistic. Command-line flags win over the file."
-    )]
+    ///
+    /// (The long help, with every key, is generated from the configuration's key table.)
     Config(ConfigArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
-    /// Print JSON instead of `key = value  # source` lines.
+    /// Print JSON instead of `key = value  # source` lines (the same as --format json).
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -119,12 +114,17 @@ pub struct CacheArgs {
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
     /// List cached environments with their size and when they were last used.
-    List,
+    List {
+        #[command(flatten)]
+        output: TextOutputArgs,
+    },
     /// Remove cached environments (all, or those unused for DAYS days).
     Clean {
         /// Only remove environments unused for at least DAYS days (fractions allowed).
         #[arg(long, value_name = "DAYS")]
         older_than: Option<f64>,
+        #[command(flatten)]
+        output: TextOutputArgs,
     },
 }
 
@@ -147,16 +147,34 @@ pub struct TreeArgs {
     /// Write an SVG icicle chart (one file per target when there are several).
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
-    /// `json` prints the aggregated trees.
-    #[arg(long, value_enum, default_value_t = TreeFormatArg::Terminal)]
-    pub format: TreeFormatArg,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
-/// The formats of `tree` (a tree has no Markdown or JUnit form).
+/// The formats of reports that are text or a JSON document (`tree`, `why`, `config`, `cache`):
+/// they have no Markdown or JUnit form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TreeFormatArg {
+pub enum TextFormatArg {
     Terminal,
     Json,
+}
+
+/// The output flags of `tree`, `why`, `config` and `cache`, named and behaving as those of the
+/// measuring commands (`ReportArgs`).
+#[derive(Debug, Clone, Args)]
+pub struct TextOutputArgs {
+    /// Report format (on stdout, or in the --output file); `json` is one document.
+    #[arg(long, value_enum, default_value_t = TextFormatArg::Terminal)]
+    pub format: TextFormatArg,
+    /// Write the --format report to FILE; the terminal report still goes to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to use colours (these reports have none; accepted like everywhere else).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// No progress bar, warnings or notes on stderr.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +189,8 @@ pub struct WhyArgs {
     /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: TextOutputArgs,
 }
 
 #[derive(Debug, Args)]

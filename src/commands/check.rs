@@ -12,9 +12,7 @@ pub fn execute(args: &CheckArgs) -> Result<Exit> {
     let output = super::report_output(&args.output, &cwd)?;
     let budgets = settings::budgets(&args.budgets, &args.forbid)?;
     if budgets.is_empty() {
-        return Err(Error::Usage(
-            "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
-        ));
+        return Err(Error::NoBudgets);
     }
     store::check_file_writable(output.file.as_deref())?;
     let result = store::load(&args.file)?;

@@ -17,12 +17,28 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
     store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
     let cand = store::load(&args.candidate)?;
+    if !base
+        .targets
+        .iter()
+        .any(|b| cand.targets.iter().any(|c| c.name == b.name))
+    {
+        // A gate that compared nothing must not pass.
+        let names = |r: &crate::results::ResultFile| {
+            r.targets
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(Error::Usage(format!(
+            "the result files share no target, so nothing can be compared (baseline: {}; candidate: {}); measure the same targets on both sides",
+            or_none(names(&base)),
+            or_none(names(&cand))
+        )));
+    }
     let differences = environment_differences(&base, &cand);
     if args.strict && !differences.is_empty() {
-        return Err(Error::Usage(format!(
-            "the result files are not comparable ({}); drop --strict to compare anyway",
-            differences.join("; ")
-        )));
+        return Err(Error::Incomparable { differences });
     }
     let files = (
         Some(args.baseline.display().to_string()),
@@ -39,4 +55,12 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
     let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
     crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
     Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+}
+
+fn or_none(names: String) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names
+    }
 }

@@ -1,16 +1,18 @@
 //! `coldstart config`: the effective configuration and the source of each value.
-use crate::cli::ConfigArgs;
+use crate::cli::{ConfigArgs, TextFormatArg};
 use crate::config::{self, Config};
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::render::to_stdout;
+use crate::render::emit_document;
 
 pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<Exit> {
-    let lines = config::effective(loaded);
+    let mut flags = args.output.clone();
     if args.json {
-        to_stdout(&(serde_json::to_string_pretty(&lines).expect("plain data serializes") + "\n"))?;
-        return Ok(Exit::Ok);
+        flags.format = TextFormatArg::Json;
     }
+    let output = super::text_output(&flags, &super::cwd()?)?;
+    let lines = config::effective(loaded);
+    let json = || serde_json::to_string_pretty(&lines).expect("plain data serializes") + "\n";
     let mut text = match loaded {
         Some(c) => format!("# configuration file: {} ({})\n", c.file.display(), c.origin),
         None => "# no configuration file (coldstart.toml or [tool.coldstart] in pyproject.toml); built-in defaults\n".to_string(),
@@ -30,6 +32,6 @@ pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<Exit> {
             l.source
         );
     }
-    to_stdout(&text)?;
+    emit_document(&text, json, &output)?;
     Ok(Exit::Ok)
 }

@@ -11,7 +11,7 @@ pub mod run;
 pub mod tree;
 pub mod why;
 
-use crate::cli::{OutputArgs, ReportArgs, TargetArgs};
+use crate::cli::{OutputArgs, ReportArgs, TargetArgs, TextOutputArgs};
 use crate::error::{Error, Result};
 use crate::model::{Measure, Output};
 use crate::probe::PythonProbe;
@@ -29,6 +29,13 @@ pub fn cwd() -> Result<PathBuf> {
 pub fn output(args: &OutputArgs, cwd: &Path) -> Result<Output> {
     let (stdout_tty, stderr_tty) = settings::ttys();
     settings::output(args, cwd, stdout_tty, stderr_tty, |k| std::env::var(k).ok())
+}
+
+/// Output settings of `tree`, `why`, `config` and `cache`, checked writable.
+pub fn text_output(args: &TextOutputArgs, cwd: &Path) -> Result<Output> {
+    let out = settings::text_output(args, cwd, settings::ttys(), |k| std::env::var(k).ok())?;
+    crate::results::store::check_file_writable(out.file.as_deref())?;
+    Ok(out)
 }
 
 /// Output settings of a command that only reports.

@@ -19,12 +19,21 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
     let python = settings::python(args.python.as_deref(), &cwd);
     let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
     if args.runs == 0 {
-        return Err(Error::Usage("--runs must be at least 1".into()));
+        return Err(Error::TooSmall {
+            flag: "--runs",
+            bound: "1",
+        });
     }
     let mut forbid = measure.forbid.clone();
     forbid.retain(|_| args.check);
     let budgets = settings::budgets(&args.budgets, &forbid)?;
     let check = args.check || !budgets.is_empty();
+    if check && budgets.is_empty() {
+        // A gate that checked nothing must not pass.
+        return Err(Error::Usage(
+            "--check has no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
+        ));
+    }
     output.check_writable()?;
     let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;

@@ -1,17 +1,16 @@
 //! `coldstart tree`: the `-X importtime` diagnostic pass on its own, as text, JSON or SVG.
-use crate::cli::{TreeArgs, TreeFormatArg};
+use crate::cli::TreeArgs;
 use crate::commands::artifacts::{SVG_MIN_MS, write_svgs};
 use crate::error::Result;
 use crate::exit::Exit;
-use crate::render::to_stdout;
-use crate::settings;
+use crate::render::emit_document;
 use crate::tree::render_text;
 
 pub fn execute(args: &TreeArgs) -> Result<Exit> {
     let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
-    let (_, stderr_tty) = settings::ttys();
+    let output = super::text_output(&args.output, &super::cwd()?)?;
     crate::results::store::check_file_writable(args.svg.as_deref())?;
-    let trees = super::import_trees(&m, stderr_tty)?;
+    let trees = super::import_trees(&m, output.progress)?;
     if let Some(path) = &args.svg {
         // Titled with the statement, as the charts of stored results are (`--stmt` targets too).
         let charts: Vec<(String, String)> = trees
@@ -25,10 +24,12 @@ pub fn execute(args: &TreeArgs) -> Result<Exit> {
             })
             .collect();
         for p in write_svgs(path, &charts)? {
-            eprintln!("wrote {}", p.display());
+            if !output.quiet {
+                eprintln!("wrote {}", p.display());
+            }
         }
     }
-    if args.format == TreeFormatArg::Json {
+    let json = || {
         let map: serde_json::Map<String, serde_json::Value> = trees
             .iter()
             .map(|(n, t)| {
@@ -38,9 +39,8 @@ pub fn execute(args: &TreeArgs) -> Result<Exit> {
                 )
             })
             .collect();
-        to_stdout(&(serde_json::to_string_pretty(&map).expect("trees always serialize") + "\n"))?;
-        return Ok(Exit::Ok);
-    }
+        serde_json::to_string_pretty(&map).expect("trees always serialize") + "\n"
+    };
     let mut text = String::new();
     for (name, tree) in &trees {
         text += &format!(
@@ -53,6 +53,6 @@ pub fn execute(args: &TreeArgs) -> Result<Exit> {
         );
         text += &render_text(tree, args.min_ms, args.group);
     }
-    to_stdout(&text)?;
+    emit_document(&text, json, &output)?;
     Ok(Exit::Ok)
 }

@@ -2,37 +2,63 @@
 use crate::cli::WhyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
+use crate::render::emit_document;
 use crate::render::run::chain_text;
-use crate::render::to_stdout;
-use crate::settings;
+use crate::tree::Link;
+use serde::Serialize;
+
+/// The JSON form: per target, the chain (`null` when the target does not import NAME).
+#[derive(Serialize)]
+struct Why<'a> {
+    module: &'a str,
+    targets: Vec<TargetChain<'a>>,
+}
+
+#[derive(Serialize)]
+struct TargetChain<'a> {
+    target: &'a str,
+    chain: Option<Vec<Link>>,
+}
 
 /// Exit 0 when some target loads NAME (its chain is printed), 1 when none does.
 pub fn execute(args: &WhyArgs) -> Result<Exit> {
     if !crate::model::is_module_name(&args.name) {
-        return Err(Error::Usage(format!(
-            "'{}' is not a dotted module name",
-            args.name
-        )));
+        return Err(Error::NotModuleName {
+            flag: None,
+            name: args.name.clone(),
+            hint: "",
+        });
     }
     let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
-    let (_, stderr_tty) = settings::ttys();
-    let trees = super::import_trees(&m, stderr_tty)?;
-    let mut found = false;
+    let output = super::text_output(&args.output, &super::cwd()?)?;
+    let trees = super::import_trees(&m, output.progress)?;
+    let targets: Vec<TargetChain> = trees
+        .iter()
+        .map(|(name, tree)| TargetChain {
+            target: name,
+            chain: tree.why(&args.name),
+        })
+        .collect();
     let mut text = String::new();
-    for (name, tree) in &trees {
-        match tree.why(&args.name) {
-            Some(links) => {
-                found = true;
-                text += &format!("{name}: {}\n", chain_text(&links));
-            }
+    for t in &targets {
+        match &t.chain {
+            Some(links) => text += &format!("{}: {}\n", t.target, chain_text(links)),
             None => {
                 text += &format!(
-                    "{name}: does not import {} (or it was already loaded at start-up)\n",
-                    args.name
+                    "{}: does not import {} (or it was already loaded at start-up)\n",
+                    t.target, args.name
                 )
             }
         }
     }
-    to_stdout(&text)?;
+    let found = targets.iter().any(|t| t.chain.is_some());
+    let json = || {
+        let doc = Why {
+            module: &args.name,
+            targets,
+        };
+        serde_json::to_string_pretty(&doc).expect("plain data serializes") + "\n"
+    };
+    emit_document(&text, json, &output)?;
     Ok(if found { Exit::Ok } else { Exit::NotFound })
 }

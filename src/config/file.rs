@@ -95,21 +95,21 @@ fn parse_error(file: &Path, e: impl std::fmt::Display) -> Error {
         .lines()
         .find(|l| l.contains("unknown field") || l.contains("invalid"))
         .unwrap_or_else(|| text.lines().last().unwrap_or(""));
-    Error::Usage(format!(
-        "{}: {}; fix the key or remove it (see `coldstart config --help`)",
-        file.display(),
-        first.trim()
-    ))
+    Error::Config {
+        file: file.to_path_buf(),
+        problem: format!(
+            "{}; fix the key or remove it (see `coldstart config --help`)",
+            first.trim()
+        ),
+    }
 }
 
 /// Reads `explicit`, else `coldstart.toml`, else `pyproject.toml`'s `[tool.coldstart]` in `dir`.
 pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     let read = |p: &Path| {
-        std::fs::read_to_string(p).map_err(|e| {
-            Error::Usage(format!(
-                "cannot read config file {}: {e}; check the file, or pass --config FILE",
-                p.display()
-            ))
+        std::fs::read_to_string(p).map_err(|e| Error::ConfigUnreadable {
+            path: p.to_path_buf(),
+            reason: e.to_string(),
         })
     };
     let (file, table, origin) = match explicit {
@@ -203,8 +203,8 @@ fn check_choice<T: ValueEnum>(file: &Path, key: &str, value: &Option<String>) ->
         Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
         _ => names.join(""),
     };
-    Err(Error::Usage(format!(
-        "{}: {key} = '{v}' must be {allowed}",
-        file.display()
-    )))
+    Err(Error::Config {
+        file: file.to_path_buf(),
+        problem: format!("{key} = '{v}' must be {allowed}"),
+    })
 }

@@ -7,7 +7,7 @@ mod keys;
 
 pub use apply::apply;
 pub use file::{Config, load};
-pub use keys::effective;
+pub use keys::{effective, key_help};
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,6 @@
 //! Drives probes through warm-ups, start-up references and measured rounds. A round visits every
 //! target (and the anchor); with two sides each slot is a pair whose order alternates per round
-//! (AB, BA, ...), because a fixed order biases the second run (DESIGN.md section 2).
+//! (AB, BA, ...), because a fixed order biases the second run (README, "Interleaving").
 use crate::error::{Error, Result};
 use crate::probe::{Probe, RawSample, Request};
 use crate::sys::interrupt;

@@ -59,7 +59,10 @@ pub fn import_trees(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<(String, ImportTree)>> {
     if m.tree_runs == 0 {
-        return Err(Error::Usage("--tree-runs must be at least 1 here".into()));
+        return Err(Error::TooSmall {
+            flag: "--tree-runs",
+            bound: "1 here",
+        });
     }
     let mut session = Session::new(vec![probe], jobs(m), None, false, progress);
     session.warmup(effective_warmup(m.pyc, usize::from(m.pyc == Pyc::Warm)))?;

@@ -26,6 +26,27 @@ pub fn to_stdout(text: &str) -> crate::error::Result<()> {
     }
 }
 
+/// Prints a report that is text or one JSON document (`tree`, `why`, `config`, `cache`), the way
+/// `report::emit` prints the others: with `--output FILE` the chosen format goes to the file
+/// (atomically) and the text to stdout, otherwise the chosen format to stdout.
+pub fn emit_document(
+    text: &str,
+    json: impl FnOnce() -> String,
+    output: &crate::model::Output,
+) -> crate::error::Result<()> {
+    let chosen = match output.format {
+        crate::model::Format::Json => json(),
+        _ => text.to_string(),
+    };
+    match &output.file {
+        Some(path) => {
+            crate::results::store::write_atomic(path, &chosen)?;
+            to_stdout(text)
+        }
+        None => to_stdout(&chosen),
+    }
+}
+
 /// The few styles every renderer uses.
 #[derive(Debug, Clone, Copy)]
 pub struct Styles {

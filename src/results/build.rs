@@ -4,7 +4,6 @@ use super::*;
 use crate::measure::session::{SideData, TargetData};
 use crate::model::names::count_package;
 use crate::model::{Measure, Target};
-use crate::stats::Samples;
 use std::collections::BTreeSet;
 
 /// Coefficient of variation of import time above which a target gets a warning.
@@ -27,11 +26,7 @@ fn ms(ns: u64) -> f64 {
     ns as f64 / 1e6
 }
 
-/// Summary of values that the runner guarantees to be non-empty and finite.
-fn summary(values: &[f64]) -> Summary {
-    let samples = Samples::new(values.to_vec()).expect("the runner measures at least one sample");
-    Summary::of(&samples)
-}
+use super::validate::{summaries, summary};
 
 pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
     let m = ctx.measure;
@@ -124,19 +119,7 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
             anchor_index: *anchor_index,
         })
         .collect();
-    let col =
-        |f: fn(&Sample) -> f64| -> Summary { summary(&samples.iter().map(f).collect::<Vec<_>>()) };
-    let rss: Vec<f64> = samples
-        .iter()
-        .filter_map(|s| s.peak_rss_kib.map(|k| k as f64))
-        .collect();
-    let summaries = Summaries {
-        import_ms: col(|s| s.import_ms),
-        import_cpu_ms: col(|s| s.import_cpu_ms),
-        wall_ms: col(|s| s.wall_ms),
-        cpu_ms: col(|s| s.cpu_ms),
-        peak_rss_kib: (!rss.is_empty()).then(|| summary(&rss)),
-    };
+    let summaries = summaries(&samples);
     let first = &data.samples[0].report;
     let loaded = first.modules.clone();
     let mut union = BTreeSet::new();

@@ -2,6 +2,7 @@
 //! from what the runner measured, and stored atomically.
 pub mod build;
 pub mod store;
+pub mod validate;
 
 use crate::git::GitInfo;
 use crate::model::Pyc;

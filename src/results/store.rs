@@ -98,8 +98,14 @@ pub fn load(path: &Path) -> Result<ResultFile> {
             "format_version {version} is newer than this coldstart understands ({FORMAT_VERSION}); upgrade coldstart"
         )));
     }
-    serde_json::from_value(value)
-        .map_err(|e| fail(format!("does not match result format {version}: {e}")))
+    let mut result: ResultFile = serde_json::from_value(value)
+        .map_err(|e| fail(format!("does not match result format {version}: {e}")))?;
+    super::validate::validate(&mut result).map_err(|e| {
+        fail(format!(
+            "{e}: the file was edited or corrupted; measure again (coldstart run)"
+        ))
+    })?;
+    Ok(result)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 use crate::cli::{
     BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs,
+    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -53,9 +53,11 @@ pub fn measure(
     let mut targets = Vec::new();
     for module in modules {
         if !is_module_name(module) {
-            return Err(usage(format!(
-                "'{module}' is not a dotted module name; pass a statement with --stmt instead"
-            )));
+            return Err(Error::NotModuleName {
+                flag: None,
+                name: module.clone(),
+                hint: "; pass a statement with --stmt instead",
+            });
         }
         targets.push(Target {
             name: module.clone(),
@@ -224,6 +226,30 @@ pub fn report_output(
     })
 }
 
+/// Output settings of `tree`, `why`, `config` and `cache`; the progress bar only on a terminal
+/// stderr and not `--quiet`.
+pub fn text_output(
+    args: &TextOutputArgs,
+    cwd: &Path,
+    (stdout_tty, stderr_tty): (bool, bool),
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Output> {
+    Ok(Output {
+        dir: cwd.to_path_buf(),
+        label: None,
+        format: match args.format {
+            TextFormatArg::Terminal => Format::Terminal,
+            TextFormatArg::Json => Format::Json,
+        },
+        file: args.output.as_ref().map(|p| absolute(cwd, p)),
+        color: color(args.color, stdout_tty, &env),
+        progress: stderr_tty && !args.quiet,
+        quiet: args.quiet,
+        top: 5,
+        svg: None,
+    })
+}
+
 fn format(arg: FormatArg) -> Format {
     match arg {
         FormatArg::Terminal => Format::Terminal,
@@ -283,12 +309,16 @@ pub struct PairPlan {
 /// Validates the pair flags.
 pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
     if args.pairs < 5 {
-        return Err(Error::Usage(
-            "--pairs must be at least 5 (fewer pairs cannot give a 95 % bound)".into(),
-        ));
+        return Err(Error::TooSmall {
+            flag: "--pairs",
+            bound: "5 (fewer pairs cannot give a 95 % bound)",
+        });
     }
     if args.max_pairs < args.pairs {
-        return Err(Error::Usage("--max-pairs must be at least --pairs".into()));
+        return Err(Error::TooSmall {
+            flag: "--max-pairs",
+            bound: "--pairs",
+        });
     }
     Ok(PairPlan {
         pairs: args.pairs,
@@ -305,9 +335,11 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
     };
     for m in forbid {
         if !is_module_name(m) {
-            return Err(Error::Usage(format!(
-                "--forbid '{m}' is not a dotted module name"
-            )));
+            return Err(Error::NotModuleName {
+                flag: Some("--forbid"),
+                name: m.clone(),
+                hint: "",
+            });
         }
     }
     Ok(Budgets {

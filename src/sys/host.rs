@@ -118,6 +118,24 @@ pub fn busy_warning(info: &HostInfo, noise: Option<&Noise>) -> Option<String> {
     }
 }
 
+/// A host with fixed facts and scripted counter readings, for tests.
+#[cfg(test)]
+pub(crate) struct FakeHost {
+    pub info: HostInfo,
+    pub readings: std::cell::RefCell<std::collections::VecDeque<CpuCounters>>,
+}
+
+#[cfg(test)]
+impl Host for FakeHost {
+    fn info(&self) -> HostInfo {
+        self.info.clone()
+    }
+
+    fn counters(&self) -> Option<CpuCounters> {
+        self.readings.borrow_mut().pop_front()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +210,40 @@ mod tests {
         let host = ProcHost;
         assert!(host.info().cpus >= 1);
         assert!(host.counters().is_some());
+    }
+
+    #[test]
+    fn a_fake_host_gives_exact_foreign_cpu_and_the_busy_warning() {
+        let start = Instant::now();
+        let reading = |secs, busy_s, ours_s| CpuCounters {
+            at: start + std::time::Duration::from_secs(secs),
+            busy_s,
+            ours_s,
+        };
+        let host = FakeHost {
+            info: HostInfo {
+                os: "linux".into(),
+                arch: "x86_64".into(),
+                cpu_model: None,
+                cpus: 2,
+                load_avg_1m: Some(0.5),
+            },
+            readings: vec![reading(0, 10.0, 1.0), reading(2, 14.0, 2.0)]
+                .into_iter()
+                .collect::<std::collections::VecDeque<_>>()
+                .into(),
+        };
+        let (before, after) = (host.counters().unwrap(), host.counters().unwrap());
+        assert!(host.counters().is_none());
+        // 4 busy CPU-seconds, 1 of them ours, over 2 s: 1.5 foreign CPUs.
+        let n = noise(&before, &after);
+        assert_eq!((n.elapsed_s, n.foreign_cpus), (2.0, 1.5));
+        let w = busy_warning(&host.info(), Some(&n)).unwrap();
+        assert!(w.contains("other processes used 1.50 CPUs"), "{w}");
+        let quiet = Noise {
+            elapsed_s: 2.0,
+            foreign_cpus: 0.1,
+        };
+        assert_eq!(busy_warning(&host.info(), Some(&quiet)), None);
     }
 }

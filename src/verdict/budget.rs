@@ -97,6 +97,11 @@ fn applies<T>(limit: &Limit<T>, t: &TargetResult) -> bool {
 /// an error (a typo must not pass silently).
 pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Result<CheckReport> {
     let stat = budgets.statistic.unwrap_or(Statistic::Median);
+    if result.targets.is_empty() {
+        return Err(Error::Usage(
+            "the result file has no targets, so no budget can be checked; measure some with coldstart run MODULE".into(),
+        ));
+    }
     let names: Vec<&str> = result.targets.iter().map(|t| t.name.as_str()).collect();
     let targets_named = budgets
         .max_import_ms
@@ -112,10 +117,10 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
         );
     for name in targets_named {
         if !names.contains(&name) {
-            return Err(Error::Usage(format!(
-                "a budget names target '{name}', which the result file does not have (it has: {})",
-                names.join(", ")
-            )));
+            return Err(Error::UnknownTarget {
+                name: name.to_string(),
+                available: names.iter().map(|n| n.to_string()).collect(),
+            });
         }
     }
     let mut checks = Vec::new();
@@ -195,6 +200,11 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 !loaded,
             );
         }
+    }
+    if checks.is_empty() {
+        return Err(Error::Usage(
+            "no budget applies to the result's targets, so nothing was checked; name a target the file has (TARGET=VALUE) or give a budget for all".into(),
+        ));
     }
     Ok(CheckReport {
         file,

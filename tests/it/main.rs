@@ -9,6 +9,7 @@ mod compare_check;
 mod config;
 mod env_build;
 mod env_interrupt;
+mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
 mod instructions;
