@@ -1,11 +1,16 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub(crate) mod bisect;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
+pub(crate) mod default_python;
 pub mod env;
 pub(crate) mod error;
+pub(crate) mod escape;
 pub(crate) mod exit;
 pub mod git;
+pub(crate) mod history;
+pub(crate) mod lazy;
 pub(crate) mod measure;
 pub(crate) mod model;
 pub(crate) mod probe;
@@ -19,12 +24,22 @@ pub(crate) mod verdict;
 
 pub use sys::interrupt;
 
+/// Issue 14: the pair designs and their seeded simulation, for examples/sequential_mc.rs
+/// (scripts/bench/sequential.sh). Not a stable API.
+#[doc(hidden)]
+pub mod simulation {
+    pub use crate::stats::paired::GateParams;
+    pub use crate::stats::sequential::{Design, EARLY_ALPHA, LATE_ALPHA};
+    pub use crate::stats::simulate::{Noise, Scenario, Tally, simulate};
+}
+
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 
 /// Parses the command line, applies the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
+    default_python::init();
     let matches = Cli::command()
         .mut_subcommand("config", |c| c.long_about(config::key_help()))
         .get_matches();
@@ -43,6 +58,9 @@ pub fn main() -> u8 {
 }
 
 fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+    if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
+        return Ok(None); // they describe the tool, whatever the configuration file says
+    }
     let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
     if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
@@ -62,5 +80,10 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Bisect(args) => commands::bisect::execute(args),
+        Command::History(args) => commands::history::execute(args),
+        Command::Lazy(args) => commands::lazy::execute(args),
+        Command::Completions(args) => commands::completions::execute(args),
+        Command::Man(args) => commands::man::execute(args),
     }
 }

@@ -2,10 +2,13 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod revisions;
+pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "coldstart",
-    version,
+    version = env!("COLDSTART_VERSION"),
     about = "Measure, explain and gate the import time of Python packages in fresh interpreters",
     after_help = crate::exit::HELP
 )]
@@ -37,6 +40,16 @@ pub enum Command {
         mut_arg("no_anchor", |a| a.hide(true))
     )]
     Tree(TreeArgs),
+    // --- coldstart lazy (issue 17) ---
+    /// Measure what deferring an import would save, and whether the module would stay unloaded.
+    #[command(
+        mut_arg("forbid", |a| a.hide(true)),
+        mut_arg("packages", |a| a.hide(true)),
+        mut_arg("anchor", |a| a.hide(true)),
+        mut_arg("no_anchor", |a| a.hide(true))
+    )]
+    Lazy(LazyArgs),
+    // --- end coldstart lazy ---
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
     #[command(
         mut_arg("forbid", |a| a.hide(true)),
@@ -50,10 +63,34 @@ pub enum Command {
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
+    // bisect and history (issue 16), types in cli/revisions.rs
+    /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
+    /// the module count grows past N or the import got slower; never touches your checkout.
+    Bisect(BisectArgs),
+    /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
+    /// per commit so an overlapping run measures only new commits.
+    History(HistoryArgs),
     /// Print the effective configuration and where each value comes from.
     ///
     /// (The long help, with every key, is generated from the configuration's key table.)
     Config(ConfigArgs),
+    /// Print a shell completion script, e.g. `coldstart completions bash > ~/.local/share/bash-completion/completions/coldstart`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `coldstart man | man -l -`; `coldstart man run` for one command's page.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A subcommand whose page to print (coldstart-NAME(1)) instead of the tool's.
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -78,7 +115,7 @@ pub struct BranchesArgs {
     pub rest: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Base interpreter the environments are made from [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
@@ -135,7 +172,7 @@ pub struct TreeArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Hide modules whose cumulative time is below MS.
@@ -186,7 +223,7 @@ pub struct WhyArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to use [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     #[command(flatten)]
@@ -278,6 +315,35 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
+// --- coldstart lazy (issue 17) ---
+#[derive(Debug, Args)]
+pub struct LazyArgs {
+    /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
+    #[arg(value_name = "MODULE")]
+    pub modules: Vec<String>,
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// Module to try deferring (repeatable) [default: the --top heaviest deferrable subtrees of the import tree].
+    #[arg(long = "defer", value_name = "MODULE")]
+    pub defer: Vec<String>,
+    /// Statement run after the import in the same interpreter (not timed), e.g. `pkg.main()`: reports whether it needs a deferred module.
+    #[arg(long, value_name = "STATEMENT")]
+    pub workload: Option<String>,
+    /// How many candidates to pick from the import tree when no --defer is given.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    #[command(flatten)]
+    pub gate: GateArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+// --- end coldstart lazy ---
+
 #[derive(Debug, Args)]
 pub struct AbArgs {
     /// Dotted module names to import, e.g. `json` or `mypkg.sub`.
@@ -315,9 +381,14 @@ pub enum MetricArg {
 /// How many interleaved pairs `ab` and `branches` take.
 #[derive(Debug, Args)]
 pub struct PairArgs {
-    /// Interleaved pairs measured per target.
+    /// Pairs at the first look of the fixed design; from there on, 10 more at a time while the
+    /// verdict is unsettled.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub pairs: usize,
+    /// Pairs at the first early look (then every 2 pairs until --pairs, each at 99.5 %); at or
+    /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub min_pairs: usize,
     /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
     #[arg(long, default_value_t = 60, value_name = "N")]
     pub max_pairs: usize,
@@ -355,7 +426,7 @@ pub struct RunArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
+    /// Interpreter to measure [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// Measured samples per target, each in a fresh interpreter.

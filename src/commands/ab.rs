@@ -137,8 +137,6 @@ fn save(dir: &Path, c: &InstructionComparison, label: Option<&str>) -> Result<Pa
         Some(l) => format!("cold_start_{stamp}_{l}_instructions.json"),
         None => format!("cold_start_{stamp}_instructions.json"),
     };
-    let path = crate::results::store::unused_path(dir, &name);
     let text = serde_json::to_string_pretty(c).expect("comparisons always serialize") + "\n";
-    crate::results::store::write_atomic(&path, &text)?;
-    Ok(path)
+    crate::results::store::save_new(dir, &name, &text)
 }

@@ -37,12 +37,18 @@ pub fn execute(args: &CacheArgs) -> Result<Exit> {
         }
         CacheAction::Clean { older_than, output } => {
             let output = super::text_output(output, &cwd)?;
-            if older_than.is_some_and(|d| !(d >= 0.0 && d.is_finite())) {
-                return Err(Error::Usage(
-                    "--older-than is a non-negative number of days".into(),
-                ));
-            }
-            let age = older_than.map(|d| std::time::Duration::from_secs_f64(d * 86_400.0));
+            let age = older_than
+                .map(|d| {
+                    std::time::Duration::try_from_secs_f64(d * 86_400.0)
+                        .ok()
+                        .filter(|_| d <= 1e6)
+                        .ok_or_else(|| {
+                            Error::Usage(format!(
+                                "--older-than must be a number of days from 0 to 1000000, not {d}"
+                            ))
+                        })
+                })
+                .transpose()?;
             let report = env::cache::clean(&dir, age)?;
             let text = format!(
                 "removed {} environments ({}) and {} stale builds from {}\n",
@@ -51,6 +57,14 @@ pub fn execute(args: &CacheArgs) -> Result<Exit> {
                 report.stale_builds,
                 dir.display()
             );
+            if !output.quiet {
+                for e in &report.in_use {
+                    eprintln!(
+                        "kept {} ({}): in use by a running coldstart; clean again when it is done",
+                        e.key, e.revision
+                    );
+                }
+            }
             let json = || {
                 let doc = serde_json::json!({ "dir": dir, "clean": report });
                 serde_json::to_string_pretty(&doc).expect("plain data serializes") + "\n"

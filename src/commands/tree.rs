@@ -7,6 +7,12 @@ use crate::render::emit_document;
 use crate::tree::render_text;
 
 pub fn execute(args: &TreeArgs) -> Result<Exit> {
+    if !(args.min_ms >= 0.0 && args.min_ms.is_finite()) {
+        return Err(crate::error::Error::Usage(format!(
+            "--min-ms must be a non-negative number of milliseconds (e.g. --min-ms 1), not {}",
+            args.min_ms
+        )));
+    }
     let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
     let output = super::text_output(&args.output, &super::cwd()?)?;
     crate::results::store::check_file_writable(args.svg.as_deref())?;

@@ -40,7 +40,7 @@ const KEYS: &[(&str, &str, &[&str], &str)] = &[
         "python",
         "python",
         &[],
-        "./.venv/bin/python if present, else python3",
+        "python -m coldstart's interpreter, else the venv coldstart is installed in, else ./.venv/bin/python, else python3",
     ),
     ("runs", "runs", &["run"], ""),
     ("warmup", "warmup", &["run", "ab"], ""),

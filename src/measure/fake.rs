@@ -19,6 +19,7 @@ pub fn report(import_ms: f64, modules: &[&str]) -> ChildReport {
         outcome: StatementOutcome::Ok,
         modules: modules.iter().map(|m| m.to_string()).collect(),
         uncached: vec![],
+        lazy: None,
     }
 }
 

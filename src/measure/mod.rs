@@ -2,6 +2,7 @@
 pub mod counts;
 #[cfg(test)]
 pub(crate) mod fake;
+pub mod lazy;
 pub mod pairs;
 pub mod session;
 pub mod single;

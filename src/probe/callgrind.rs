@@ -320,45 +320,6 @@ mod tests {
         );
     }
 
-    /// The real thing: python3 under callgrind running the child script with its markers. The
-    /// empty statement counts the same few thousand instructions every time; an import counts
-    /// millions more.
-    #[test]
-    fn counts_the_statement_of_a_real_child() {
-        let Some(valgrind) = find_valgrind(std::env::var_os("PATH").as_deref()) else {
-            panic!("{MISSING_VALGRIND}");
-        };
-        let dir = tempfile::tempdir().expect("tempdir");
-        // The real interpreter, not a pyenv shim (valgrind does not follow exec by default).
-        let python = std::process::Command::new("python3")
-            .args(["-c", "import sys; print(sys.executable)"])
-            .output()
-            .expect("python3 runs");
-        let python = String::from_utf8_lossy(&python.stdout).trim().to_string();
-        let count = |stmt: &str| {
-            let out = dir.path().join("cg");
-            let status = std::process::Command::new(&valgrind)
-                .args(wrapper_args(&out))
-                .args([python.as_str(), "-c", super::super::CHILD_SCRIPT])
-                .arg(dir.path().join("result"))
-                .args([stmt, "0", "1"])
-                .env("PYTHONHASHSEED", "0")
-                .env_remove("PYTHONPATH")
-                .current_dir(dir.path())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .expect("valgrind runs");
-            assert!(status.success());
-            read_count(&out).expect("a count")
-        };
-        let empty = count("pass");
-        assert!(empty > 0 && empty < 100_000, "{empty}");
-        assert_eq!(count("pass"), empty);
-        let json = count("import json");
-        assert!(json > 1_000_000, "{json}");
-    }
-
     #[test]
     fn valgrind_is_found_on_a_path_list() {
         use std::os::unix::fs::PermissionsExt;

@@ -1,7 +1,10 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
 pub mod callgrind;
+mod count;
 pub mod report;
+
+pub use count::COUNT_HASH_SEED;
 
 use crate::error::{Error, Result};
 use crate::model::{ChildEnv, Pyc};
@@ -40,7 +43,7 @@ pub trait Probe {
     /// Wall time of a bare interpreter start (`python -c pass`), nanoseconds.
     fn startup(&mut self) -> Result<u64>;
     /// The `-X importtime` report (stderr) of one run of the statement: a diagnostic pass, never
-    /// mixed with timed samples because it costs 3-6 %.
+    /// mixed with timed samples because it inflates imports by 2.4-8.1 % (scripts/bench/importtime_overhead.py).
     fn importtime(&mut self, request: &Request) -> Result<String>;
 }
 
@@ -112,6 +115,8 @@ pub struct PythonProbe {
     timeout: Duration,
     dir: tempfile::TempDir,
     cold_counter: usize,
+    /// `coldstart lazy`: the experiment's code and arguments, passed to every sample's child.
+    experiment: Option<[String; 4]>,
 }
 
 /// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
@@ -135,11 +140,7 @@ impl PythonProbe {
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
         // Probe directories of runs killed with SIGKILL are removed by the next run.
         crate::git::stale::sweep(&std::env::temp_dir(), PROBE_DIR_PREFIX);
-        let dir = tempfile::Builder::new()
-            .prefix(PROBE_DIR_PREFIX)
-            .tempdir()
-            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
-        crate::git::stale::mark(dir.path())
+        let dir = crate::git::stale::tempdir_in(&std::env::temp_dir(), PROBE_DIR_PREFIX)
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
         fs::create_dir(dir.path().join("cwd"))
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
@@ -154,6 +155,7 @@ impl PythonProbe {
             timeout,
             dir,
             cold_counter: 0,
+            experiment: None,
         };
         probe.interpreter = probe.identify(python)?;
         Ok(probe)
@@ -161,6 +163,15 @@ impl PythonProbe {
 
     pub fn interpreter(&self) -> &Interpreter {
         &self.interpreter
+    }
+
+    /// Runs `code` (the lazy-import experiment, `src/probe/lazy.py`) with `args` (mode, names,
+    /// workload) in every sample's child; its records come back in `ChildReport::lazy`. A
+    /// statement that raises or exits is then reported in the sample, not as an error: with a
+    /// module deferred, that is a finding.
+    pub fn set_experiment(&mut self, code: &str, args: [String; 3]) {
+        let [mode, names, workload] = args;
+        self.experiment = Some([code.to_owned(), mode, names, workload]);
     }
 
     fn identify(&mut self, python: &Path) -> Result<Interpreter> {
@@ -237,10 +248,23 @@ impl PythonProbe {
     }
 
     fn run_child(&mut self, args: &[&str], target: &str) -> Result<process::Finished> {
+        self.run_child_with(args, target, None)
+    }
+
+    /// Runs a child; with `report`, the child inherits that file as descriptor [`REPORT_FD`].
+    fn run_child_with(
+        &mut self,
+        args: &[&str],
+        target: &str,
+        report: Option<&fs::File>,
+    ) -> Result<process::Finished> {
         let exe = self.interpreter.executable.clone();
         let mut cmd = self.command(&exe, args);
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
+        }
+        if let Some(file) = report {
+            inherit_as(&mut cmd, file, REPORT_FD);
         }
         let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::NotPython {
             path: exe.display().to_string(),
@@ -257,73 +281,73 @@ impl PythonProbe {
     }
 }
 
-/// `--metric instructions`: a child under callgrind runs about 40 times slower than natively
-/// (docs/instructions.md), so its `--timeout` is this many times longer.
-pub const COUNT_TIMEOUT_FACTOR: u32 = 40;
+/// The descriptor on which the child finds its report file.
+const REPORT_FD: i32 = 3;
+/// A report larger than this is not one (a name list of a million modules is about 30 MiB).
+const MAX_REPORT: u64 = 256 << 20;
 
-/// The hash seed of counted children unless `--env PYTHONHASHSEED=...` sets one: randomised
-/// string hashes move an import's instruction count by up to 5 % (docs/instructions.md).
-pub const COUNT_HASH_SEED: &str = "0";
+/// Makes the child see `file` as descriptor `fd` (without close-on-exec); `file` must stay open
+/// until the child is spawned.
+fn inherit_as(cmd: &mut Command, file: &fs::File, fd: i32) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let raw = file.as_raw_fd();
+    // SAFETY: dup2 and fcntl are async-signal-safe and touch only descriptors.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rc = if raw == fd {
+                libc::fcntl(fd, libc::F_SETFD, 0)
+            } else {
+                libc::dup2(raw, fd)
+            };
+            if rc < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Reads the report the child wrote to `file` (at most [`MAX_REPORT`] bytes: more is refused).
+fn read_report(file: &mut fs::File) -> std::io::Result<String> {
+    use std::io::{Read, Seek};
+    file.rewind()?;
+    let mut bytes = Vec::new();
+    file.take(MAX_REPORT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_REPORT {
+        return Err(std::io::Error::other("report too large"));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("report is not text"))
+}
 
 impl PythonProbe {
-    /// Runs `request` once under callgrind (`valgrind` is its path) with the child's markers
-    /// around the statement; returns the statement's instruction count and the child's report.
-    pub fn count(&mut self, valgrind: &Path, request: &Request) -> Result<(u64, ChildReport)> {
-        let result_path = self.dir.path().join("result");
-        let _ = fs::remove_file(&result_path);
-        let out = self.dir.path().join("callgrind.out");
-        let mut cmd = self.command(valgrind, &[]);
-        cmd.args(callgrind::wrapper_args(&out))
-            .arg(&self.interpreter.executable)
-            .args(["-c", CHILD_SCRIPT])
-            .arg(&result_path)
-            .args([request.statement, "0", "1"]);
-        if !self.env.vars.contains_key("PYTHONHASHSEED") {
-            cmd.env("PYTHONHASHSEED", COUNT_HASH_SEED);
-        }
-        if self.pyc == Pyc::Cold {
-            cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
-        }
-        let finished =
-            process::run(&mut cmd, self.timeout * COUNT_TIMEOUT_FACTOR).map_err(|e| {
-                Error::Usage(format!(
-                    "cannot run valgrind ({e}); {}",
-                    callgrind::MISSING_VALGRIND
-                ))
-            })?;
-        match finished.ending {
-            process::Ending::Interrupted => return Err(Error::Interrupted),
-            process::Ending::TimedOut => {
-                return Err(Error::Timeout {
-                    target: request.target.to_string(),
-                    seconds: (self.timeout * COUNT_TIMEOUT_FACTOR).as_secs_f64(),
-                });
-            }
-            process::Ending::Exited(_) => {}
-        }
-        let report = self.read_report(request, &finished)?;
-        let count = callgrind::read_count(&out).map_err(|e| Error::ImportFailed {
-            target: request.target.to_string(),
-            detail: e.to_string(),
-        })?;
-        Ok((count, report))
-    }
-
-    /// The child's result file, or the error its failure means (the exception, `sys.exit`, a
-    /// crash), for `request`'s target.
-    fn read_report(&self, request: &Request, finished: &process::Finished) -> Result<ChildReport> {
-        let result_path = self.dir.path().join("result");
+    /// The report the child wrote to `report_file`, or the error its failure means (the
+    /// exception, `sys.exit`, a crash, a refused report), for `request`'s target.
+    fn checked_report(
+        &self,
+        request: &Request,
+        finished: &process::Finished,
+        report_file: &mut fs::File,
+    ) -> Result<ChildReport> {
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
             detail,
         };
-        let text = fs::read_to_string(&result_path).unwrap_or_default();
-        let report = match report::parse(&text) {
+        let parsed = read_report(report_file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| report::parse(&text));
+        let report = match parsed {
             Ok(report) => report,
-            Err(_) => {
+            Err(problem) => {
                 let how = match finished.ending {
+                    _ if problem != report::NO_REPORT => format!(
+                        "its report to coldstart was refused ({problem}); did the target write to file descriptor {REPORT_FD}?"
+                    ),
                     process::Ending::Exited(s) => {
                         match (s.code(), std::os::unix::process::ExitStatusExt::signal(&s)) {
+                            (Some(0), _) => format!(
+                                "the interpreter exited without writing its report (did the target close file descriptor {REPORT_FD}?)"
+                            ),
                             (Some(code), _) => format!(
                                 "the interpreter exited with status {code} before the import finished (os._exit() or a crash?)"
                             ),
@@ -345,6 +369,8 @@ impl PythonProbe {
         };
         match &report.outcome {
             StatementOutcome::Ok => {}
+            StatementOutcome::Raised(_) | StatementOutcome::Exited(_)
+                if self.experiment.is_some() => {}
             StatementOutcome::Raised(e) => return Err(failed(e.clone())),
             StatementOutcome::Syntax(e) => {
                 return Err(failed(format!(
@@ -363,19 +389,17 @@ impl PythonProbe {
 
 impl Probe for PythonProbe {
     fn sample(&mut self, request: &Request) -> Result<RawSample> {
-        let result_path = self.dir.path().join("result");
-        let _ = fs::remove_file(&result_path);
-        let result_arg = result_path.display().to_string();
+        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
+        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
+        let mut report_file = tempfile::tempfile_in(self.dir.path())
+            .map_err(|e| Error::io("cannot create the report file", e))?;
+        let fd = REPORT_FD.to_string();
         let check = if request.check_bytecode { "1" } else { "0" };
-        let args = [
-            "-c",
-            CHILD_SCRIPT,
-            result_arg.as_str(),
-            request.statement,
-            check,
-        ];
-        let finished = self.run_child(&args, request.target)?;
-        let report = self.read_report(request, &finished)?;
+        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
+        let experiment = self.experiment.clone();
+        args.extend(experiment.iter().flatten().map(String::as_str));
+        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+        let report = self.checked_report(request, &finished, &mut report_file)?;
         Ok(RawSample {
             report,
             wall_ns: finished.wall_ns,

@@ -1,7 +1,12 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
+mod lazy;
+mod pairs;
+pub use pairs::{PairPlan, pair_plan};
+pub mod revisions;
+
 use crate::cli::{
-    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
+    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PycArg, ReportArgs,
+    StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -10,26 +15,20 @@ use crate::stats::paired::{EffectSize, GateParams};
 use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets};
 use crate::verdict::compare::GateOptions;
+pub use lazy::lazy;
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// The interpreter to use: `--python`, else `./.venv/bin/python`, else `python3` on PATH. A path
+/// The interpreter to use: `--python`, else the default rule of `default_python`. A path
 /// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
 /// location is what selects the venv.
 pub fn python(given: Option<&Path>, cwd: &Path) -> PathBuf {
     match given {
         Some(p) if p.components().count() > 1 || p.is_absolute() => absolute(cwd, p),
         Some(p) => p.to_path_buf(),
-        None => {
-            let venv = cwd.join(".venv/bin/python");
-            if venv.exists() {
-                venv
-            } else {
-                PathBuf::from("python3")
-            }
-        }
+        None => crate::default_python::default_python(cwd),
     }
 }
 
@@ -52,6 +51,11 @@ pub fn measure(
     let usage = |m: String| Error::Usage(m);
     let mut targets = Vec::new();
     for module in modules {
+        if crate::model::names::is_keyword(module) {
+            return Err(usage(format!(
+                "'{module}' is a Python keyword, not a module name; to time a statement pass it with --stmt"
+            )));
+        }
         if !is_module_name(module) {
             return Err(Error::NotModuleName {
                 flag: None,
@@ -97,10 +101,11 @@ pub fn measure(
             t.packages = args.packages.clone();
         }
     }
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(usage(
-            "--timeout must be a positive number of seconds".into(),
-        ));
+    if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_S) {
+        return Err(usage(format!(
+            "--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week), not {}",
+            args.timeout
+        )));
     }
     let anchor = if args.no_anchor {
         None
@@ -115,6 +120,12 @@ pub fn measure(
     let mut overrides = BTreeMap::new();
     for pair in &args.env {
         match pair.split_once('=') {
+            Some((key, value)) if key.contains('\0') || value.contains('\0') => {
+                return Err(usage(format!(
+                    "--env (or the configuration's env) {:?} contains a NUL byte, which no environment variable can hold; remove it",
+                    pair
+                )));
+            }
             Some((key, value)) if !key.is_empty() => {
                 overrides.insert(key.to_string(), value.to_string());
             }
@@ -204,6 +215,10 @@ pub fn measure(
         warnings,
     })
 }
+
+/// Longest accepted `--timeout` in seconds (a week): beyond it a "timeout" is a typo, and a
+/// `Duration` cannot hold much more.
+pub const MAX_TIMEOUT_S: f64 = 7.0 * 86_400.0;
 
 /// Output settings of commands that only report (no result files, no progress bar).
 pub fn report_output(
@@ -297,41 +312,23 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
     })
 }
 
-/// How many pairs to take and how to judge them.
-#[derive(Debug, Clone, Copy)]
-pub struct PairPlan {
-    pub pairs: usize,
-    pub max_pairs: usize,
-    pub warmup: usize,
-    pub gate: GateOptions,
-}
-
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
-        return Err(Error::TooSmall {
-            flag: "--pairs",
-            bound: "5 (fewer pairs cannot give a 95 % bound)",
-        });
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::TooSmall {
-            flag: "--max-pairs",
-            bound: "--pairs",
-        });
-    }
-    Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
-    })
-}
-
 /// Validates budget flags; `forbid` are the modules that must not be loaded.
 pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
     let limits = |flag: &str, specs: &[String]| -> Result<Vec<budget::Limit<f64>>> {
-        specs.iter().map(|s| budget::parse_limit(flag, s)).collect()
+        specs
+            .iter()
+            .map(|s| {
+                let limit = budget::parse_limit::<f64>(flag, s)?;
+                // NaN, infinite, zero or negative budgets can never be met (or always are).
+                if limit.value > 0.0 && limit.value.is_finite() {
+                    Ok(limit)
+                } else {
+                    Err(Error::Usage(format!(
+                        "{flag} '{s}' must be a positive, finite number (e.g. {flag} 300)"
+                    )))
+                }
+            })
+            .collect()
     };
     for m in forbid {
         if !is_module_name(m) {

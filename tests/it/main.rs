@@ -4,6 +4,8 @@
 mod support;
 
 mod ab;
+mod bisect;
+mod bisect_range;
 mod branches;
 mod compare_check;
 mod config;
@@ -13,6 +15,9 @@ mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
 mod instructions;
+mod integrity;
+mod integrity_cache;
+mod lazy;
 mod run;
 mod snapshots;
 mod tree;

@@ -1,52 +1,43 @@
-"""A pytest recipe: assert import budgets with coldstart from a library's own test suite.
+"""The recipe of docs/ci.md, now with the plugin: import budgets in a library's own test suite.
 
-Copy this into your project, point PKG/MODULES at your package, and run it in CI. Here it runs
-against the fixture packages of coldstart's own tests (see docs/ci.md).
+`pip install coldstart` registers the plugin; copy these tests into your project and point the
+targets at your package. Here they run against the fixture packages of tests/python/fixtures
+(the `path=` option stands in for an installed package), inside coldstart's own CI.
 """
-import os
-import pathlib
-import subprocess
-import sys
-
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-COLDSTART = os.environ.get("COLDSTART", str(ROOT / "target" / "debug" / "coldstart"))
-FIXTURES = ROOT / "tests" / "fixtures" / "pkgs"
+from conftest import FIXTURES
+
+FAST = dict(path=[str(FIXTURES)], runs=5, anchor=False, tree_runs=2)
 
 
-def coldstart(*args):
-    return subprocess.run([COLDSTART, *args], capture_output=True, text=True)
+@pytest.mark.import_budget("lightpkg", max_ms=300, max_modules=2000, forbid=["fakeparamiko"], **FAST)
+def test_lightpkg_import_budget():
+    """A marker needs no body: the budget is measured and checked before it runs."""
 
 
-@pytest.fixture(scope="module")
-def result(tmp_path_factory):
-    """Measure once per test module; every budget test reads the same result file."""
-    out = tmp_path_factory.mktemp("coldstart")
-    proc = coldstart(
-        "run", "emptypkg", "eagerpkg",
-        "--python", sys.executable, "--path", str(FIXTURES),
-        "--runs", "5", "--no-anchor", "--tree-runs", "0", "--quiet",
-        "--output-dir", str(out),
-    )
-    assert proc.returncode == 0, proc.stderr
-    return out / "cold_start_latest.json"
+def test_cold_start(coldstart):
+    # Measured once per session and settings; the result is typed.
+    r = coldstart.run(["lightpkg", "budgetpkg"], **FAST)
+    assert r["lightpkg"].import_ms.median < 300
+    assert r["budgetpkg"].modules.by_package["budgetpkg"] == 2
+    assert not r["lightpkg"].loaded("fakeparamiko")
+    # The heavy dependency budgetpkg drags in, and through which import:
+    assert r["budgetpkg"].chain("fakeparamiko") == ["budgetpkg", "budgetpkg.cli", "fakeparamiko"]
 
 
-def test_import_time_and_module_count_within_budget(result):
-    proc = coldstart("check", str(result), "--max-import-ms", "emptypkg=100", "--max-modules", "2000")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_junit_report_for_ci(coldstart, tmp_path):
+    # The binary's own reports stay one flag away.
+    import subprocess
 
+    import coldstart as api
 
-def test_a_forbidden_module_fails_the_budget(result):
-    # eagerpkg imports its heavy submodule eagerly: the budget must catch it.
-    proc = coldstart("check", str(result), "--forbid", "eagerpkg.heavy")
-    assert proc.returncode == 1
-    assert "eagerpkg: eagerpkg.heavy forbidden (actual loaded)" in proc.stdout
-
-
-def test_junit_report_for_ci(result, tmp_path):
+    r = coldstart.run(["lightpkg", "budgetpkg"], **FAST)
+    saved = r.save(str(tmp_path / "result.json"))
     report = tmp_path / "coldstart.xml"
-    proc = coldstart("check", str(result), "--max-import-ms", "1000", "--format", "junit", "--output", str(report))
+    proc = subprocess.run(
+        [api.find_coldstart_bin(), "check", saved, "--max-import-ms", "1000", "--format", "junit", "--output", str(report)],
+        capture_output=True, text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert report.read_text().startswith("<?xml")
