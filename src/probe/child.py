@@ -1,5 +1,6 @@
 import sys
 _cs_startup = len(sys.modules)
+_cs_startup_names = sorted(sys.modules)
 import time as _cs_time
 _cs_out, _cs_stmt, _cs_check = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 # `coldstart lazy`: the experiment's code (src/probe/lazy.py), mode, names and workload.
@@ -44,6 +45,7 @@ _cs_lines = ["coldstart-result\t1", "import_ns\t%d" % (_cs_t1 - _cs_t0),
              "import_cpu_ns\t%d" % (_cs_c1 - _cs_c0), "startup_modules\t%d" % _cs_startup,
              "peak_rss_kib\t%s" % _cs_hwm, "error\t" + _cs_err.replace("\n", " ")]
 _cs_lines += ["module\t" + _cs_m for _cs_m in _cs_mods]
+_cs_lines += ["startup\t" + _cs_m for _cs_m in _cs_startup_names]
 if _cs_check:
     import os as _cs_os
     for _cs_name, _cs_mod in list(sys.modules.items()):

@@ -22,6 +22,8 @@ pub struct ChildReport {
     pub outcome: StatementOutcome,
     /// Sorted names of `sys.modules` after the statement.
     pub modules: Vec<String>,
+    /// Sorted names of `sys.modules` before the statement (what start-up loaded).
+    pub startup_names: Vec<String>,
     /// Modules whose bytecode cache file did not exist after the import (only when asked).
     pub uncached: Vec<String>,
     /// The records of `coldstart lazy`'s experiment (`src/probe/lazy.py`), when it ran.
@@ -40,6 +42,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
     let mut peak_rss_kib = None;
     let mut outcome = None;
     let mut modules = Vec::new();
+    let mut startup_names = Vec::new();
     let mut uncached = Vec::new();
     let mut lazy = None;
     let mut ended = false;
@@ -56,6 +59,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
             "peak_rss_kib" => peak_rss_kib = value.parse().ok(),
             "error" => outcome = Some(parse_outcome(value)),
             "module" => modules.push(value.to_string()),
+            "startup" => startup_names.push(value.to_string()),
             "uncached" => uncached.push(value.to_string()),
             "lazy" if lazy.is_none() => {
                 lazy = Some(
@@ -77,6 +81,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
         peak_rss_kib,
         outcome: outcome.ok_or("result file lacks error")?,
         modules,
+        startup_names,
         uncached,
         lazy,
     })

@@ -3,4 +3,6 @@ pub mod budget;
 pub mod compare;
 pub mod gate;
 pub mod modules;
+#[cfg(test)]
+mod startup_tests;
 pub mod timing;

@@ -203,7 +203,7 @@ fn check(extra: &[&str]) -> assert_cmd::Command {
 
 #[test]
 fn every_budget_flag_passes_and_fails() {
-    // Fixture medians: sleepy50 ~50 ms, emptypkg ~0.4 ms, eagerpkg ~30 ms; 103-131 modules; ~14 MiB.
+    // Fixture medians: sleepy50 ~50 ms, emptypkg ~0.4 ms, eagerpkg ~30 ms; 103-131 modules in total, 29 beyond start-up for eagerpkg; ~14 MiB.
     for (pass, fail) in [
         (
             vec!["--max-import-ms", "1000"],
@@ -212,7 +212,11 @@ fn every_budget_flag_passes_and_fails() {
         (vec!["--max-wall-ms", "10000"], vec!["--max-wall-ms", "1"]),
         (
             vec!["--max-modules", "1000"],
-            vec!["--max-modules", "eagerpkg=110"],
+            vec!["--max-modules", "eagerpkg=20"],
+        ),
+        (
+            vec!["--max-total-modules", "1000"],
+            vec!["--max-total-modules", "eagerpkg=110"],
         ),
         (
             vec!["--max-package-modules", "eagerpkg=2"],
