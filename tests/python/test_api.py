@@ -70,6 +70,9 @@ def test_an_exceeded_budget_raises_with_the_report_and_the_chain(result):
     assert isinstance(info.value, AssertionError)
     report = result.check(max_modules=1, raise_on_failure=False)
     assert not report.passed
+    # Start-up (site, encodings, ...) counts only in the total.
+    assert result.check(max_modules=20, raise_on_failure=False).passed
+    assert not result.check(max_total_modules=20, raise_on_failure=False).passed
 
 
 def test_load_and_save_round_trip(result, tmp_path):
