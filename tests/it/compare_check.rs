@@ -333,3 +333,42 @@ fn github_actions_get_a_step_summary_and_annotations() {
         .code(1)
         .stderr(predicate::str::contains("::error").not());
 }
+
+/// Two sides whose interpreter start-up differs (a `.pth` hook on one): the start-up modules are
+/// an environment difference, not a module diff, and `--strict` refuses the comparison.
+#[test]
+fn a_start_up_difference_is_an_environment_difference_and_strict_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut clean = read_json(&fixture_result());
+    let mut hooked = read_json(&fixture_result());
+    for (v, extra) in [(&mut clean, None), (&mut hooked, Some("_distutils_hack"))] {
+        for t in v["targets"].as_array_mut().unwrap() {
+            let mut startup = vec!["site".to_string(), "sys".to_string()];
+            let mut loaded: Vec<String> = t["modules"]["loaded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect();
+            if let Some(x) = extra {
+                startup.push(x.into());
+                loaded.push(x.into());
+                loaded.sort();
+            }
+            t["modules"]["startup_loaded"] = startup.into();
+            t["modules"]["loaded"] = loaded.into();
+        }
+    }
+    let a = write(dir.path(), "clean.json", &clean);
+    let b = write(dir.path(), "hooked.json", &hooked);
+    compare(&a, &b, &["--format", "json"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "start-up modules differ: 2 vs 3 (+ _distutils_hack); likely setuptools' distutils-precedence.pth",
+        ))
+        .stdout(predicate::str::contains("\"_distutils_hack\": [").not());
+    compare(&a, &b, &["--strict"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("start-up modules differ"));
+}
