@@ -39,7 +39,7 @@ pub trait Probe {
     /// Wall time of a bare interpreter start (`python -c pass`), nanoseconds.
     fn startup(&mut self) -> Result<u64>;
     /// The `-X importtime` report (stderr) of one run of the statement: a diagnostic pass, never
-    /// mixed with timed samples because it costs 3-6 %.
+    /// mixed with timed samples because it slows the import (2-8 %, README).
     fn importtime(&mut self, request: &Request) -> Result<String>;
 }
 
