@@ -14,7 +14,7 @@ pub enum Error {
         bound: &'static str,
     },
     /// A module name that is not a dotted identifier; `flag` is the flag it was given to.
-    #[error("{}'{name}' is not a dotted module name{hint}", flag.map(|f| format!("{f} ")).unwrap_or_default())]
+    #[error("{}{} is not a dotted module name{hint}", flag.map(|f| format!("{f} ")).unwrap_or_default(), crate::model::names::quoted(name))]
     NotModuleName {
         flag: Option<&'static str>,
         name: String,

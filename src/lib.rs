@@ -1,12 +1,15 @@
 //! coldstart: measure, explain and gate the import time of Python packages in fresh interpreters.
+pub(crate) mod bisect;
 pub(crate) mod cli;
 pub(crate) mod commands;
 pub(crate) mod config;
 pub(crate) mod default_python;
 pub mod env;
 pub(crate) mod error;
+pub(crate) mod escape;
 pub(crate) mod exit;
 pub mod git;
+pub(crate) mod history;
 pub(crate) mod lazy;
 pub(crate) mod measure;
 pub(crate) mod model;
@@ -20,6 +23,15 @@ pub(crate) mod tree;
 pub(crate) mod verdict;
 
 pub use sys::interrupt;
+
+/// Issue 14: the pair designs and their seeded simulation, for examples/sequential_mc.rs
+/// (scripts/bench/sequential.sh). Not a stable API.
+#[doc(hidden)]
+pub mod simulation {
+    pub use crate::stats::paired::GateParams;
+    pub use crate::stats::sequential::{Design, EARLY_ALPHA, LATE_ALPHA};
+    pub use crate::stats::simulate::{Noise, Scenario, Tally, simulate};
+}
 
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
@@ -68,6 +80,8 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
         Command::Branches(args) => commands::branches::execute(args),
         Command::Cache(args) => commands::cache::execute(args),
         Command::Config(args) => commands::config::execute(args, config),
+        Command::Bisect(args) => commands::bisect::execute(args),
+        Command::History(args) => commands::history::execute(args),
         Command::Lazy(args) => commands::lazy::execute(args),
         Command::Completions(args) => commands::completions::execute(args),
         Command::Man(args) => commands::man::execute(args),

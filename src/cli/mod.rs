@@ -2,6 +2,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod revisions;
+pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "coldstart",
@@ -60,6 +63,13 @@ pub enum Command {
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
+    // bisect and history (issue 16), types in cli/revisions.rs
+    /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
+    /// the module count grows past N or the import got slower; never touches your checkout.
+    Bisect(BisectArgs),
+    /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
+    /// per commit so an overlapping run measures only new commits.
+    History(HistoryArgs),
     /// Print the effective configuration and where each value comes from.
     ///
     /// (The long help, with every key, is generated from the configuration's key table.)
@@ -361,9 +371,14 @@ pub struct AbArgs {
 /// How many interleaved pairs `ab` and `branches` take.
 #[derive(Debug, Args)]
 pub struct PairArgs {
-    /// Interleaved pairs measured per target.
+    /// Pairs at the first look of the fixed design; from there on, 10 more at a time while the
+    /// verdict is unsettled.
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub pairs: usize,
+    /// Pairs at the first early look (then every 2 pairs until --pairs, each at 99.5 %); at or
+    /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub min_pairs: usize,
     /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
     #[arg(long, default_value_t = 60, value_name = "N")]
     pub max_pairs: usize,

@@ -16,6 +16,7 @@ pub fn svg_paths(path: &Path, names: &[&str]) -> Vec<PathBuf> {
     let stem = path
         .file_stem()
         .map_or("tree".into(), |s| s.to_string_lossy().into_owned());
+    let mut used = std::collections::BTreeSet::new();
     names
         .iter()
         .map(|n| {
@@ -29,7 +30,14 @@ pub fn svg_paths(path: &Path, names: &[&str]) -> Vec<PathBuf> {
                     }
                 })
                 .collect();
-            path.with_file_name(format!("{stem}-{safe}.svg"))
+            // Two statements can sanitise to one name: number the later ones, never overwrite.
+            let mut file = format!("{stem}-{safe}.svg");
+            let mut k = 2;
+            while !used.insert(file.clone()) {
+                file = format!("{stem}-{safe}-{k}.svg");
+                k += 1;
+            }
+            path.with_file_name(file)
         })
         .collect()
 }
@@ -86,4 +94,26 @@ pub fn emit_svgs(path: Option<&Path>, charts: &[(String, String)], quiet: bool) 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chart_names_that_sanitise_alike_stay_distinct() {
+        let paths = svg_paths(
+            Path::new("/o/tree.svg"),
+            &["import a; a.b()", "import a: a.b()", "json"],
+        );
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "/o/tree-import_a__a.b__.svg",
+                "/o/tree-import_a__a.b__-2.svg",
+                "/o/tree-json.svg"
+            ]
+        );
+    }
 }

@@ -57,6 +57,14 @@ pub fn execute(args: &CacheArgs) -> Result<Exit> {
                 report.stale_builds,
                 dir.display()
             );
+            if !output.quiet {
+                for e in &report.in_use {
+                    eprintln!(
+                        "kept {} ({}): in use by a running coldstart; clean again when it is done",
+                        e.key, e.revision
+                    );
+                }
+            }
             let json = || {
                 let doc = serde_json::json!({ "dir": dir, "clean": report });
                 serde_json::to_string_pretty(&doc).expect("plain data serializes") + "\n"

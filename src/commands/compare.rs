@@ -45,7 +45,7 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
         Some(args.candidate.display().to_string()),
     );
     let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let comparison = compare::compare("compare", &base, &cand, files, false, gate, created_at);
+    let comparison = compare::compare("compare", &base, &cand, files, None, gate, created_at);
     if !output.quiet {
         for d in &comparison.environment_differences {
             eprintln!("warning: {d}: timings may not be comparable (--strict makes this an error)");

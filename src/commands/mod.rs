@@ -1,15 +1,18 @@
 //! One module per subcommand: each turns validated settings into work and a report.
 pub mod ab;
 pub mod artifacts;
+pub mod bisect;
 pub mod branches;
 pub mod cache;
 pub mod check;
 pub mod compare;
 pub mod completions;
 pub mod config;
+pub mod history;
 pub mod lazy;
 pub mod man;
 pub mod paired;
+pub mod revision;
 pub mod run;
 pub mod tree;
 pub mod why;

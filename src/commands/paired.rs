@@ -47,13 +47,14 @@ pub fn measure_pairs(
         vec![&mut a, &mut b],
         m,
         warmup,
-        plan.pairs,
+        plan.design.first_look(),
         &mut on_progress,
     )?;
     let created_at = chrono::Utc::now();
     let ext = Extension {
         max_pairs: plan.max_pairs,
         tree_runs: m.tree_runs,
+        looks: plan.design,
     };
     extend_until_settled(&mut session, ext, |session| {
         let noise = before
@@ -78,7 +79,7 @@ pub fn measure_pairs(
             &baseline,
             &candidate,
             (None, None),
-            true,
+            Some(&plan.design),
             plan.gate,
             stamp,
         );
@@ -99,13 +100,9 @@ pub fn save_all(dir: &Path, measured: &mut Measured) -> Result<std::path::PathBu
     // `latest` is the candidate, the newer state of the code.
     measured.comparison.baseline.file = Some(a.display().to_string());
     measured.comparison.candidate.file = Some(b.display().to_string());
-    let path = store::unused_path(
-        dir,
-        &store::file_name(&measured.candidate, Some("comparison")),
-    );
     let text = serde_json::to_string_pretty(&measured.comparison)
         .expect("comparisons always serialize")
         + "\n";
-    store::write_atomic(&path, &text)?;
-    Ok(path)
+    let name = store::file_name(&measured.candidate, Some("comparison"));
+    store::save_new(dir, &name, &text)
 }

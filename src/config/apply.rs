@@ -160,6 +160,18 @@ fn fill_budgets(m: &ArgMatches, b: &mut BudgetArgs, c: &FileConfig) -> Result<()
 }
 
 /// Applies `config` to the parsed command (`m` are the subcommand's matches).
+/// The environment keys of `bisect` and `history`.
+fn fill_env(m: &ArgMatches, e: &mut crate::cli::RevisionEnvArgs, c: &FileConfig) {
+    fill(m, "python", &mut e.python, &c.python.clone().map(Some));
+    fill(m, "setup", &mut e.setup, &c.setup.clone().map(Some));
+    fill(
+        m,
+        "cache_dir",
+        &mut e.cache_dir,
+        &c.cache_dir.clone().map(Some),
+    );
+}
+
 pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<()> {
     let c = &config.values;
     match command {
@@ -277,6 +289,24 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             &c.cache_dir.clone().map(Some),
         ),
         Command::Config(_) | Command::Completions(_) | Command::Man(_) => {}
+        // bisect and history (issue 16): bisect's condition comes from the command line only.
+        Command::Bisect(a) => {
+            if !given(m, "modules") && !given(m, "stmts") {
+                fill(m, "modules", &mut a.modules, &c.targets);
+            }
+            fill_env(m, &mut a.env, c);
+            fill_pairs(m, &mut a.pairs, c);
+            fill_output(m, &mut a.output, c);
+        }
+        Command::History(a) => {
+            fill_targets(m, None, &mut a.target, c);
+            if !given(m, "stmts") {
+                a.default_modules = c.targets.clone().unwrap_or_default();
+            }
+            fill(m, "runs", &mut a.runs, &c.runs);
+            fill_env(m, &mut a.env, c);
+            fill_output(m, &mut a.output, c);
+        }
     }
     Ok(())
 }

@@ -120,7 +120,10 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
             let value: toml::Table = toml::from_str(&text).map_err(|e| parse_error(&path, e))?;
             let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
             let table = if is_pyproject {
-                tool_table(&value)
+                tool_table(&value).map_err(|problem| Error::Config {
+                    file: path.clone(),
+                    problem,
+                })?
             } else {
                 Some(value)
             };
@@ -129,6 +132,12 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
         None => {
             let own = dir.join("coldstart.toml");
             let pyproject = dir.join("pyproject.toml");
+            if own.exists() && !own.is_file() {
+                return Err(Error::ConfigUnreadable {
+                    path: own,
+                    reason: "it is not a regular file (a directory?); remove or rename it".into(),
+                });
+            }
             if own.is_file() {
                 let value: toml::Table =
                     toml::from_str(&read(&own)?).map_err(|e| parse_error(&own, e))?;
@@ -136,9 +145,13 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
             } else if pyproject.is_file() {
                 let value: toml::Table =
                     toml::from_str(&read(&pyproject)?).map_err(|e| parse_error(&pyproject, e))?;
+                let table = tool_table(&value).map_err(|problem| Error::Config {
+                    file: pyproject.clone(),
+                    problem,
+                })?;
                 (
                     pyproject,
-                    tool_table(&value),
+                    table,
                     "pyproject.toml [tool.coldstart]".to_string(),
                 )
             } else {
@@ -180,8 +193,25 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     }))
 }
 
-fn tool_table(pyproject: &toml::Table) -> Option<toml::Table> {
-    pyproject.get("tool")?.get("coldstart")?.as_table().cloned()
+/// `[tool.coldstart]` of a pyproject table: `None` when absent, an error naming the fix when
+/// `tool` or `tool.coldstart` is there but not a table (it would otherwise be ignored silently).
+fn tool_table(pyproject: &toml::Table) -> std::result::Result<Option<toml::Table>, String> {
+    let Some(tool) = pyproject.get("tool") else {
+        return Ok(None);
+    };
+    let Some(tool) = tool.as_table() else {
+        return Err(
+            "`tool` is not a table; write [tool.coldstart] with the settings under it".into(),
+        );
+    };
+    match tool.get("coldstart") {
+        None => Ok(None),
+        Some(toml::Value::Table(t)) => Ok(Some(t.clone())),
+        Some(other) => Err(format!(
+            "tool.coldstart is a {}, not a table; write the settings under a [tool.coldstart] header",
+            other.type_str()
+        )),
+    }
 }
 
 /// The flag value a configuration string names (`as-is`, `median-difference`, ...).

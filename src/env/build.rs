@@ -2,6 +2,10 @@
 //! whose dependency specification is the same and reinstall only the project, else create a venv
 //! and install (default installer or `--setup`). Every new environment is built in the cache's
 //! `tmp/` and renamed into place once it works.
+//!
+//! Concurrency: the key's lock (`super::lock`) is held shared while an environment is in use and
+//! exclusive while it is built, so a second run needing the same environment waits for the first
+//! builder and then reuses its result, and `cache clean` never removes an environment in use.
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -13,6 +17,7 @@ use super::cache::{self, Cache};
 use super::deps;
 use super::error::EnvError;
 use super::fsutil;
+use super::lock::{KeyLock, Mode};
 use super::python::{self, BasePython};
 use super::run::{Step, query, run_logged};
 use crate::git::Checkout;
@@ -116,6 +121,8 @@ pub struct BuiltEnv {
     /// Things the user should know (e.g. why it was not cached).
     pub warnings: Vec<String>,
     _scratch: Option<TempDir>,
+    /// The key's lock, held shared while this value lives.
+    _lock: KeyLock,
 }
 
 const VENV: Step = Step {
@@ -160,7 +167,7 @@ impl EnvBuilder {
         let exe = base.executable.to_string_lossy();
         let deps_key = cache::digest(&["deps", &recipe, &exe, &base.build, &spec]);
         let key = cache::digest(&["env", &deps_key, checkout.content_id()]);
-        let done = |dir: PathBuf, outcome, cached, warnings, scratch| BuiltEnv {
+        let done = |dir: PathBuf, outcome, cached, warnings, scratch, lock| BuiltEnv {
             python: dir.join("bin").join("python"),
             dir,
             outcome,
@@ -170,18 +177,50 @@ impl EnvBuilder {
             python_version: base.version.clone(),
             warnings,
             _scratch: scratch,
+            _lock: lock,
         };
 
-        if !checkout.is_working_tree()
-            && let Some(dir) = cache.find(&key)
-        {
-            cache.touch(&dir);
-            return Ok(done(dir, Outcome::Reused, true, Vec::new(), None));
-        }
+        let reusable = |cache: &Cache| match checkout.is_working_tree() {
+            false => cache.find(&key),
+            true => None,
+        };
+        // Shared first: the common case (reuse) never waits for another user. Otherwise wait
+        // for either lock: shared once another run has stored the environment (it keeps a shared
+        // lock while it measures, so waiting for exclusive alone would wait for its whole run),
+        // exclusive to build it ourselves.
+        let waiting = Instant::now();
+        let lock = loop {
+            if let Some(shared) = cache.try_lock(&key, Mode::Shared)?
+                && let Some(dir) = reusable(&cache)
+            {
+                cache.touch(&dir);
+                let waited = waiting.elapsed().as_secs_f64();
+                let notes = (waited >= 0.1)
+                    .then(|| format!("waited {waited:.1} s for another coldstart run building this environment"))
+                    .into_iter()
+                    .collect();
+                return Ok(done(dir, Outcome::Reused, true, notes, None, shared));
+            }
+            if let Some(exclusive) = cache.try_lock(&key, Mode::Exclusive)? {
+                break exclusive;
+            }
+            if crate::interrupt::requested() {
+                return Err(EnvError::Interrupted {
+                    step: "waiting for another coldstart run building the same environment".into(),
+                });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        };
         // A --setup command installs the project in its own way, which cannot be repeated
-        // without its dependencies: only identical environments are reused then.
+        // without its dependencies: only identical environments are reused then. The source is
+        // locked shared while it is copied; one that is busy (being built or removed) is not
+        // waited for (two builders could wait on each other), the environment is built instead.
+        let mut source_lock = None;
         let source = match self.setup {
-            None => cache.find_by_deps(&deps_key, &key),
+            None => cache.find_by_deps(&deps_key, &key).filter(|(_, from_key)| {
+                source_lock = cache.try_lock(from_key, Mode::Shared).ok().flatten();
+                source_lock.is_some() && cache.find(from_key).is_some()
+            }),
             Some(_) => None,
         };
         let scratch = cache.scratch()?;
@@ -207,6 +246,7 @@ impl EnvBuilder {
                 check(&env, "being copied")?;
                 self.install_project(&job, true)?;
                 meta.cloned_from = Some(from_key.clone());
+                drop(source_lock);
                 Outcome::Cloned
             }
             None => {
@@ -235,9 +275,11 @@ impl EnvBuilder {
             let dir = cache.store(&env, &key)?;
             check(&dir, "moving into the cache")?;
             drop(scratch);
-            return Ok(done(dir, outcome, true, warnings, None));
+            lock.downgrade()?;
+            return Ok(done(dir, outcome, true, warnings, None, lock));
         }
-        Ok(done(env, outcome, false, warnings, Some(scratch)))
+        lock.downgrade()?;
+        Ok(done(env, outcome, false, warnings, Some(scratch), lock))
     }
 
     fn create_venv(&self, job: &Job) -> Result<(), EnvError> {

@@ -2,8 +2,9 @@
 //! `coldstart-env.json` whose modification time is its last use), `tmp/` holds builds in progress
 //! (each marked with its owner's pid; a killed run's are swept), `logs/<key>.log` the output of the
 //! last build of each key. An environment becomes visible only by a rename of its finished
-//! directory into `envs/`, so an interrupted build is never reused. `list` and `clean` return data
-//! for the CLI to render.
+//! directory into `envs/`, so an interrupted build is never reused. `locks/<key>.lock` is the
+//! advisory lock of each key (see `super::lock`): `clean` skips environments in use. `list` and
+//! `clean` return data for the CLI to render.
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -14,10 +15,13 @@ use tempfile::TempDir;
 
 use super::error::EnvError;
 use super::fsutil;
+use super::lock::{self, KeyLock, Mode};
 use crate::git::stale;
 
 pub use super::META_FILE;
 const FORMAT_VERSION: u32 = 1;
+/// Prefix of the directories in `tmp/` (builds in progress, environments being removed).
+const SCRATCH_PREFIX: &str = "build-";
 
 /// What is recorded about an environment when it is built.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -65,6 +69,8 @@ pub struct CleanReport {
     pub freed_bytes: u64,
     /// In-progress build directories of runs that are gone.
     pub stale_builds: usize,
+    /// Environments that would have been removed but a running coldstart uses or builds them.
+    pub in_use: Vec<CacheEntry>,
 }
 
 /// `$XDG_CACHE_HOME/coldstart`, else `~/.cache/coldstart`.
@@ -100,21 +106,29 @@ pub fn list(cache_dir: &Path) -> Result<Vec<CacheEntry>, EnvError> {
 pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanReport, EnvError> {
     let cutoff = older_than.map(|age| SystemTime::now() - age);
     let is_old = |t: SystemTime| cutoff.is_none_or(|c| t < c);
-    let stale_builds = stale::sweep(&cache_dir.join("tmp"), "").len();
+    let stale_builds = stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len();
     let mut report = CleanReport {
         removed: Vec::new(),
         freed_bytes: 0,
         stale_builds,
+        in_use: Vec::new(),
     };
     if !cache_dir.join("envs").is_dir() {
         return Ok(report);
     }
     let cache = Cache::open(cache_dir)?;
     for found in list(cache_dir)? {
-        if is_old(found.last_used.into()) {
-            cache.remove(&found.path)?;
-            report.freed_bytes += found.size_bytes;
-            report.removed.push(found);
+        if !is_old(found.last_used.into()) {
+            continue;
+        }
+        match cache.try_lock(&found.key, Mode::Exclusive)? {
+            None => report.in_use.push(found),
+            Some(held) => {
+                cache.remove(&found.path)?;
+                held.remove_file();
+                report.freed_bytes += found.size_bytes;
+                report.removed.push(found);
+            }
         }
     }
     if let Ok(logs) = fs::read_dir(cache_dir.join("logs")) {
@@ -206,13 +220,23 @@ impl Cache {
     pub fn open(root: &Path) -> Result<Cache, EnvError> {
         // Absolute, so environment paths work from any working directory.
         let root = std::path::absolute(root).map_err(EnvError::cache(root))?;
-        for sub in ["envs", "tmp", "logs"] {
+        for sub in ["envs", "tmp", "logs", "locks"] {
             fs::create_dir_all(root.join(sub)).map_err(EnvError::cache(&root))?;
         }
-        stale::sweep(&root.join("tmp"), "");
+        stale::sweep(&root.join("tmp"), SCRATCH_PREFIX);
         Ok(Cache {
             root: root.to_path_buf(),
         })
+    }
+
+    /// The lock file of `key` (a digest, so a plain file name).
+    fn lock_path(&self, key: &str) -> PathBuf {
+        self.root.join("locks").join(format!("{key}.lock"))
+    }
+
+    /// Locks `key` if it is free (see `super::lock`); `None` when another run holds it.
+    pub fn try_lock(&self, key: &str, mode: Mode) -> Result<Option<KeyLock>, EnvError> {
+        lock::try_lock(&self.lock_path(key), mode)
     }
 
     /// The finished environment for `key`, if it is there and its interpreter still exists.
@@ -258,12 +282,7 @@ impl Cache {
     /// A fresh directory for a build in progress, marked with our pid, removed on drop.
     pub fn scratch(&self) -> Result<TempDir, EnvError> {
         let tmp = self.root.join("tmp");
-        let dir = tempfile::Builder::new()
-            .prefix("build-")
-            .tempdir_in(&tmp)
-            .map_err(EnvError::cache(&tmp))?;
-        stale::mark(dir.path()).map_err(EnvError::cache(&tmp))?;
-        Ok(dir)
+        stale::tempdir_in(&tmp, SCRATCH_PREFIX).map_err(EnvError::cache(&tmp))
     }
 
     /// The log file for building `key`, emptied.

@@ -7,6 +7,7 @@ pub mod cache;
 mod deps;
 mod error;
 mod fsutil;
+mod lock;
 mod python;
 mod run;
 

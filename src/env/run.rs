@@ -1,6 +1,11 @@
 //! Running one setup step through `crate::sys::process` (own process group, stopped on Ctrl-C / SIGTERM),
 //! stdout and stderr appended to a log file; a failure carries the step's last output lines. Short
 //! queries (identifying an interpreter, checking an environment) go through [`query`].
+//!
+//! Every step gets its own `TMPDIR` (`$TMPDIR/coldstart-tmp-<owner>-*`, removed after the step,
+//! swept by the next run if coldstart was killed), so what pip, ensurepip or uv leave in their
+//! temporary directory when interrupted is not left in the user's. An interrupted step gets
+//! SIGTERM and [`GRACE`] to clean up before SIGKILL.
 use std::fs::{self, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
@@ -9,6 +14,18 @@ use std::time::Duration;
 
 use super::error::EnvError;
 use crate::sys::process::{self, Ending};
+
+/// How long an interrupted setup step has between SIGTERM and SIGKILL.
+pub(crate) const GRACE: Duration = Duration::from_secs(2);
+/// Prefix of the steps' temporary directories under the system one.
+const TMP_PREFIX: &str = "coldstart-tmp-";
+
+/// A fresh temporary directory for one step's `TMPDIR`, after removing those of killed runs.
+fn step_tmpdir() -> std::io::Result<tempfile::TempDir> {
+    let system = std::env::temp_dir();
+    crate::git::stale::sweep(&system, TMP_PREFIX);
+    crate::git::stale::tempdir_in(&system, TMP_PREFIX)
+}
 
 /// How many trailing output lines a failure carries.
 const TAIL_LINES: usize = 20;
@@ -45,8 +62,11 @@ pub(crate) fn run_logged(mut cmd: Command, log: &Path, step: &Step) -> Result<()
         hint: step.hint.to_string(),
         tail: tail(log, start + header.len() as u64),
     };
-    let finished = process::run(&mut cmd, SETUP_TIMEOUT)
+    let tmp = step_tmpdir().map_err(|e| failed(format!("cannot create its TMPDIR: {e}")))?;
+    cmd.env("TMPDIR", tmp.path());
+    let finished = process::run_with_grace(&mut cmd, SETUP_TIMEOUT, GRACE)
         .map_err(|e| failed(format!("could not start: {e}")))?;
+    drop(tmp);
     match finished.ending {
         Ending::Exited(status) if status.success() => Ok(()),
         Ending::Exited(status) => Err(failed(status.to_string())),
@@ -86,7 +106,10 @@ pub(crate) fn query(
         .and_then(|o| Ok((o, capture()?)))
         .map_err(|e| fail(format!("cannot capture its output: {e}")))?;
     cmd.stdin(Stdio::null()).stdout(out_stdio).stderr(err_stdio);
+    let tmp = step_tmpdir().map_err(|e| fail(format!("cannot create its TMPDIR: {e}")))?;
+    cmd.env("TMPDIR", tmp.path());
     let finished = process::run(&mut cmd, QUERY_TIMEOUT).map_err(|e| fail(e.to_string()))?;
+    drop(tmp);
     let status = match finished.ending {
         Ending::Exited(status) => status,
         Ending::Interrupted => {
@@ -176,6 +199,22 @@ mod tests {
         assert_eq!(got.stdout, "out\n");
         assert_eq!(got.stderr, "err\n");
         assert_eq!(got.status.code(), Some(4));
+    }
+
+    #[test]
+    fn steps_get_their_own_tmpdir_which_is_removed_afterwards() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let log = dir.path().join("log");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo \"tmp=$TMPDIR\"; touch \"$TMPDIR/pip-left.whl\""]);
+        run_logged(cmd, &log, &STEP).expect("runs");
+        let text = fs::read_to_string(&log).expect("log");
+        let tmp = text
+            .lines()
+            .find_map(|l| l.strip_prefix("tmp="))
+            .expect("TMPDIR printed");
+        assert!(tmp.contains("/coldstart-tmp-"), "{tmp}");
+        assert!(!Path::new(tmp).exists(), "{tmp} left behind");
     }
 
     #[test]

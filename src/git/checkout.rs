@@ -150,14 +150,10 @@ fn materialise(repo: &Repo, commit: Option<Oid>) -> Result<(TempDir, PathBuf), G
     {
         return Err(GitError::ScratchInsideWorkTree { dir: scratch });
     }
-    let dir = tempfile::Builder::new()
-        .prefix(SCRATCH_PREFIX)
-        .tempdir_in(&scratch)
-        .map_err(GitError::io(
-            "cannot create a checkout directory in",
-            &scratch,
-        ))?;
-    stale::mark(dir.path()).map_err(GitError::io("cannot write pid file in", dir.path()))?;
+    let dir = stale::tempdir_in(&scratch, SCRATCH_PREFIX).map_err(GitError::io(
+        "cannot create a checkout directory in",
+        &scratch,
+    ))?;
     let root = dir.path().join(&repo.name);
 
     let mut init = RepositoryInitOptions::new();
@@ -286,6 +282,12 @@ fn overlay(
 /// directory (an untracked nested repository, which is not part of this project's tree).
 fn copy_entry(src: &Path, dst: &Path) -> Result<Option<String>, GitError> {
     let meta = fs::symlink_metadata(src).map_err(GitError::io("cannot read", src))?;
+    if !(meta.is_dir() || meta.is_file() || meta.file_type().is_symlink()) {
+        // A FIFO would block the copy forever; a device or socket is not part of a project.
+        return Err(GitError::io("cannot copy", src)(std::io::Error::other(
+            "not a regular file (a FIFO, socket or device); remove it or add it to .gitignore",
+        )));
+    }
     if meta.is_dir() {
         if fs::symlink_metadata(dst).is_ok_and(|m| !m.is_dir()) {
             fs::remove_file(dst).map_err(GitError::io("cannot replace", dst))?;

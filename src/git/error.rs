@@ -21,6 +21,19 @@ pub enum GitError {
     MissingDirectory { subdir: PathBuf, spec: String },
     #[error("scratch directory '{}' is inside the repository's working tree; set TMPDIR to a directory outside it", dir.display())]
     ScratchInsideWorkTree { dir: PathBuf },
+    // bisect and history ranges (git/range.rs)
+    #[error(
+        "'{good}' is not an ancestor of '{bad}'; name an older good revision (see `git log --oneline {bad}`)"
+    )]
+    NotAncestor { good: String, bad: String },
+    #[error(
+        "the range '{good}..{bad}' has no commits; name a good revision older than the bad one"
+    )]
+    EmptyRange { good: String, bad: String },
+    #[error(
+        "'{spec}': symmetric ranges (A...B) are not supported; write A..B or list the revisions"
+    )]
+    SymmetricRange { spec: String },
     #[error("interrupted while {what}")]
     Interrupted { what: String },
     #[error("git: {what}: {}", source.message())]

@@ -8,6 +8,7 @@
 mod checkout;
 mod error;
 mod info;
+mod range;
 mod repo;
 pub mod stale;
 mod suggest;
@@ -15,6 +16,7 @@ mod suggest;
 pub use checkout::{Checkout, Source};
 pub use error::GitError;
 pub use info::{GitInfo, info};
+pub use range::{Commit, Walk, evenly_spaced};
 pub use repo::{Repo, Revision};
 
 use std::path::{Path, PathBuf};

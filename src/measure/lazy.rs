@@ -103,6 +103,12 @@ impl Lab for PythonLab<'_> {
         let ext = Extension {
             max_pairs: self.plan.max_pairs,
             tree_runs: 0,
+            // The fixed design with the reference bounds, as `settled` judges.
+            looks: crate::stats::sequential::Design::reference(
+                self.plan.pairs,
+                super::pairs::EXTEND_BY,
+                self.plan.max_pairs,
+            ),
         };
         let settled = self.plan.settled;
         extend_until_settled(&mut session, ext, |s| {

@@ -8,7 +8,31 @@ pub fn is_module_name(name: &str) -> bool {
             let mut chars = part.chars();
             matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
                 && chars.all(|c| c == '_' || c.is_alphanumeric())
+                && !KEYWORDS.contains(&part)
         })
+}
+
+/// Python's hard keywords (3.8-3.13): no module name part can be one.
+const KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// `'name'`, or Rust's escaped `"na\nme"` when it holds control characters, so that an error
+/// stays one line and cannot carry terminal escape sequences.
+pub fn quoted(name: &str) -> String {
+    if name.chars().any(char::is_control) {
+        format!("{name:?}")
+    } else {
+        format!("'{name}'")
+    }
+}
+
+/// Whether some part of the dotted `name` is a Python keyword (`import`, `pkg.class`).
+pub fn is_keyword(name: &str) -> bool {
+    name.split('.').any(|part| KEYWORDS.contains(&part))
 }
 
 /// The top-level package of a dotted module name (`a.b.c` gives `a`).

@@ -39,7 +39,7 @@ pub trait Probe {
     /// Wall time of a bare interpreter start (`python -c pass`), nanoseconds.
     fn startup(&mut self) -> Result<u64>;
     /// The `-X importtime` report (stderr) of one run of the statement: a diagnostic pass, never
-    /// mixed with timed samples because it slows the import (2-8 %, README).
+    /// mixed with timed samples because it inflates imports by 2.4-8.1 % (scripts/bench/importtime_overhead.py).
     fn importtime(&mut self, request: &Request) -> Result<String>;
 }
 
@@ -136,11 +136,7 @@ impl PythonProbe {
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
         // Probe directories of runs killed with SIGKILL are removed by the next run.
         crate::git::stale::sweep(&std::env::temp_dir(), PROBE_DIR_PREFIX);
-        let dir = tempfile::Builder::new()
-            .prefix(PROBE_DIR_PREFIX)
-            .tempdir()
-            .map_err(|e| Error::io("cannot create a temporary directory", e))?;
-        crate::git::stale::mark(dir.path())
+        let dir = crate::git::stale::tempdir_in(&std::env::temp_dir(), PROBE_DIR_PREFIX)
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
         fs::create_dir(dir.path().join("cwd"))
             .map_err(|e| Error::io("cannot create a temporary directory", e))?;
@@ -248,10 +244,23 @@ impl PythonProbe {
     }
 
     fn run_child(&mut self, args: &[&str], target: &str) -> Result<process::Finished> {
+        self.run_child_with(args, target, None)
+    }
+
+    /// Runs a child; with `report`, the child inherits that file as descriptor [`REPORT_FD`].
+    fn run_child_with(
+        &mut self,
+        args: &[&str],
+        target: &str,
+        report: Option<&fs::File>,
+    ) -> Result<process::Finished> {
         let exe = self.interpreter.executable.clone();
         let mut cmd = self.command(&exe, args);
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
+        }
+        if let Some(file) = report {
+            inherit_as(&mut cmd, file, REPORT_FD);
         }
         let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::NotPython {
             path: exe.display().to_string(),
@@ -268,33 +277,76 @@ impl PythonProbe {
     }
 }
 
+/// The descriptor on which the child finds its report file.
+const REPORT_FD: i32 = 3;
+/// A report larger than this is not one (a name list of a million modules is about 30 MiB).
+const MAX_REPORT: u64 = 256 << 20;
+
+/// Makes the child see `file` as descriptor `fd` (without close-on-exec); `file` must stay open
+/// until the child is spawned.
+fn inherit_as(cmd: &mut Command, file: &fs::File, fd: i32) {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let raw = file.as_raw_fd();
+    // SAFETY: dup2 and fcntl are async-signal-safe and touch only descriptors.
+    unsafe {
+        cmd.pre_exec(move || {
+            let rc = if raw == fd {
+                libc::fcntl(fd, libc::F_SETFD, 0)
+            } else {
+                libc::dup2(raw, fd)
+            };
+            if rc < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// Reads the report the child wrote to `file` (at most [`MAX_REPORT`] bytes: more is refused).
+fn read_report(file: &mut fs::File) -> std::io::Result<String> {
+    use std::io::{Read, Seek};
+    file.rewind()?;
+    let mut bytes = Vec::new();
+    file.take(MAX_REPORT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_REPORT {
+        return Err(std::io::Error::other("report too large"));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("report is not text"))
+}
+
 impl Probe for PythonProbe {
     fn sample(&mut self, request: &Request) -> Result<RawSample> {
-        let result_path = self.dir.path().join("result");
-        let _ = fs::remove_file(&result_path);
-        let result_arg = result_path.display().to_string();
+        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
+        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
+        let mut report_file = tempfile::tempfile_in(self.dir.path())
+            .map_err(|e| Error::io("cannot create the report file", e))?;
+        let fd = REPORT_FD.to_string();
         let check = if request.check_bytecode { "1" } else { "0" };
-        let mut args = vec![
-            "-c",
-            CHILD_SCRIPT,
-            result_arg.as_str(),
-            request.statement,
-            check,
-        ];
+        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
         let experiment = self.experiment.clone();
         args.extend(experiment.iter().flatten().map(String::as_str));
-        let finished = self.run_child(&args, request.target)?;
+        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
             detail,
         };
-        let text = fs::read_to_string(&result_path).unwrap_or_default();
-        let report = match report::parse(&text) {
+        let parsed = read_report(&mut report_file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| report::parse(&text));
+        let report = match parsed {
             Ok(report) => report,
-            Err(_) => {
+            Err(problem) => {
                 let how = match finished.ending {
+                    _ if problem != report::NO_REPORT => format!(
+                        "its report to coldstart was refused ({problem}); did the target write to file descriptor {REPORT_FD}?"
+                    ),
                     process::Ending::Exited(s) => {
                         match (s.code(), std::os::unix::process::ExitStatusExt::signal(&s)) {
+                            (Some(0), _) => format!(
+                                "the interpreter exited without writing its report (did the target close file descriptor {REPORT_FD}?)"
+                            ),
                             (Some(code), _) => format!(
                                 "the interpreter exited with status {code} before the import finished (os._exit() or a crash?)"
                             ),

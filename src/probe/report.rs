@@ -1,4 +1,8 @@
-//! Pure parser of the result file the child script writes (a line protocol target output cannot reach).
+//! Pure parser of the report the child script writes: one JSON document on an unnamed file the
+//! child inherits as a descriptor, so nothing the target controls (module names, its output,
+//! files in its directory) can add, change or end a record. Anything but exactly that document is
+//! refused.
+use serde::Deserialize;
 
 /// How the timed statement ended inside the child.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,9 +24,12 @@ pub struct ChildReport {
     pub startup_modules: u32,
     pub peak_rss_kib: Option<u64>,
     pub outcome: StatementOutcome,
-    /// Sorted names of `sys.modules` after the statement.
+    /// Sorted names of `sys.modules` after the statement, exactly as Python spells them (tabs,
+    /// newlines and control characters included); a name that is not valid Unicode (undecodable
+    /// bytes, surrogate-escaped by Python) carries each such byte as the text `\udcXX`.
     pub modules: Vec<String>,
-    /// Sorted names of `sys.modules` before the statement (what start-up loaded).
+    /// Sorted names of `sys.modules` before the statement (what start-up loaded), spelled as
+    /// [`ChildReport::modules`] is.
     pub startup_names: Vec<String>,
     /// Modules whose bytecode cache file did not exist after the import (only when asked).
     pub uncached: Vec<String>,
@@ -30,84 +37,89 @@ pub struct ChildReport {
     pub lazy: Option<Vec<serde_json::Value>>,
 }
 
-/// Parses the child's result file; an error names what is missing (a truncated file has no `end`).
+/// The version of the document `child.py` writes.
+const VERSION: u32 = 2;
+
+/// The document as written, field for field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Wire {
+    coldstart_report: u32,
+    import_ns: u64,
+    import_cpu_ns: u64,
+    startup_modules: u32,
+    peak_rss_kib: Option<u64>,
+    outcome: String,
+    detail: String,
+    modules: Vec<String>,
+    startup: Vec<String>,
+    uncached: Vec<String>,
+    /// `coldstart lazy`'s records (`src/probe/lazy.py`); absent or null otherwise.
+    #[serde(default)]
+    lazy: Option<Vec<serde_json::Value>>,
+}
+
+/// The error of [`parse`] for an empty report: the child never got to write it.
+pub const NO_REPORT: &str = "the child wrote no report";
+
+/// Parses the child's report; an error says what is wrong.
 pub fn parse(text: &str) -> Result<ChildReport, String> {
-    let mut lines = text.lines();
-    if lines.next() != Some("coldstart-result\t1") {
-        return Err("result file has no coldstart header".into());
+    if text.is_empty() {
+        return Err(NO_REPORT.into());
     }
-    let mut import_ns = None;
-    let mut import_cpu_ns = None;
-    let mut startup_modules = None;
-    let mut peak_rss_kib = None;
-    let mut outcome = None;
-    let mut modules = Vec::new();
-    let mut startup_names = Vec::new();
-    let mut uncached = Vec::new();
-    let mut lazy = None;
-    let mut ended = false;
-    for line in lines {
-        if line == "end" {
-            ended = true;
-            break;
-        }
-        let (key, value) = line.split_once('\t').unwrap_or((line, ""));
-        match key {
-            "import_ns" => import_ns = value.parse().ok(),
-            "import_cpu_ns" => import_cpu_ns = value.parse().ok(),
-            "startup_modules" => startup_modules = value.parse().ok(),
-            "peak_rss_kib" => peak_rss_kib = value.parse().ok(),
-            "error" => outcome = Some(parse_outcome(value)),
-            "module" => modules.push(value.to_string()),
-            "startup" => startup_names.push(value.to_string()),
-            "uncached" => uncached.push(value.to_string()),
-            "lazy" if lazy.is_none() => {
-                lazy = Some(
-                    serde_json::from_str(value)
-                        .map_err(|e| format!("malformed lazy-import records ({e})"))?,
-                )
-            }
-            _ => return Err(format!("unexpected line '{line}' in result file")),
-        }
+    let wire: Wire = serde_json::from_str(text).map_err(|e| format!("malformed report ({e})"))?;
+    if wire.coldstart_report != VERSION {
+        return Err(format!(
+            "report version {} is not {VERSION}",
+            wire.coldstart_report
+        ));
     }
-    if !ended {
-        return Err("result file is truncated".into());
+    let outcome = match (wire.outcome.as_str(), wire.detail) {
+        ("ok", d) if d.is_empty() => StatementOutcome::Ok,
+        ("syntax", d) => StatementOutcome::Syntax(d),
+        ("raise", d) => StatementOutcome::Raised(d),
+        ("exit", d) => StatementOutcome::Exited(d),
+        (other, _) => return Err(format!("unknown outcome '{other}' in report")),
+    };
+    if wire.startup.len() != wire.startup_modules as usize {
+        return Err(format!(
+            "report lists {} start-up modules but counts {}",
+            wire.startup.len(),
+            wire.startup_modules
+        ));
     }
+    let (mut modules, mut startup_names, mut uncached) =
+        (wire.modules, wire.startup, wire.uncached);
+    modules.sort();
+    startup_names.sort();
     uncached.sort();
     Ok(ChildReport {
-        import_ns: import_ns.ok_or("result file lacks import_ns")?,
-        import_cpu_ns: import_cpu_ns.ok_or("result file lacks import_cpu_ns")?,
-        startup_modules: startup_modules.ok_or("result file lacks startup_modules")?,
-        peak_rss_kib,
-        outcome: outcome.ok_or("result file lacks error")?,
+        import_ns: wire.import_ns,
+        import_cpu_ns: wire.import_cpu_ns,
+        startup_modules: wire.startup_modules,
+        peak_rss_kib: wire.peak_rss_kib,
+        outcome,
         modules,
         startup_names,
         uncached,
-        lazy,
+        lazy: wire.lazy,
     })
-}
-
-fn parse_outcome(value: &str) -> StatementOutcome {
-    match value.split_once('\t') {
-        None => StatementOutcome::Ok,
-        Some(("syntax", d)) => StatementOutcome::Syntax(d.to_string()),
-        Some(("exit", d)) => StatementOutcome::Exited(d.to_string()),
-        Some((_, d)) => StatementOutcome::Raised(d.to_string()),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const OK: &str = "coldstart-result\t1\nimport_ns\t1500000\nimport_cpu_ns\t1400000\nstartup_modules\t30\npeak_rss_kib\t9000\nerror\t\nmodule\tjson\nmodule\tsys\nuncached\tz\nuncached\ta\nend\n";
+    const OK: &str = r#"{"coldstart_report":2,"import_ns":1500000,"import_cpu_ns":1400000,"startup_modules":2,"peak_rss_kib":9000,"outcome":"ok","detail":"","modules":["json","sys"],"startup":["sys","builtins"],"uncached":["z","a"]}
+"#;
 
     #[test]
     fn parses_a_complete_report() {
         let r = parse(OK).unwrap();
         assert_eq!(r.import_ns, 1_500_000);
         assert_eq!(r.import_cpu_ns, 1_400_000);
-        assert_eq!(r.startup_modules, 30);
+        assert_eq!(r.startup_modules, 2);
+        assert_eq!(r.startup_names, vec!["builtins", "sys"]);
         assert_eq!(r.peak_rss_kib, Some(9000));
         assert_eq!(r.outcome, StatementOutcome::Ok);
         assert_eq!(r.modules, vec!["json", "sys"]);
@@ -116,46 +128,102 @@ mod tests {
 
     #[test]
     fn parses_failures() {
-        let raised = OK.replace("error\t\n", "error\traise\tValueError: boom\n");
+        let with = |kind: &str, detail: &str| {
+            OK.replace(
+                r#""outcome":"ok","detail":"""#,
+                &format!(r#""outcome":"{kind}","detail":"{detail}""#),
+            )
+        };
         assert_eq!(
-            parse(&raised).unwrap().outcome,
+            parse(&with("raise", "ValueError: boom")).unwrap().outcome,
             StatementOutcome::Raised("ValueError: boom".into())
         );
-        let exited = OK.replace("error\t\n", "error\texit\t3\n");
         assert_eq!(
-            parse(&exited).unwrap().outcome,
+            parse(&with("exit", "3")).unwrap().outcome,
             StatementOutcome::Exited("3".into())
         );
-        let syntax = OK.replace("error\t\n", "error\tsyntax\tSyntaxError: bad\n");
         assert_eq!(
-            parse(&syntax).unwrap().outcome,
+            parse(&with("syntax", "SyntaxError: bad")).unwrap().outcome,
             StatementOutcome::Syntax("SyntaxError: bad".into())
         );
+        assert!(parse(&with("ok", "but")).is_err());
+        assert!(parse(&with("crash", "")).unwrap_err().contains("crash"));
     }
 
     #[test]
-    fn rejects_truncated_or_foreign_files() {
-        assert!(parse("").is_err());
+    fn names_with_control_characters_are_values_not_records() {
+        let text = OK.replace(
+            r#"["json","sys"]"#,
+            r#"["zzz\nimport_ns\t1","\u001b]0;x\u0007","\\udcff"]"#,
+        );
+        let r = parse(&text).unwrap();
+        assert_eq!(r.import_ns, 1_500_000);
+        assert_eq!(
+            r.modules,
+            vec!["\u{1b}]0;x\u{7}", "\\udcff", "zzz\nimport_ns\t1"]
+        );
+        let text = OK.replace(r#"["sys","builtins"]"#, r#"["a\tb\nc","\\udcff"]"#);
+        assert_eq!(parse(&text).unwrap().startup_names, vec!["\\udcff", "a\tb\nc"]);
+    }
+
+    #[test]
+    fn rejects_anything_but_exactly_one_report() {
+        assert_eq!(parse("").unwrap_err(), NO_REPORT);
         assert!(parse("hello\n").is_err());
-        let cut = &OK[..OK.len() - 4];
-        assert_eq!(parse(cut).unwrap_err(), "result file is truncated");
-        let missing = OK.replace("import_ns\t1500000\n", "");
+        assert!(parse(&OK[..OK.len() - 4]).is_err(), "truncated");
+        assert!(parse(&format!("{OK}{OK}")).is_err(), "two documents");
+        assert!(
+            parse(&format!("{OK}import_ns\t1\n")).is_err(),
+            "trailing lines"
+        );
+        let missing = OK.replace(r#""import_ns":1500000,"#, "");
         assert!(parse(&missing).unwrap_err().contains("import_ns"));
+        let no_startup = OK.replace(r#""startup":["sys","builtins"],"#, "");
+        assert!(parse(&no_startup).unwrap_err().contains("startup"));
+        let miscounted = OK.replace(r#""startup_modules":2"#, r#""startup_modules":3"#);
+        assert!(parse(&miscounted).unwrap_err().contains("start-up"));
+        let extra = OK.replace(r#""import_ns":1500000,"#, r#""import_ns":1500000,"x":1,"#);
+        assert!(parse(&extra).is_err(), "unknown field");
+        let twice = OK.replace(
+            r#""import_ns":1500000,"#,
+            r#""import_ns":1500000,"import_ns":1,"#,
+        );
+        assert!(parse(&twice).is_err(), "duplicate field");
+        assert!(
+            parse(&OK.replace("1500000", "-1")).is_err(),
+            "negative time"
+        );
+        assert!(
+            parse(&OK.replace("1500000", "1.5e6")).is_err(),
+            "fractional time"
+        );
+        assert!(parse(&OK.replace(r#""coldstart_report":2"#, r#""coldstart_report":1"#)).is_err());
     }
 
     #[test]
     fn lazy_import_records_are_json() {
-        let with = OK.replace("end\n", "lazy\t[{\"kind\": \"setup\"}]\nend\n");
+        let with = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":[{"kind":"setup"}]}"#,
+        );
         let r = parse(&with).unwrap();
         assert_eq!(r.lazy.unwrap()[0]["kind"], "setup");
         assert_eq!(parse(OK).unwrap().lazy, None);
-        let bad = OK.replace("end\n", "lazy\t[{\nend\n");
-        assert!(parse(&bad).unwrap_err().contains("lazy-import"));
+        let null = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":null}"#,
+        );
+        assert_eq!(parse(&null).unwrap().lazy, None);
+        let bad = OK.replace(
+            r#""uncached":["z","a"]}"#,
+            r#""uncached":["z","a"],"lazy":{"#,
+        );
+        assert!(parse(&bad).is_err());
     }
 
     #[test]
     fn missing_peak_memory_is_none() {
-        let r = parse(&OK.replace("peak_rss_kib\t9000", "peak_rss_kib\t")).unwrap();
+        let r = parse(&OK.replace("9000", "null")).unwrap();
         assert_eq!(r.peak_rss_kib, None);
     }
 }

@@ -1,7 +1,10 @@
 //! Renderers: pure functions from a report to text. Styles are passed as values (plain by default);
 //! whether to colour is decided once, from `--color`, the TTY, `NO_COLOR` and `TERM`.
+pub mod bisect;
 pub mod check;
 pub mod compare;
+pub mod history;
+pub mod history_svg;
 pub mod junit;
 pub mod lazy;
 pub mod progress;
@@ -101,6 +104,16 @@ impl View {
 }
 
 /// Milliseconds with precision that suits the magnitude.
+/// `text` cut to at most `max` characters, ending with an ellipsis when cut (tables and charts).
+pub fn ellipsize(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn ms(x: f64) -> String {
     if x.abs() < 10.0 {
         format!("{x:.2}")

@@ -175,7 +175,10 @@ fn markdown(r: &ResultFile, view: &View) -> String {
         let forbidden: Vec<String> = t
             .forbidden
             .iter()
-            .map(|(m, l)| format!("{m}: {}", if *l { "**loaded**" } else { "not loaded" }))
+            .map(|(m, l)| {
+                let m = crate::escape::markdown(m);
+                format!("{m}: {}", if *l { "**loaded**" } else { "not loaded" })
+            })
             .collect();
         let _ = writeln!(
             out,

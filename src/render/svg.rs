@@ -355,13 +355,7 @@ fn fit_text(text: &str, w: f64) -> String {
 
 /// `text` cut to at most `fit` characters, ending with an ellipsis when cut.
 fn fit_chars(text: &str, fit: f64) -> String {
-    if text.chars().count() as f64 <= fit {
-        return text.to_owned();
-    }
-    let keep = (fit - 1.0).max(0.0) as usize;
-    let mut cut: String = text.chars().take(keep).collect();
-    cut.push('…');
-    cut
+    super::ellipsize(text, fit.max(0.0) as usize)
 }
 
 /// A deterministic colour per top-level package: FNV-1a hash to hue, fixed saturation/lightness.

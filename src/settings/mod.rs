@@ -1,8 +1,12 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 mod lazy;
+mod pairs;
+pub use pairs::{PairPlan, pair_plan};
+pub mod revisions;
+
 use crate::cli::{
-    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PairArgs, PycArg,
-    ReportArgs, StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
+    BudgetArgs, ColorArg, EffectSizeArg, FormatArg, GateArgs, OutputArgs, PycArg, ReportArgs,
+    StatisticArg, TargetArgs, TextFormatArg, TextOutputArgs,
 };
 use crate::error::{Error, Result};
 use crate::model::names::{absolute, is_module_name, packages_of_statement, top_level};
@@ -47,6 +51,11 @@ pub fn measure(
     let usage = |m: String| Error::Usage(m);
     let mut targets = Vec::new();
     for module in modules {
+        if crate::model::names::is_keyword(module) {
+            return Err(usage(format!(
+                "'{module}' is a Python keyword, not a module name; to time a statement pass it with --stmt"
+            )));
+        }
         if !is_module_name(module) {
             return Err(Error::NotModuleName {
                 flag: None,
@@ -111,6 +120,12 @@ pub fn measure(
     let mut overrides = BTreeMap::new();
     for pair in &args.env {
         match pair.split_once('=') {
+            Some((key, value)) if key.contains('\0') || value.contains('\0') => {
+                return Err(usage(format!(
+                    "--env (or the configuration's env) {:?} contains a NUL byte, which no environment variable can hold; remove it",
+                    pair
+                )));
+            }
             Some((key, value)) if !key.is_empty() => {
                 overrides.insert(key.to_string(), value.to_string());
             }
@@ -294,37 +309,6 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
             },
         },
         fail_on_new_modules: args.fail_on_new_modules,
-    })
-}
-
-/// How many pairs to take and how to judge them.
-#[derive(Debug, Clone, Copy)]
-pub struct PairPlan {
-    pub pairs: usize,
-    pub max_pairs: usize,
-    pub warmup: usize,
-    pub gate: GateOptions,
-}
-
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
-        return Err(Error::TooSmall {
-            flag: "--pairs",
-            bound: "5 (fewer pairs cannot give a 95 % bound)",
-        });
-    }
-    if args.max_pairs < args.pairs {
-        return Err(Error::TooSmall {
-            flag: "--max-pairs",
-            bound: "--pairs",
-        });
-    }
-    Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
-        warmup: args.warmup,
-        gate,
     })
 }
 

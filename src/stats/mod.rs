@@ -1,7 +1,10 @@
 //! Statistics shared by reports and gates: the validated `Samples` type, the one median, MAD and
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
-//! and `StatsError`. Methods: DESIGN.md section 3.
+//! and `StatsError`. Methods: README "How the verdict is reached".
 pub mod paired;
+pub mod sequential;
+pub mod signed_rank;
+pub mod simulate;
 pub mod summary;
 pub mod unpaired;
 
@@ -31,6 +34,11 @@ pub enum StatsError {
     BadThreshold(f64),
     #[error("minimum effect {0} ms must be zero or positive")]
     BadMinEffect(f64),
+    /// Issue 14: no exact signed-rank bound reaches the look's level with this few pairs.
+    #[error(
+        "{n} pairs cannot give a one-sided bound at level {alpha:.4} (the exact signed-rank test needs at least {min} pairs); take more pairs"
+    )]
+    TooFewPairs { n: usize, alpha: f64, min: usize },
 }
 
 /// A non-empty sample of finite values (statrs and the order statistics here are undefined on

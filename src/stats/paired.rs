@@ -1,4 +1,4 @@
-//! The paired gate of DESIGN.md section 3, exactly as `reference/paired_gate.py`: Hodges-Lehmann
+//! The paired gate (README, "How the verdict is reached"; golden vectors from `scripts/gen_paired_gate_vectors.py`): Hodges-Lehmann
 //! pseudo-median of the per-pair log ratios with a one-sided 95 % Wilcoxon signed-rank bound
 //! (normal approximation), plus the verdict rules and the minimum detectable effect.
 //!
@@ -14,7 +14,7 @@
 //! exact one-sided 95 % signed-rank bound exists (2^-5 < 0.05).
 use serde::{Deserialize, Serialize};
 
-use super::{MAD_TO_SD, Samples, StatsError, log_ratios, mad, median, median_of_sorted, sorted};
+use super::{MAD_TO_SD, Samples, StatsError, log_ratios, mad, median};
 
 /// What the minimum-effect rule compares with `min_effect_ms`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +27,7 @@ pub enum EffectSize {
     /// sides can sit close together even when the pairs disagree consistently.
     #[default]
     Estimate,
-    /// median(candidate) - median(baseline): the convention of `reference/paired_gate.py`, kept
+    /// median(candidate) - median(baseline): the convention of `scripts/gen_paired_gate_vectors.py`, kept
     /// so the reference vectors are reproduced exactly.
     MedianDifference,
 }
@@ -44,7 +44,7 @@ pub struct GateParams {
 }
 
 impl Default for GateParams {
-    /// DESIGN.md defaults: 5 %, 1 ms.
+    /// The documented defaults: 5 %, 1 ms.
     fn default() -> Self {
         GateParams {
             threshold: 0.05,
@@ -179,22 +179,46 @@ pub fn paired_gate(
     candidate: &Samples,
     params: &GateParams,
 ) -> Result<PairedGate, StatsError> {
+    gate_with_rank(baseline, candidate, params, |n| Ok(reference_rank(n)))
+}
+
+/// The reference rank of the one-sided 95 % bound (normal approximation, no continuity
+/// correction): k = max(0, floor(n(n+1)/4 - z sqrt(n(n+1)(2n+1)/24))).
+fn reference_rank(n: usize) -> usize {
+    let nf = n as f64;
+    let k_real =
+        nf * (nf + 1.0) / 4.0 - super::z95() * (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0).sqrt();
+    // k < M / 2 always (the subtracted term is >= 0.5 z), so both indices are in range.
+    k_real.floor().max(0.0) as usize
+}
+
+/// The paired gate with the bound's 0-based rank among the sorted Walsh averages chosen by
+/// `rank(n)`, which must return k < n(n+1)/4 or an error (`sequential::exact_gate` uses the
+/// exact signed-rank rank at a look's level).
+pub(super) fn gate_with_rank(
+    baseline: &Samples,
+    candidate: &Samples,
+    params: &GateParams,
+    rank: impl FnOnce(usize) -> Result<usize, StatsError>,
+) -> Result<PairedGate, StatsError> {
     params.check()?;
     let r = log_ratios((candidate, "candidate"), (baseline, "baseline"))?;
     let r = r.as_slice();
     let n = r.len();
-    let walsh = sorted(
-        &(0..n)
-            .flat_map(|i| r[i..].iter().map(move |rj| (r[i] + rj) / 2.0))
-            .collect::<Vec<_>>(),
-    );
+    let k = rank(n)?;
+    let mut walsh: Vec<f64> = (0..n)
+        .flat_map(|i| r[i..].iter().map(move |rj| (r[i] + rj) / 2.0))
+        .collect();
+    // Only three order statistics are needed: selection is O(M) where a sort is O(M log M).
+    let m = walsh.len();
+    let mut nth = |i: usize| *walsh.select_nth_unstable_by(i, f64::total_cmp).1;
+    let hl = if m % 2 == 1 {
+        nth(m / 2)
+    } else {
+        (nth(m / 2 - 1) + nth(m / 2)) / 2.0
+    };
+    let (lower, upper) = (nth(k), nth(m - 1 - k));
     let nf = n as f64;
-    let z = super::z95();
-    let k_real = nf * (nf + 1.0) / 4.0 - z * (nf * (nf + 1.0) * (2.0 * nf + 1.0) / 24.0).sqrt();
-    // k < M / 2 always (the subtracted term is >= 0.5 z), so both indices are in range.
-    let k = k_real.floor().max(0.0) as usize;
-    let hl = median_of_sorted(&walsh);
-    let (lower, upper) = (walsh[k], walsh[walsh.len() - 1 - k]);
     let medians = (median(baseline.as_slice()), median(candidate.as_slice()));
     let noise = MAD_TO_SD * mad(r);
     let se_per_sqrt_n = noise * (std::f64::consts::PI / 3.0).sqrt();

@@ -6,7 +6,7 @@
 //! Inputs are per-run log values. With an anchor workload measured in the same round as the
 //! target, x_i = ln(t_i / a_i): a machine that is uniformly slower or faster when one file was
 //! recorded scales t_i and a_i alike and the ratio cancels it, which is the point of the anchor
-//! (DESIGN.md section 3). Without an anchor, x_i = ln(t_i).
+//! (README, "How the verdict is reached"). Without an anchor, x_i = ln(t_i).
 //!
 //! Convention (0-indexed), base x (m values), candidate y (n values): D = sorted y_j - x_i over
 //! all m n pairs; HL = median(D); k = max(0, floor(mn/2 - z_0.95 sqrt(mn(m+n+1)/12)));

@@ -1,6 +1,14 @@
 //! Runs one child process (a measured interpreter, a setup step) in its own process group with a deadline, and leaves nothing behind:
 //! the group is killed on timeout or interrupt, and processes that escaped it (daemons) are reaped
 //! because we make ourselves a child subreaper.
+//!
+//! When coldstart itself is killed (`kill -9`, which no handler sees), the child gets SIGKILL from
+//! the kernel (`PR_SET_PDEATHSIG`, set between fork and exec). That signal fires when the *thread*
+//! that forked exits, not the process: [`run`] waits on the thread that spawned, so the child never
+//! outlives it while coldstart lives. The child's descendants (its group, daemons) have no such
+//! link; every child carries `COLDSTART_OWNER=<pid>-<start time>` in its environment, inherited by
+//! what it starts, and the first [`run`] of the next coldstart kills every process whose owner is
+//! gone ([`sweep_abandoned`]). Linux-specific: prctl, /proc.
 use crate::interrupt;
 use std::collections::BTreeSet;
 use std::io;
@@ -48,10 +56,38 @@ fn become_subreaper() {
     });
 }
 
-/// Spawns `cmd` in a new process group and waits for it, at most `timeout`.
+/// The environment variable naming the coldstart process that started a child.
+pub const OWNER_VAR: &str = "COLDSTART_OWNER";
+
+/// Spawns `cmd` in a new process group and waits for it, at most `timeout`; on timeout or
+/// interrupt its group is killed at once.
 pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
+    run_with_grace(cmd, timeout, Duration::ZERO)
+}
+
+/// [`run`], but a timeout or interrupt first sends SIGTERM to the group and SIGKILL only after
+/// `grace` (a setup step, e.g. pip, gets to remove its temporary files).
+pub fn run_with_grace(
+    cmd: &mut Command,
+    timeout: Duration,
+    grace: Duration,
+) -> io::Result<Finished> {
     become_subreaper();
+    sweep_abandoned_once();
     cmd.process_group(0);
+    cmd.env(OWNER_VAR, crate::git::stale::owner_tag());
+    let parent = std::process::id() as libc::pid_t;
+    // SAFETY: prctl, getppid and _exit are async-signal-safe and touch no memory of the parent.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+            // The parent died before the prctl took effect: nothing would ever signal us.
+            if libc::getppid() != parent {
+                libc::_exit(137);
+            }
+            Ok(())
+        });
+    }
     let start = Instant::now();
     let child = cmd.spawn()?;
     let pid = child.id() as libc::pid_t;
@@ -63,6 +99,8 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
     });
     let deadline = start + timeout;
     let mut ending = None;
+    // When the group gets SIGKILL after a SIGTERM (set once `ending` is).
+    let mut kill_at = None;
     let end = loop {
         let slice = deadline
             .saturating_duration_since(Instant::now())
@@ -78,11 +116,28 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
                 }
                 if ending.is_some() {
                     // The leader is not reaped yet, so its pid cannot name another group.
-                    kill_group(pid);
+                    let now = Instant::now();
+                    match kill_at {
+                        None if !grace.is_zero() => {
+                            signal_group(pid, libc::SIGTERM);
+                            kill_at = Some(now + grace);
+                        }
+                        Some(at) if now < at => {}
+                        _ => {
+                            kill_group(pid);
+                            kill_at = Some(now);
+                        }
+                    }
                 }
             }
         }
     };
+    // The leader exited within the grace period: let the rest of its group finish too.
+    if let Some(at) = kill_at {
+        while Instant::now() < at && group_has_living_members(pid) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
     let wall_ns = end.duration_since(start).as_nanos() as u64;
     let run_delay_ns = procfs::process::Process::new(pid)
         .and_then(|p| p.schedstat())
@@ -103,8 +158,64 @@ pub fn run(cmd: &mut Command, timeout: Duration) -> io::Result<Finished> {
 }
 
 fn kill_group(pgid: libc::pid_t) -> bool {
+    signal_group(pgid, libc::SIGKILL)
+}
+
+/// Sends `signal` to group `pgid` (0: only checks it exists); false when the group is gone.
+fn signal_group(pgid: libc::pid_t, signal: i32) -> bool {
     // SAFETY: plain syscall on integers.
-    unsafe { libc::killpg(pgid, libc::SIGKILL) == 0 }
+    unsafe { libc::killpg(pgid, signal) == 0 }
+}
+
+/// True while a process of group `pgid` other than a zombie is left (the unreaped leader is one).
+fn group_has_living_members(pgid: libc::pid_t) -> bool {
+    procfs::process::all_processes()
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|p| p.stat().ok())
+        .any(|s| s.pgrp == pgid && s.state != 'Z')
+}
+
+/// Runs [`sweep_abandoned`] once per coldstart process, before its first child.
+fn sweep_abandoned_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        sweep_abandoned();
+    });
+}
+
+/// Kills every process (of ours to signal) whose environment names an owning coldstart process
+/// that is gone: what a killed run's children left (their groups, daemons). Returns their pids.
+/// A process that cleared its environment is not found; the kernel's death signal still ended
+/// each direct child.
+pub fn sweep_abandoned() -> Vec<i32> {
+    let me = std::process::id() as i32;
+    let mut killed = Vec::new();
+    for process in procfs::process::all_processes()
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        if process.pid == me {
+            continue;
+        }
+        let Ok(environ) = process.environ() else {
+            continue;
+        };
+        let Some(owner) = environ.get(std::ffi::OsStr::new(OWNER_VAR)) else {
+            continue;
+        };
+        let owner = owner.to_string_lossy();
+        // `<pid>-<start>` plus a separator, the form `tag_owner_dead` reads.
+        if crate::git::stale::tag_owner_dead(&format!("{owner}-")) {
+            // SAFETY: plain syscall on integers.
+            if unsafe { libc::kill(process.pid, libc::SIGKILL) } == 0 {
+                killed.push(process.pid);
+            }
+        }
+    }
+    killed
 }
 
 /// Blocks until `pid` has exited, without reaping it (so schedstat stays readable).
@@ -178,5 +289,81 @@ fn sweep_group_and_orphans(pgid: libc::pid_t) {
             return;
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trapping_shell(marker: &std::path::Path) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!(
+            "trap 'echo term > \"{}\"; exit 0' TERM; echo started > \"{0}.started\"; sleep 60 & wait",
+            marker.display()
+        ));
+        cmd
+    }
+
+    #[test]
+    fn a_timed_out_step_with_a_grace_period_gets_sigterm_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("marker");
+        let mut cmd = trapping_shell(&marker);
+        let finished = run_with_grace(
+            &mut cmd,
+            Duration::from_millis(500),
+            Duration::from_secs(30),
+        )
+        .expect("runs");
+        assert_eq!(finished.ending, Ending::TimedOut);
+        if marker.with_extension("started").exists() {
+            assert_eq!(std::fs::read_to_string(&marker).unwrap(), "term\n");
+        }
+    }
+
+    #[test]
+    fn without_a_grace_period_the_group_is_killed_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("marker");
+        let mut cmd = trapping_shell(&marker);
+        let finished = run(&mut cmd, Duration::from_millis(500)).expect("runs");
+        assert_eq!(finished.ending, Ending::TimedOut);
+        assert!(!marker.exists());
+    }
+
+    #[test]
+    fn children_carry_their_owner_and_a_dead_owners_processes_are_killed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("env");
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(format!("echo \"${OWNER_VAR}\" > \"{}\"", out.display()));
+        run(&mut cmd, Duration::from_secs(60)).expect("runs");
+        let tag = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(tag.trim(), crate::git::stale::owner_tag());
+
+        // A process that a killed coldstart (a pid above pid_max) left behind.
+        let mut orphan = Command::new("sleep")
+            .arg("300")
+            .env(OWNER_VAR, "4194305-12345")
+            .spawn()
+            .unwrap();
+        // Another test's first child may run the same sweep concurrently and kill it first, and
+        // a just-spawned process may not show its environment yet: what matters is that it is
+        // killed, so sweep until it is (at most 5 s, then fail).
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            let _ = sweep_abandoned();
+            if let Some(status) = orphan.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = orphan.kill();
+                break orphan.wait().unwrap();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.signal(), Some(libc::SIGKILL));
     }
 }

@@ -76,7 +76,8 @@ fn module_rows(tree: &ImportTree) -> (Vec<Row>, Vec<usize>) {
         .iter()
         .zip(forest.children)
         .map(|(m, children)| Row {
-            label: m.name.clone(),
+            // Names come from the child: control characters must not reach the terminal.
+            label: crate::escape::terminal(&m.name).into_owned(),
             self_ms: m.self_ms,
             cumulative_ms: m.cumulative_ms,
             modules: 1,

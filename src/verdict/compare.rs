@@ -14,7 +14,8 @@ use super::gate::could_change;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
 use super::modules::{chains, forbidden_changes, module_failures};
 pub use super::timing::{Method, Timing};
-use super::timing::{matched_anchors, timing};
+use super::timing::{matched_anchors, paired_timing, timing};
+use crate::stats::sequential::Design;
 
 /// Bumped on any incompatible change of the comparison report.
 pub const COMPARISON_FORMAT_VERSION: u32 = 1;
@@ -168,19 +169,20 @@ fn startup_cause<'a>(names: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-/// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`).
+/// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`) and
+/// which pair design judges them (issue 14).
 pub fn compare(
     command: &str,
     base: &ResultFile,
     cand: &ResultFile,
     files: (Option<String>, Option<String>),
-    paired: bool,
+    paired: Option<&Design>,
     gate: GateOptions,
     created_at: String,
 ) -> Comparison {
     let mut warnings = Vec::new();
     let anchored = base.anchor.is_some() && cand.anchor.is_some();
-    let method = if paired {
+    let method = if paired.is_some() {
         Method::Paired
     } else if anchored {
         Method::Anchored
@@ -212,7 +214,10 @@ pub fn compare(
             } else {
                 method
             };
-            timing(&col(a, f), &col(b, f), anchors, m, &gate.params)
+            match paired {
+                Some(design) => paired_timing(&col(a, f), &col(b, f), design, &gate.params),
+                None => timing(&col(a, f), &col(b, f), anchors, m, &gate.params),
+            }
         };
         let timings = (
             metric(|s| s.import_ms, |x| x.import_ms),

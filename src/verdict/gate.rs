@@ -51,6 +51,7 @@ mod tests {
             n_baseline: 30,
             n_candidate: 30,
             verdict,
+            confidence: None,
         }
     }
 

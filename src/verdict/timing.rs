@@ -1,7 +1,8 @@
 //! One metric's timing verdict: paired (interleaved samples) or shift (files taken apart, anchored
 //! when both have anchors), as a serialisable [`Timing`].
 use crate::results::{AnchorSample, ResultFile, TargetResult};
-use crate::stats::paired::{GateParams, Verdict, paired_gate};
+use crate::stats::paired::{GateParams, PairedGate, Verdict, paired_gate};
+use crate::stats::sequential::Design;
 use crate::stats::unpaired::{log_values, shift_gate};
 use crate::stats::{Samples, StatsError, median};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,10 @@ pub struct Timing {
     pub n_baseline: usize,
     pub n_candidate: usize,
     pub verdict: Verdict,
+    /// Issue 14: one-sided confidence of `ratio_low`/`ratio_high` when it is not 95 % (an early
+    /// look of the sequential design, or its 96 % looks from `--pairs` on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 /// Why one metric could not be judged.
@@ -66,7 +71,7 @@ pub fn timing(
     let (e, pairs_needed) = match method {
         Method::Paired => {
             let g = paired_gate(&sa, &sb, params)?;
-            (g.estimate, Some(g.pairs_needed))
+            return Ok(paired(g, (ma, mb), None));
         }
         Method::Anchored | Method::Raw => {
             let (xa, xb) = match anchors {
@@ -92,7 +97,43 @@ pub fn timing(
         n_baseline: a.len(),
         n_candidate: b.len(),
         verdict: e.verdict,
+        confidence: None,
     })
+}
+
+/// The paired timing verdict at the look of `design` that `a.len()` pairs make (issue 14: exact
+/// bounds at that look's level).
+pub fn paired_timing(
+    a: &[f64],
+    b: &[f64],
+    design: &Design,
+    params: &GateParams,
+) -> Result<Timing, TimingError> {
+    let samples = |v: &[f64], side| Samples::new(v.to_vec()).ok_or(TimingError::NoSamples(side));
+    let (sa, sb) = (samples(a, "baseline")?, samples(b, "candidate")?);
+    let g = design.gate(&sa, &sb, params)?;
+    let level = 1.0 - design.alpha_at(a.len());
+    let confidence = (design.exact && (level - 0.95).abs() > 1e-9).then_some(level);
+    Ok(paired(g, (median(a), median(b)), confidence))
+}
+
+fn paired(g: PairedGate, (ma, mb): (f64, f64), confidence: Option<f64>) -> Timing {
+    let e = g.estimate;
+    Timing {
+        baseline_median_ms: ma,
+        candidate_median_ms: mb,
+        delta_ms: e.effect_ms,
+        ratio: e.ratio,
+        ratio_low: e.lower_log_ratio.exp(),
+        ratio_high: e.upper_log_ratio.exp(),
+        noise: e.noise_log_ratio,
+        mde_ratio: e.mde_ratio,
+        pairs_needed: Some(g.pairs_needed),
+        n_baseline: g.n,
+        n_candidate: g.n,
+        verdict: e.verdict,
+        confidence,
+    }
 }
 
 /// Anchor import times matched to each target sample, if every sample has one.

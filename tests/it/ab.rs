@@ -52,7 +52,9 @@ fn a_40ms_slower_candidate_is_a_regression_with_exit_1() {
         t["import"]
     );
     assert!(t["import"]["delta_ms"].as_f64().unwrap() > 0.0);
-    assert_eq!(t["import"]["n_baseline"], 10);
+    // Issue 14: a clear regression stops at an early look (8 pairs) or at --pairs (10).
+    let n = t["import"]["n_baseline"].as_u64().unwrap();
+    assert!((8..=10).contains(&n), "{n} pairs");
     assert!(
         c["failures"][0]
             .as_str()

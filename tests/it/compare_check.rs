@@ -122,10 +122,15 @@ fn samples_that_cannot_be_compared_fail_the_gate_instead_of_passing_it() {
     let mut v = read_json(&fixture_result());
     v["targets"][0]["samples"][0]["import_ms"] = 0.0.into();
     let broken = write(dir.path(), "zero.json", &v);
+    // A zero import time is not a measurement: the file is refused when loaded (exit 2, naming
+    // the field), so the gate can neither pass nor fail on it.
     compare(&fixture_result(), &broken, &[])
         .assert()
-        .code(1)
-        .stdout(predicate::str::contains("cannot be compared"));
+        .code(2)
+        .stdout(predicate::str::contains("PASS").not())
+        .stderr(predicate::str::contains(
+            "samples[].import_ms: sample 0 is 0",
+        ));
 }
 
 #[test]

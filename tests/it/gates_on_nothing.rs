@@ -181,3 +181,82 @@ fn numbers_that_cannot_be_budgets_or_durations_are_usage_errors() {
         ));
     assert!(files_in(out.path()).is_empty(), "nothing may be written");
 }
+
+#[test]
+fn bad_names_and_outputs_get_their_own_one_line_messages_before_measuring() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A keyword is not a module, and no --stmt was given to fix.
+    run_fixture(out.path(), &["import", "--runs", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("'import' is a Python keyword"))
+        .stderr(predicate::str::contains("fix --stmt").not());
+    // A newline (or ESC) in a name is escaped: the error stays one line.
+    let assert = run_fixture(out.path(), &["a\nb\x1b[31m", "--runs", "1"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(r#""a\nb\u{1b}[31m""#), "{stderr}");
+    // A NUL byte in an environment value is named as such, not as a missing interpreter.
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        "env = { A = \"x\\u0000y\" }\n",
+    )
+    .unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .args(["run", "emptypkg", "--runs", "1", "--output-dir"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("contains a NUL byte"))
+        .stderr(predicate::str::contains("not found").not());
+    // --output and --svg naming a directory are refused before anything is measured.
+    for flag in ["--output", "--svg"] {
+        let flag = format!("{flag}={}", dir.path().display());
+        run_fixture(out.path(), &["emptypkg", "--runs", "1", &flag])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "it is a directory; name a file inside it",
+            ));
+    }
+    assert!(files_in(out.path()).is_empty(), "nothing may be written");
+}
+
+#[test]
+fn configuration_files_that_would_be_ignored_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool]\ncoldstart = \"x\"\n",
+    )
+    .unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "tool.coldstart is a string, not a table",
+        ));
+    std::fs::write(dir.path().join("pyproject.toml"), "tool = 3\n").unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`tool` is not a table"));
+    std::fs::remove_file(dir.path().join("pyproject.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("coldstart.toml")).unwrap();
+    coldstart()
+        .current_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "coldstart.toml: it is not a regular file",
+        ));
+}

@@ -4,6 +4,8 @@
 mod support;
 
 mod ab;
+mod bisect;
+mod bisect_range;
 mod branches;
 mod compare_check;
 mod config;
@@ -12,6 +14,8 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod integrity;
+mod integrity_cache;
 mod lazy;
 mod run;
 mod snapshots;

@@ -44,7 +44,13 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
             .forbidden
             .iter()
             .filter(|f| matches!(f.transition, Transition::NowEager | Transition::NowLazy))
-            .map(|f| format!("`{}` {}", f.module, transition_word(f.transition)))
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    crate::escape::markdown_code(&f.module),
+                    transition_word(f.transition)
+                )
+            })
             .collect();
         let modules = module_lines(t);
         let tree = tree_lines(t, view.top);

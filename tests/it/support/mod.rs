@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: the binary, the fixture packages, result files, a
 //! pseudo-terminal, a test alone in its own process; real git repositories in [`git`].
+pub mod bisect_repo;
 pub mod git;
 
 use assert_cmd::Command;

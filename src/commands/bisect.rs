@@ -1,0 +1,200 @@
+//! `coldstart bisect GOOD BAD [MODULE]...`: the first commit where a condition holds, by a binary
+//! search over first-parent history (or every parent). Each commit is materialised outside the
+//! checkout and gets its environment from the cache; exact conditions take one sample a commit,
+//! `--slower` interleaved pairs against GOOD's environment (kept built for the whole run).
+use std::path::PathBuf;
+
+use super::revision::{self, CommitEnvs, classify};
+use crate::bisect::TimingVerdict;
+use crate::bisect::driver::{self, Details, Failure, Meta, Paired, Probe, Sample};
+use crate::bisect::report::{Outcome, Ratio};
+use crate::cli::BisectArgs;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::git::{self, Commit, Repo};
+use crate::model::{Measure, Output};
+use crate::render::report::emit;
+use crate::settings::{self, PairPlan};
+use crate::stats::paired::{EffectSize, GateParams, Verdict};
+use crate::verdict::gate::GateOptions;
+
+/// Measures commits for the search.
+struct Live<'a> {
+    envs: CommitEnvs<'a>,
+    measure: Measure,
+    plan: PairPlan,
+    output: Output,
+    good: Option<PathBuf>,
+}
+
+impl Probe for Live<'_> {
+    type Error = Error;
+
+    fn sample(&mut self, commit: &Commit) -> Result<Sample, Failure<Error>> {
+        let (python, environment) = self.envs.python(commit)?;
+        // The first commit sampled is GOOD: its environment is the reference of `--slower`.
+        self.good.get_or_insert_with(|| python.clone());
+        let exact = Measure {
+            anchor: None,
+            ..self.measure.clone()
+        };
+        let r = revision::measure(&exact, &python, 1, 1, 0).map_err(classify)?;
+        Ok(Sample {
+            loaded: revision::loaded(&r),
+            import_ms: r.targets[0].summary.import_ms.median,
+            environment,
+        })
+    }
+
+    fn compare(&mut self, commit: &Commit) -> Result<Paired, Failure<Error>> {
+        let (python, environment) = self.envs.python(commit)?;
+        let good = self.good.clone().expect("GOOD is sampled first");
+        let m = Measure {
+            tree_runs: 0,
+            ..self.measure.clone()
+        };
+        let measured = super::paired::measure_pairs(
+            "bisect",
+            &m,
+            (&good, &python),
+            self.plan,
+            &self.output,
+            (None, None),
+        )
+        .map_err(classify)?;
+        let timings: Vec<_> = measured
+            .comparison
+            .targets
+            .iter()
+            .map(|t| &t.import)
+            .collect();
+        let verdict = if timings.iter().any(|t| t.verdict == Verdict::Regression) {
+            TimingVerdict::Regression
+        } else if timings.iter().any(|t| t.verdict == Verdict::Inconclusive) {
+            TimingVerdict::Inconclusive
+        } else if timings.iter().all(|t| t.verdict == Verdict::Improvement) {
+            TimingVerdict::Improvement
+        } else {
+            TimingVerdict::Unchanged
+        };
+        let first = timings[0];
+        Ok(Paired {
+            verdict,
+            ratio: Ratio {
+                estimate: first.ratio,
+                low: first.ratio_low,
+                high: first.ratio_high,
+            },
+            pairs: first.n_candidate,
+            import_ms: first.candidate_median_ms,
+            environment,
+        })
+    }
+
+    fn details(&mut self, commit: &Commit) -> Result<Details, Failure<Error>> {
+        let (python, _) = self.envs.python(commit)?;
+        let m = Measure {
+            anchor: None,
+            ..self.measure.clone()
+        };
+        let r = revision::measure(&m, &python, 1, 1, m.tree_runs.max(1)).map_err(classify)?;
+        Ok(Details {
+            loaded: revision::loaded(&r),
+            trees: r.targets.iter().map(|t| t.import_tree.clone()).collect(),
+        })
+    }
+}
+
+pub fn execute(args: &BisectArgs) -> Result<Exit> {
+    crate::sys::interrupt::install();
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, &cwd)?;
+    let condition = settings::revisions::condition(args)?;
+    if !args.target.path.is_empty() {
+        return Err(Error::Usage(
+            "--path does not apply to bisect: each commit is installed into its own environment (use --setup to install it your way)".into(),
+        ));
+    }
+    let base_python = settings::python(args.env.python.as_deref(), &cwd);
+    // `--forbid` is the condition here; the measurement itself needs no forbidden list.
+    let mut target = args.target.clone();
+    target.forbid.clear();
+    let measure = settings::measure(
+        &args.modules,
+        &target,
+        base_python.clone(),
+        &cwd,
+        std::env::vars(),
+    )?;
+    if measure.targets.is_empty() {
+        return Err(Error::Usage(
+            "bisect needs a module to import: coldstart bisect GOOD BAD MODULE --forbid X".into(),
+        ));
+    }
+    let gate = GateOptions {
+        params: GateParams {
+            threshold: args.slower.unwrap_or(5.0) / 100.0,
+            min_effect_ms: args.min_effect,
+            effect: EffectSize::Estimate,
+        },
+        fail_on_new_modules: false,
+    };
+    let plan = settings::pair_plan(&args.pairs, gate)?;
+    // No result files: only the report (--output) and the chart (--svg) are written.
+    crate::results::store::check_file_writable(output.file.as_deref())?;
+    crate::results::store::check_file_writable(output.svg.as_deref())?;
+    git::sweep_stale_checkouts();
+    let repo = Repo::discover(&cwd)?;
+    let (good, bad) = (repo.resolve(&args.good)?, repo.resolve(&args.bad)?);
+    let (walk, walk_name) = settings::revisions::walk(args.env.all_parents);
+    let range = repo.range(&good, &bad, walk)?;
+    let good = repo.commit(&good)?;
+    if !output.quiet {
+        eprintln!(
+            "bisecting {} commits after {} ({}) for: {}",
+            range.len(),
+            good.short,
+            good.subject,
+            condition.describe()
+        );
+    }
+    let cache_dir = match args.env.cache_dir.as_deref() {
+        Some(dir) => crate::model::absolute(&cwd, dir),
+        None => crate::env::cache::default_dir()?,
+    };
+    let mut live = Live {
+        envs: CommitEnvs::new(
+            &repo,
+            base_python,
+            cache_dir,
+            args.env.setup.clone(),
+            output.quiet,
+        ),
+        measure,
+        plan,
+        output: Output {
+            progress: false,
+            ..output.clone()
+        },
+        good: None,
+    };
+    let meta = Meta {
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        targets: live
+            .measure
+            .targets
+            .iter()
+            .map(|t| t.name.clone())
+            .collect(),
+        walk: walk_name.into(),
+    };
+    let report = driver::run(&mut live, &good, &range, &condition, meta)?
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    emit(&report, &output, |k| std::env::var(k).ok())?;
+    Ok(match report.outcome {
+        Outcome::Found => Exit::Ok,
+        // No single first bad commit: exit 1, like `why` when nothing loads the module.
+        Outcome::Ambiguous => Exit::NotFound,
+    })
+}

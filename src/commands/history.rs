@@ -1,0 +1,210 @@
+//! `coldstart history REVISIONS [MODULE]...`: import time, module count, forbidden modules and new
+//! top-level packages per commit, each commit in its own environment from the cache, its samples
+//! interleaved with the anchor and stored per commit (a second run measures only new commits).
+use super::revision::{self, CommitEnvs, classify};
+use crate::bisect::driver::Failure;
+use crate::cli::HistoryArgs;
+use crate::error::{Error, Result};
+use crate::exit::Exit;
+use crate::git::{self, Commit, Repo, evenly_spaced};
+use crate::history::driver::{self, HistoryProbe, Measurement, Plan};
+use crate::history::{Store, StoredTarget};
+use crate::model::Measure;
+use crate::probe::PythonProbe;
+use crate::render::history_svg::render_history_svg;
+use crate::render::report::emit;
+use crate::settings;
+use crate::sys::host::{Host, ProcHost};
+
+struct Live<'a> {
+    envs: CommitEnvs<'a>,
+    measure: Measure,
+    runs: usize,
+    warmup: usize,
+}
+
+impl HistoryProbe for Live<'_> {
+    type Error = Error;
+
+    fn measure(&mut self, commit: &Commit) -> Result<Measurement, Failure<Error>> {
+        let (python, environment) = self.envs.python(commit)?;
+        let r = revision::measure(&self.measure, &python, self.runs, self.warmup, 0)
+            .map_err(classify)?;
+        let anchors: Vec<f64> = r
+            .anchor
+            .as_ref()
+            .map(|a| a.samples.iter().map(|s| s.import_ms).collect())
+            .unwrap_or_default();
+        let targets = r
+            .targets
+            .iter()
+            .map(|t| {
+                let matched: Option<Vec<f64>> = t
+                    .samples
+                    .iter()
+                    .map(|s| s.anchor_index.and_then(|i| anchors.get(i).copied()))
+                    .collect();
+                StoredTarget {
+                    name: t.name.clone(),
+                    import_ms: t.samples.iter().map(|s| s.import_ms).collect(),
+                    anchor_ms: matched.unwrap_or_default(),
+                    modules: t.modules.total,
+                    loaded: t.modules.loaded.clone(),
+                    forbidden: t
+                        .forbidden
+                        .iter()
+                        .filter(|(_, loaded)| **loaded)
+                        .map(|(m, _)| m.clone())
+                        .collect(),
+                }
+            })
+            .collect();
+        Ok(Measurement {
+            targets,
+            environment,
+        })
+    }
+}
+
+/// Splits the positionals: revisions (ranges, or names that resolve) first, then modules.
+fn split(repo: &Repo, rest: &[String]) -> (Vec<String>, Vec<String>) {
+    let first_module = rest
+        .iter()
+        .position(|s| !s.contains("..") && repo.resolve(s).is_err())
+        .unwrap_or(rest.len());
+    (rest[..first_module].to_vec(), rest[first_module..].to_vec())
+}
+
+/// What changes a sample, for the store key.
+fn recipe(m: &Measure, args: &HistoryArgs) -> String {
+    let statements: Vec<&str> = m.targets.iter().map(|t| t.statement.as_str()).collect();
+    format!(
+        "targets {}\nanchor {}\npyc {}\nenv {:?}\nforbid {:?}\nruns {}\nsetup {}\n",
+        statements.join("; "),
+        m.anchor.as_deref().unwrap_or("-"),
+        m.pyc.as_str(),
+        m.env_overrides,
+        m.forbid,
+        args.runs,
+        args.env.setup.as_deref().unwrap_or("-")
+    )
+}
+
+pub fn execute(args: &HistoryArgs) -> Result<Exit> {
+    crate::sys::interrupt::install();
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, &cwd)?;
+    if !args.target.path.is_empty() {
+        return Err(Error::Usage(
+            "--path does not apply to history: each commit is installed into its own environment (use --setup to install it your way)".into(),
+        ));
+    }
+    if args.runs == 0 || args.max_count == Some(0) {
+        return Err(Error::Usage(
+            "--runs and --max-count must be at least 1".into(),
+        ));
+    }
+    git::sweep_stale_checkouts();
+    let repo = Repo::discover(&cwd)?;
+    let (revisions, mut modules) = split(&repo, &args.rest);
+    if revisions.is_empty() {
+        // Resolve the first one again for its message (unknown revision, did you mean ...).
+        repo.resolve(&args.rest[0])?;
+    }
+    if modules.is_empty() && args.target.stmts.is_empty() {
+        modules = args.default_modules.clone();
+    }
+    let base_python = settings::python(args.env.python.as_deref(), &cwd);
+    let measure = settings::measure(
+        &modules,
+        &args.target,
+        base_python.clone(),
+        &cwd,
+        std::env::vars(),
+    )?;
+    if measure.targets.is_empty() {
+        return Err(Error::Usage(
+            "history needs a module to import after the revisions: coldstart history v1.0..main MODULE".into(),
+        ));
+    }
+    let measure = Measure {
+        tree_runs: 0,
+        ..measure
+    };
+    // No result files: only the report (--output) and the chart (--svg) are written.
+    crate::results::store::check_file_writable(output.file.as_deref())?;
+    crate::results::store::check_file_writable(output.svg.as_deref())?;
+    let (walk, walk_name) = settings::revisions::walk(args.env.all_parents);
+    let mut commits = repo.select(&revisions, walk)?;
+    if let Some(n) = args.max_count {
+        commits = evenly_spaced(&commits, n);
+    }
+    let cache_dir = match args.env.cache_dir.as_deref() {
+        Some(dir) => crate::model::absolute(&cwd, dir),
+        None => crate::env::cache::default_dir()?,
+    };
+    let store = Store::new(match args.store.as_deref() {
+        Some(dir) => crate::model::absolute(&cwd, dir),
+        None => cache_dir.join("history"),
+    });
+    let base = PythonProbe::new(
+        &base_python,
+        measure.env.clone(),
+        measure.pyc,
+        measure.timeout,
+    )?;
+    let interpreter = format!(
+        "{} {}",
+        base.interpreter().executable.display(),
+        base.interpreter().version
+    );
+    let host = ProcHost.info();
+    let machine = format!(
+        "{} {} {} x{}",
+        host.os,
+        host.arch,
+        host.cpu_model.as_deref().unwrap_or("unknown-cpu"),
+        host.cpus
+    );
+    if !output.quiet {
+        eprintln!(
+            "history of {} commits ({walk_name}), results stored in {}",
+            commits.len(),
+            store.dir().display()
+        );
+    }
+    let plan = Plan {
+        interpreter,
+        machine,
+        recipe: recipe(&measure, args),
+        remeasure: args.remeasure,
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        targets: measure.targets.iter().map(|t| t.name.clone()).collect(),
+        forbid: measure.forbid.clone(),
+        walk: walk_name.into(),
+    };
+    let mut live = Live {
+        envs: CommitEnvs::new(
+            &repo,
+            base_python,
+            cache_dir,
+            args.env.setup.clone(),
+            output.quiet,
+        ),
+        measure,
+        runs: args.runs,
+        warmup: args.warmup,
+    };
+    let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let report = driver::run(&mut live, &store, &commits, plan, now)?;
+    let charts: Vec<(String, String)> = report
+        .targets
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.clone(), render_history_svg(&report, i)))
+        .collect();
+    super::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
+    emit(&report, &output, |k| std::env::var(k).ok())?;
+    Ok(Exit::Ok)
+}

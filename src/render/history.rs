@@ -1,0 +1,222 @@
+//! Reports of `coldstart history`: one table per target with a row per commit (import time with
+//! its interval, change, module count, forbidden modules loaded, new top-level packages).
+use std::fmt::Write;
+
+use super::junit::{Case, suite};
+use super::report::{Annotation, Report};
+use super::{Styles, View, ms, signed_ms};
+use crate::history::report::{CommitTarget, HistoryCommit, HistoryReport};
+
+impl Report for HistoryReport {
+    fn terminal(&self, view: &View) -> String {
+        let st = &view.styles;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} · {} commits ({}) · {} measured, {} from the store · {}",
+            Styles::paint(st.heading, "coldstart history"),
+            self.commits.len(),
+            self.walk,
+            self.measured,
+            self.stored,
+            time_note(self)
+        );
+        for (t, name) in self.targets.iter().enumerate() {
+            let _ = writeln!(out, "\n{}", Styles::paint(st.heading, name));
+            let _ = writeln!(
+                out,
+                "  {:<9} {:<10} {:>26} {:>9} {:>8}  subject",
+                "commit", "date", "import ms (95 %)", "change", "modules"
+            );
+            for c in &self.commits {
+                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
+                let subject = super::ellipsize(&c.commit.subject, 50);
+                match c.targets.get(t) {
+                    Some(x) => {
+                        let change = x.change_ms.map_or("".into(), signed_ms);
+                        let change = if x.change_ms.is_some_and(|d| d.abs() >= 1.0) {
+                            Styles::paint(st.warn, format!("{change:>9}"))
+                        } else {
+                            format!("{change:>9}")
+                        };
+                        let _ = writeln!(
+                            out,
+                            "  {:<9} {date:<10} {:>26} {change} {:>8}  {}{}",
+                            c.commit.short,
+                            interval(x),
+                            x.modules,
+                            Styles::paint(st.dim, subject),
+                            notes(x, c)
+                        );
+                    }
+                    None => {
+                        let _ = writeln!(
+                            out,
+                            "  {:<9} {date:<10} {:>26} {:>9} {:>8}  {}",
+                            c.commit.short,
+                            Styles::paint(st.warn, "build failed"),
+                            "",
+                            "",
+                            Styles::paint(st.dim, subject)
+                        );
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "\n{}", summary(self));
+        for w in &self.warnings {
+            let _ = writeln!(out, "{}: {w}", Styles::paint(st.warn, "warning"));
+        }
+        out
+    }
+
+    fn markdown(&self, _view: &View) -> String {
+        let mut out = format!(
+            "### coldstart history: {} commits\n\n{} · {} measured, {} from the store · {}\n",
+            self.commits.len(),
+            self.walk,
+            self.measured,
+            self.stored,
+            time_note(self)
+        );
+        for (t, name) in self.targets.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "\n#### `{}`\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
+                name.replace('|', "\\|")
+            );
+            for c in &self.commits {
+                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
+                let subject = c.commit.subject.replace('|', "\\|");
+                let _ = match c.targets.get(t) {
+                    Some(x) => writeln!(
+                        out,
+                        "| `{}` | {date} | {} | {} | {} | {} | {subject} |",
+                        c.commit.short,
+                        interval(x),
+                        x.change_ms.map_or(String::new(), signed_ms),
+                        x.modules,
+                        notes(x, c).trim().replace('|', "\\|")
+                    ),
+                    None => writeln!(
+                        out,
+                        "| `{}` | {date} | build failed | | | | {subject} |",
+                        c.commit.short
+                    ),
+                };
+            }
+        }
+        let _ = writeln!(out, "\n{}", summary(self));
+        out
+    }
+
+    fn junit(&self) -> String {
+        let cases: Vec<Case> = self
+            .commits
+            .iter()
+            .map(|c| Case {
+                classname: "coldstart.history".into(),
+                name: format!("{} {}", c.commit.short, c.commit.subject),
+                failure: c.error.as_ref().map(|e| format!("build failed: {e}")),
+                output: c
+                    .targets
+                    .iter()
+                    .map(|x| format!("{}: {} ms, {} modules", x.name, interval(x), x.modules))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            })
+            .collect();
+        suite("coldstart history", &cases)
+    }
+
+    fn json(&self) -> String {
+        HistoryReport::json(self)
+    }
+
+    /// A search or a record, not a gate: warnings only.
+    fn annotations(&self) -> Vec<Annotation> {
+        self.warnings
+            .iter()
+            .cloned()
+            .map(Annotation::warning)
+            .collect()
+    }
+}
+
+fn interval(x: &CommitTarget) -> String {
+    let i = x.charted();
+    format!("{} ({}..{})", ms(i.median), ms(i.low), ms(i.high))
+}
+
+/// `· loads X · new: P` after the subject.
+fn notes(x: &CommitTarget, c: &HistoryCommit) -> String {
+    let mut out = String::new();
+    if !x.forbidden_loaded.is_empty() {
+        let _ = write!(out, "  loads {}", x.forbidden_loaded.join(", "));
+    }
+    if !x.new_packages.is_empty() {
+        let _ = write!(out, "  new {}", x.new_packages.join(", "));
+    }
+    if c.source == "stored" {
+        out.push_str("  (stored)");
+    }
+    out
+}
+
+fn time_note(r: &HistoryReport) -> String {
+    match r.reference_anchor_ms {
+        Some(a) => format!("times adjusted for machine speed (anchor {} ms)", ms(a)),
+        None => "raw times (no anchor)".into(),
+    }
+}
+
+fn summary(r: &HistoryReport) -> String {
+    let e = &r.environments;
+    let failed = r.commits.iter().filter(|c| c.status != "ok").count();
+    format!(
+        "{} commits: {} measured, {} from the store{}; environments: {} built, {} cloned, {} reused · {:.1} s",
+        r.commits.len(),
+        r.measured,
+        r.stored,
+        if failed == 0 {
+            String::new()
+        } else {
+            format!(", {failed} failed to build")
+        },
+        e.built,
+        e.cloned,
+        e.reused,
+        r.wall_s
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::report::tests::sample_report;
+
+    #[test]
+    fn one_row_per_commit() {
+        let report = sample_report();
+        let text = report.terminal(&View::new(false, 5));
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("  0000")).collect();
+        assert_eq!(rows.len(), 32, "{text}");
+        assert!(rows[15].contains("build failed"), "{}", rows[15]);
+        assert!(rows[8].contains("+30.0"), "{}", rows[8]);
+        assert!(
+            rows[20].contains("loads xml.dom.minidom  new xml"),
+            "{}",
+            rows[20]
+        );
+        assert!(rows[0].ends_with("(stored)"), "{}", rows[0]);
+        let md = report.markdown(&View::new(false, 5));
+        let md_rows = md.lines().filter(|l| l.starts_with("| `0000")).count();
+        assert_eq!(md_rows, 32, "{md}");
+        assert!(
+            md.contains("| `0000010` | 2026-01-01 | build failed |"),
+            "{md}"
+        );
+        assert!(text.ends_with("32 commits: 23 measured, 8 from the store, 1 failed to build; environments: 0 built, 0 cloned, 0 reused · 12.5 s\n"), "{text}");
+        roxmltree::Document::parse(&report.junit()).expect("junit is XML");
+    }
+}

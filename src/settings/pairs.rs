@@ -1,0 +1,55 @@
+//! The pair plan of `ab`, `branches` and `lazy`: how many pairs, and the look design that judges
+//! them (issue 14: early looks from `--min-pairs`, the fixed design from `--pairs`).
+use crate::cli::PairArgs;
+use crate::error::{Error, Result};
+use crate::measure::pairs::EXTEND_BY;
+use crate::stats::sequential::Design;
+use crate::verdict::compare::GateOptions;
+
+/// How many pairs to take and how to judge them.
+#[derive(Debug, Clone, Copy)]
+pub struct PairPlan {
+    pub pairs: usize,
+    pub max_pairs: usize,
+    /// Issue 14: when to look at the pairs and how strictly.
+    pub design: Design,
+    pub warmup: usize,
+    pub gate: GateOptions,
+}
+
+/// Validates the pair flags.
+pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
+    if args.pairs < 5 {
+        return Err(Error::TooSmall {
+            flag: "--pairs",
+            bound: "5 (fewer pairs cannot give a 95 % bound)",
+        });
+    }
+    if args.max_pairs < args.pairs {
+        return Err(Error::TooSmall {
+            flag: "--max-pairs",
+            bound: "--pairs",
+        });
+    }
+    let design = if args.min_pairs >= args.pairs {
+        Design::fixed(args.pairs, EXTEND_BY, args.max_pairs)
+    } else {
+        Design {
+            first: args.min_pairs,
+            ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
+        }
+    };
+    if design.unreachable_look().is_some() {
+        return Err(Error::TooSmall {
+            flag: "--min-pairs",
+            bound: "8 (fewer pairs cannot give the 99.5 % bound of an early look; or set it to --pairs for no early looks)",
+        });
+    }
+    Ok(PairPlan {
+        pairs: args.pairs,
+        max_pairs: args.max_pairs,
+        design,
+        warmup: args.warmup,
+        gate,
+    })
+}
