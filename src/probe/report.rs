@@ -163,7 +163,10 @@ mod tests {
             vec!["\u{1b}]0;x\u{7}", "\\udcff", "zzz\nimport_ns\t1"]
         );
         let text = OK.replace(r#"["sys","builtins"]"#, r#"["a\tb\nc","\\udcff"]"#);
-        assert_eq!(parse(&text).unwrap().startup_names, vec!["\\udcff", "a\tb\nc"]);
+        assert_eq!(
+            parse(&text).unwrap().startup_names,
+            vec!["\\udcff", "a\tb\nc"]
+        );
     }
 
     #[test]
