@@ -15,6 +15,7 @@ mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
 mod integrity;
+mod integrity_blame;
 mod integrity_cache;
 mod lazy;
 mod run;
