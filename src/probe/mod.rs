@@ -135,6 +135,12 @@ fn summary_line(stderr: &str) -> String {
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
 
+/// Removes the probe directories in `parent` (the system temporary directory) of coldstart
+/// processes that are gone; returns how many.
+pub fn sweep_abandoned(parent: &Path) -> usize {
+    crate::git::stale::sweep(parent, PROBE_DIR_PREFIX).len()
+}
+
 impl PythonProbe {
     /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
