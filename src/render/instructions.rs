@@ -2,22 +2,10 @@
 use super::View;
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
+pub use crate::stats::instructions::grouped;
 use crate::stats::instructions::percent;
 use crate::stats::paired::Verdict;
 use crate::verdict::instructions::{CAVEAT, InstructionComparison, TargetCounts};
-
-/// 1234567 -> "1,234,567".
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
