@@ -99,6 +99,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             .map(|(t, data)| target(t, data, m))
             .collect(),
         warnings,
+        instructions: None,
     }
 }
 
@@ -185,6 +186,7 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
         }),
         warnings,
         samples,
+        instructions: None,
     }
 }
 

@@ -28,6 +28,10 @@ pub struct Budgets {
     pub forbid: Vec<String>,
     pub max_peak_rss_mib: Vec<Limit<f64>>,
     pub statistic: Option<Statistic>,
+    /// `--max-instructions` (issue 14): on the median count of a result taken with
+    /// `--metric instructions`.
+    #[serde(default)]
+    pub max_instructions: Vec<Limit<u64>>,
 }
 
 /// The outcome of one budget on one target.
@@ -65,6 +69,7 @@ impl Budgets {
             && self.max_package_modules.is_empty()
             && self.forbid.is_empty()
             && self.max_peak_rss_mib.is_empty()
+            && self.max_instructions.is_empty()
     }
 }
 
@@ -107,6 +112,11 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             "the result file has no targets, so no budget can be checked; measure some with coldstart run MODULE".into(),
         ));
     }
+    if !budgets.max_instructions.is_empty() && result.instructions.is_none() {
+        return Err(Error::Usage(
+            "--max-instructions needs a result with instruction counts, and this one has none; measure it with coldstart run --metric instructions".into(),
+        ));
+    }
     let names: Vec<&str> = result.targets.iter().map(|t| t.name.as_str()).collect();
     let targets_named = budgets
         .max_import_ms
@@ -119,6 +129,12 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .max_modules
                 .iter()
                 .chain(&budgets.max_total_modules)
+                .filter_map(|l| l.target.as_deref()),
+        )
+        .chain(
+            budgets
+                .max_instructions
+                .iter()
                 .filter_map(|l| l.target.as_deref()),
         );
     for name in targets_named {
@@ -172,6 +188,17 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                     "not measured".into(),
                     false,
                 ),
+            }
+        }
+        for l in budgets.max_instructions.iter().filter(|l| applies(l, t)) {
+            let budget = format!("median instructions <= {}", l.value);
+            match &t.instructions {
+                Some(c) => push(
+                    budget,
+                    crate::stats::instructions::grouped(c.summary.median),
+                    c.summary.median <= l.value,
+                ),
+                None => push(budget, "not counted".into(), false),
             }
         }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
