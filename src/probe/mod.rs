@@ -1,5 +1,6 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
+pub mod installed;
 pub mod report;
 
 use crate::error::{Error, Result};
@@ -113,6 +114,8 @@ pub struct PythonProbe {
     cold_counter: usize,
     /// `coldstart lazy`: the experiment's code and arguments, passed to every sample's child.
     experiment: Option<[String; 4]>,
+    /// The installed distributions, once read ([`PythonProbe::installed`]).
+    installed: Option<installed::Installed>,
 }
 
 /// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
@@ -152,6 +155,7 @@ impl PythonProbe {
             dir,
             cold_counter: 0,
             experiment: None,
+            installed: None,
         };
         probe.interpreter = probe.identify(python)?;
         Ok(probe)
