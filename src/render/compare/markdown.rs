@@ -9,9 +9,12 @@ fn distributions(c: &Comparison, out: &mut String) {
     let changes = c.distributions.iter().flat_map(|d| &d.changes);
     let folded = changes.clone().count() > MAX_DISTRIBUTIONS_SHOWN;
     if folded {
-        let _ = writeln!(out, "\n<details><summary>{summary}</summary>\n");
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Installed distributions: {summary}</summary>\n"
+        );
     } else {
-        let _ = writeln!(out, "\n{summary}\n");
+        let _ = writeln!(out, "\n**Installed distributions:** {summary}\n");
     }
     for change in changes {
         let name = crate::escape::markdown_code(&change.name);

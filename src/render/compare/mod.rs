@@ -89,23 +89,19 @@ fn timing_line(label: &str, t: &Timing) -> String {
 /// JUnit list all).
 const MAX_DISTRIBUTIONS_SHOWN: usize = 12;
 
-/// The headline of the installed-distribution difference (`3 changed, 95 unchanged`), or `None`
-/// when a side did not record its distributions.
+/// The counts of the installed-distribution difference (`3 changed, 95 unchanged`), or `None`
+/// when a side did not record its distributions; each format puts its own label before it.
 fn distribution_summary(c: &Comparison) -> Option<String> {
     let d = c.distributions.as_ref()?;
     Some(if d.changes.is_empty() {
-        format!(
-            "installed distributions: none changed ({} on both sides)",
-            d.unchanged
-        )
+        format!("none changed ({} on both sides)", d.unchanged)
     } else {
-        format!(
-            "installed distributions: {} changed, {} unchanged",
-            d.changes.len(),
-            d.unchanged
-        )
+        format!("{} changed, {} unchanged", d.changes.len(), d.unchanged)
     })
 }
+
+/// The label of [`distribution_summary`] in the terminal and JUnit reports.
+const DISTRIBUTIONS: &str = "installed distributions:";
 
 /// Package groups listed per direction before the rest is summarised.
 const MAX_GROUPS: usize = 8;
@@ -278,7 +274,9 @@ impl Report for Comparison {
             });
         }
         // The distribution difference belongs to the whole comparison: the suite's own output.
-        let mut output = distribution_summary(self).unwrap_or_default();
+        let mut output = distribution_summary(self)
+            .map(|s| format!("{DISTRIBUTIONS} {s}"))
+            .unwrap_or_default();
         for change in self.distributions.iter().flat_map(|d| &d.changes) {
             output.push('\n');
             output.push_str(&change.text(str::to_string));

@@ -27,7 +27,7 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
         let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
     }
     if let Some(summary) = distribution_summary(c) {
-        let _ = writeln!(out, "  {summary}");
+        let _ = writeln!(out, "  {DISTRIBUTIONS} {summary}");
         let changes = c.distributions.iter().flat_map(|d| &d.changes);
         let esc = |s: &str| crate::escape::terminal(s).into_owned();
         for change in changes.clone().take(MAX_DISTRIBUTIONS_SHOWN) {
