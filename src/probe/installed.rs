@@ -86,12 +86,11 @@ fn parse(text: &str) -> std::result::Result<Installed, String> {
     }
     Ok(Installed {
         distributions: Some(seen.into_values().collect()),
-        warning: (wire.unreadable > 0).then(|| {
-            format!(
-                "{} installed distributions have no readable name and version in their metadata and are not listed",
-                wire.unreadable
-            )
-        }),
+        warning: match wire.unreadable {
+            0 => None,
+            1 => Some("1 installed distribution is not listed: its metadata has no readable name and version".into()),
+            n => Some(format!("{n} installed distributions are not listed: their metadata has no readable name and version")),
+        },
     })
 }
 
