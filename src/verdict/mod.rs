@@ -3,6 +3,7 @@ pub mod budget;
 pub mod compare;
 pub mod distributions;
 pub mod gate;
+pub mod instructions;
 pub mod modules;
 #[cfg(test)]
 mod startup_tests;

@@ -15,6 +15,7 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod instructions;
 mod integrity;
 mod integrity_cache;
 mod lazy;
