@@ -188,6 +188,10 @@ impl PythonProbe {
                 path: shown.clone(),
                 reason: e.to_string(),
             })?;
+        if finished.ending == process::Ending::Interrupted {
+            // Ctrl-C while identifying: the user's interrupt, not a verdict on the interpreter.
+            return Err(Error::Interrupted);
+        }
         let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
         let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
         match parse_identity(&out) {
