@@ -16,6 +16,8 @@ pub struct Context<'a> {
     pub warmup: usize,
     pub label: Option<String>,
     pub interpreter: Interpreter,
+    /// The side's installed distributions ([`crate::probe::PythonProbe::installed`]).
+    pub installed: crate::probe::installed::Installed,
     pub host: HostInfo,
     pub git: Option<GitInfo>,
     pub noise: Option<Noise>,
@@ -52,6 +54,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             }
         });
     let mut warnings = m.warnings.clone();
+    warnings.extend(ctx.installed.warning.clone());
     warnings.extend(crate::sys::host::busy_warning(
         &ctx.host,
         ctx.noise.as_ref(),
@@ -70,6 +73,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             python: ctx.interpreter.clone(),
             host: ctx.host.clone(),
             git: ctx.git.clone(),
+            distributions: ctx.installed.distributions.clone(),
         },
         settings: RunSettings {
             runs: ctx.runs,
@@ -271,6 +275,10 @@ mod tests {
                 executable: "/usr/bin/python3".into(),
                 version: "3.11.7".into(),
                 implementation: "cpython".into(),
+            },
+            installed: crate::probe::installed::Installed {
+                distributions: Some(vec![]),
+                warning: None,
             },
             host: HostInfo {
                 os: "linux".into(),

@@ -9,6 +9,8 @@ use crate::sys::host::Noise;
 use crate::tree::TreeDiff;
 use serde::{Deserialize, Serialize};
 
+pub use super::distributions::DistributionDiff;
+use super::distributions::distribution_diff;
 pub use super::gate::GateOptions;
 use super::gate::could_change;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
@@ -32,6 +34,10 @@ pub struct Comparison {
     pub candidate: Side,
     /// Interpreter, CPU, OS or architecture differences between the two sides.
     pub environment_differences: Vec<String>,
+    /// Installed distributions that differ (name, versions); `None` when a side did not record
+    /// them (a format version 1 file, or a listing that failed).
+    #[serde(default)]
+    pub distributions: Option<DistributionDiff>,
     pub targets: Vec<TargetComparison>,
     pub only_in_baseline: Vec<String>,
     pub only_in_candidate: Vec<String>,
@@ -297,6 +303,7 @@ pub fn compare(
         baseline: side(base, files.0),
         candidate: side(cand, files.1),
         environment_differences: environment_differences(base, cand),
+        distributions: distribution_diff(base, cand),
         only_in_baseline: names(base, cand),
         only_in_candidate: names(cand, base),
         targets,

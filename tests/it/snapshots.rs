@@ -107,7 +107,9 @@ fn set_loaded(v: &mut Value, target: usize, names: &BTreeSet<String>) {
 ///   more modules, a new subtree in its import tree;
 /// * `eagerpkg` made its heavy submodule lazy: 60 % faster, the `eagerpkg.heavy` subtree gone;
 /// * `emptypkg` unchanged, without import trees;
-/// * `newpkg` is measured by the candidate only, which also runs a newer Python.
+/// * `newpkg` is measured by the candidate only, which also runs a newer Python;
+/// * the candidate's environment has rich 15.0.0 (was 12.0.0), markdown-it-py and mdurl (new),
+///   typing_extensions 4.12.2 (was 4.9.0) and no commonmark; Pygments is the same on both sides.
 fn with_changes() -> (Value, Value) {
     let mut base = fixture_json();
     let mut cand = fixture_json();
@@ -166,6 +168,26 @@ fn with_changes() -> (Value, Value) {
     cand["targets"].as_array_mut().unwrap().push(newpkg);
     cand["label"] = "lazy-heavy".into();
     cand["environment"]["python"]["version"] = "3.12.1".into();
+    let dists = |list: &[(&str, &str)]| -> Value {
+        list.iter()
+            .map(|(name, version)| json!({"name": name, "version": version}))
+            .collect()
+    };
+    base["format_version"] = 2.into();
+    cand["format_version"] = 2.into();
+    base["environment"]["distributions"] = dists(&[
+        ("commonmark", "0.9.1"),
+        ("Pygments", "2.17.2"),
+        ("rich", "12.0.0"),
+        ("typing_extensions", "4.9.0"),
+    ]);
+    cand["environment"]["distributions"] = dists(&[
+        ("markdown-it-py", "3.0.0"),
+        ("mdurl", "0.1.2"),
+        ("pygments", "2.17.2"),
+        ("rich", "15.0.0"),
+        ("typing_extensions", "4.12.2"),
+    ]);
     (base, cand)
 }
 
@@ -397,6 +419,7 @@ fn run_json() {
         ".environment.host.cpus" => "[cpus]",
         ".environment.host.load_avg_1m" => "[n]",
         ".environment.git" => "[git]",
+        ".environment.distributions" => "[distributions]",
         ".settings.path[]" => "[pkgs]",
         ".startup_ms.median" => "[n]",
         ".startup_ms.samples[]" => "[n]",
