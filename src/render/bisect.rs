@@ -1,6 +1,7 @@
 //! Reports of `coldstart bisect`: each measured commit, then the first bad commit with what
 //! changed at it (module diff against its parent, the chain that loads the module, the tree diff),
 //! or the candidates that skips left.
+use crate::model::words::count;
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
@@ -14,12 +15,12 @@ impl Report for BisectReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} · bad when {} · {}..{} ({} commits, {})",
+            "{} · bad when {} · {}..{} ({}, {})",
             Styles::paint(st.heading, "coldstart bisect"),
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -231,10 +232,10 @@ fn value(v: &Measured) -> String {
             r.estimate, r.low, r.high
         ));
         if let Some(p) = v.pairs {
-            parts.push(format!("{p} pairs"));
+            parts.push(count(p, "pair"));
         }
     } else if let Some(m) = v.modules {
-        parts.push(format!("{m} modules"));
+        parts.push(count(m, "module"));
     }
     if let Some(t) = v.import_ms {
         parts.push(format!("{} ms", ms(t)));
