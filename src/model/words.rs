@@ -17,6 +17,18 @@ pub fn noun_for(n: usize, noun: &str) -> String {
     }
 }
 
+/// A ratio (candidate / baseline) as a signed percentage, or as a factor from ×10 on: `+15093.6 %`
+/// reads better as `×152`, and fits a table column.
+pub fn ratio_change(ratio: f64) -> String {
+    if ratio >= 100.0 {
+        format!("×{ratio:.0}")
+    } else if ratio >= 10.0 {
+        format!("×{ratio:.1}")
+    } else {
+        format!("{:+.1} %", (ratio - 1.0) * 100.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -29,5 +41,14 @@ mod tests {
         assert_eq!(count(3, "pass"), "3 passes");
         assert_eq!(noun_for(1, "run"), "run");
         assert_eq!(noun_for(5, "run"), "runs");
+    }
+
+    #[test]
+    fn large_ratios_read_as_factors() {
+        assert_eq!(ratio_change(1.3), "+30.0 %");
+        assert_eq!(ratio_change(0.4), "-60.0 %");
+        assert_eq!(ratio_change(9.99), "+899.0 %");
+        assert_eq!(ratio_change(12.34), "×12.3");
+        assert_eq!(ratio_change(151.936), "×152");
     }
 }

@@ -181,9 +181,9 @@ pub fn compare(
         };
         if import.verdict == Verdict::Regression {
             failures.push(format!(
-                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
+                "{}: import time regressed {} ({:+.1} ms, ratio interval {:.3}..{:.3})",
                 a.name,
-                (import.ratio - 1.0) * 100.0,
+                crate::model::words::ratio_change(import.ratio),
                 import.delta_ms,
                 import.ratio_low,
                 import.ratio_high

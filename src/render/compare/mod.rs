@@ -14,16 +14,8 @@ mod terminal;
 use markdown::markdown;
 use terminal::terminal;
 
-/// A ratio as a signed percentage, or as a factor from ×10 on (`+15093.6 %` reads better as
-/// `×152`, and fits the column).
 fn pct(ratio: f64) -> String {
-    if ratio >= 100.0 {
-        format!("×{ratio:.0}")
-    } else if ratio >= 10.0 {
-        format!("×{ratio:.1}")
-    } else {
-        format!("{:+.1} %", (ratio - 1.0) * 100.0)
-    }
+    crate::model::words::ratio_change(ratio)
 }
 
 fn method_text(c: &Comparison) -> String {
@@ -133,8 +125,9 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
                 String::new()
             };
             lines.push(format!(
-                "  {sign} {} more ({}): {}{tail}",
-                count(rest.len(), "package"),
+                "  {sign} {} more {} ({}): {}{tail}",
+                rest.len(),
+                crate::model::words::noun_for(rest.len(), "package"),
                 count(modules, "module"),
                 names.join(", ")
             ));
@@ -296,3 +289,6 @@ impl Report for Comparison {
         failures.chain(warnings).collect()
     }
 }
+
+#[cfg(test)]
+mod tests;
