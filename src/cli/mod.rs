@@ -363,6 +363,19 @@ pub struct AbArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    // --- issue 14: instruction counts ---
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (exact
+    /// counts; default --threshold 1; --pairs/--max-pairs do not apply: 3 samples a side, up to
+    /// 9 while counts vary).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
+}
+
+/// `--metric` (issue 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    Time,
+    Instructions,
 }
 
 /// How many interleaved pairs `ab` and `branches` take.
