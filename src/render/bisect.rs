@@ -64,15 +64,15 @@ impl Report for BisectReport {
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({} commits, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
+            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({}, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
             match (&self.outcome, &self.first_bad) {
                 (Outcome::Found, Some(f)) => format!("first bad commit `{}`", f.commit.short),
-                _ => format!("{} candidates", self.candidates.len()),
+                _ => count(self.candidates.len(), "candidate"),
             },
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -260,9 +260,9 @@ fn summary(r: &BisectReport) -> String {
     let skipped = r.skipped().count();
     let e = &r.environments;
     format!(
-        "measured {} of {} commits after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
+        "measured {} of {} after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
         r.range_steps(),
-        r.range_commits,
+        count(r.range_commits, "commit"),
         if skipped == 0 {
             String::new()
         } else {

@@ -73,8 +73,8 @@ impl Report for HistoryReport {
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart history: {} commits\n\n{} · {} measured, {} from the store · {}\n",
-            self.commits.len(),
+            "### coldstart history: {}\n\n{} · {} measured, {} from the store · {}\n",
+            count(self.commits.len(), "commit"),
             self.walk,
             self.measured,
             self.stored,

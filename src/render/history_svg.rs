@@ -90,7 +90,7 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
     );
     let adjusted = report.reference_anchor_ms.is_some();
-    let title = format!("import {name}: {} commits", n);
+    let title = format!("import {name}: {}", count(n, "commit"));
     text(&mut out, WIDTH / 2.0, 24.0, "middle", 17.0, TEXT, &title);
     let subtitle = format!(
         "{} · {} measured, {} from the store · {}",

@@ -167,9 +167,9 @@ fn markdown(r: &ResultFile, view: &View) -> String {
     let _ = writeln!(out, "### coldstart: import times\n");
     let _ = writeln!(
         out,
-        "Python {} · {} runs per target · interpreter start-up {} ms\n",
+        "Python {} · {} per target · interpreter start-up {} ms\n",
         py.version,
-        r.settings.runs,
+        count(r.settings.runs, "run"),
         ms(r.startup_ms.median)
     );
     let _ = writeln!(

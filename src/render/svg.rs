@@ -273,8 +273,13 @@ fn chart(
         let m = &tree.modules[b.idx];
         let s = style(m);
         let tooltip = format!(
-            "{}\nself {:.2} ms, cumulative {:.2} ms, in {} of {} runs{}",
-            m.name, m.self_ms, m.cumulative_ms, m.runs, tree.runs, s.note
+            "{}\nself {:.2} ms, cumulative {:.2} ms, in {} of {}{}",
+            m.name,
+            m.self_ms,
+            m.cumulative_ms,
+            m.runs,
+            count(tree.runs, "run"),
+            s.note
         );
         let y = TOP + ROW * (b.depth + 1) as f64;
         bar(

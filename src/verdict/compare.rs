@@ -192,11 +192,11 @@ pub fn compare(
         failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
         if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
-                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",
+                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {}; use --pairs {} or a larger --threshold",
                 a.name,
                 import.noise * 100.0,
                 gate.params.threshold * 100.0,
-                import.n_baseline,
+                crate::model::words::count(import.n_baseline, "pair"),
                 import.pairs_needed.unwrap_or_default()
             ));
         }
