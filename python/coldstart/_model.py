@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: The newest ``format_version`` this package reads.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Stats:
@@ -173,7 +173,7 @@ def _actual_text(raw: Mapping[str, Any]) -> str:
         return f"{raw['actual_ms']:.2f} ms"
     if kind == "peak_rss_mib":
         return "not measured" if raw["actual_mib"] is None else f"{raw['actual_mib']:.1f} MiB"
-    if kind in ("modules", "package_modules"):
+    if kind in ("modules", "total_modules", "package_modules"):
         return str(raw["actual_modules"])
     if kind == "forbidden":
         return "loaded" if raw["loaded"] else "not loaded"

@@ -18,7 +18,11 @@ pub struct Limit<T> {
 pub struct Budgets {
     pub max_import_ms: Vec<Limit<f64>>,
     pub max_wall_ms: Vec<Limit<f64>>,
+    /// Modules the import loaded beyond start-up.
     pub max_modules: Vec<Limit<usize>>,
+    /// len(sys.modules) after the import, start-up included.
+    #[serde(default)]
+    pub max_total_modules: Vec<Limit<usize>>,
     /// Per package prefix, applied to every target.
     pub max_package_modules: Vec<(String, usize)>,
     pub forbid: Vec<String>,
@@ -47,7 +51,14 @@ pub enum Measured {
         limit_mib: f64,
         actual_mib: Option<f64>,
     },
+    /// Modules the statement loaded beyond start-up (`--max-modules`).
     Modules {
+        limit_modules: usize,
+        actual_modules: usize,
+    },
+    /// Every module in `sys.modules` after the import, start-up included
+    /// (`--max-total-modules`).
+    TotalModules {
         limit_modules: usize,
         actual_modules: usize,
     },
@@ -73,6 +84,7 @@ impl Measured {
                 actual_mib.map_or("not measured".into(), |v| format!("{v:.1} MiB"))
             }
             Measured::Modules { actual_modules, .. }
+            | Measured::TotalModules { actual_modules, .. }
             | Measured::PackageModules { actual_modules, .. } => actual_modules.to_string(),
             Measured::Forbidden { loaded: true, .. } => "loaded".into(),
             Measured::Forbidden { loaded: false, .. } => "not loaded".into(),
@@ -135,6 +147,7 @@ impl Budgets {
         self.max_import_ms.is_empty()
             && self.max_wall_ms.is_empty()
             && self.max_modules.is_empty()
+            && self.max_total_modules.is_empty()
             && self.max_package_modules.is_empty()
             && self.forbid.is_empty()
             && self.max_peak_rss_mib.is_empty()
@@ -191,6 +204,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             budgets
                 .max_modules
                 .iter()
+                .chain(&budgets.max_total_modules)
                 .filter_map(|l| l.target.as_deref()),
         );
     for name in targets_named {
@@ -251,9 +265,9 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             );
         }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
-            let v = t.modules.total;
+            let v = t.modules.imported_count();
             push(
-                format!("modules <= {}", l.value),
+                format!("modules beyond start-up <= {}", l.value),
                 Measured::Modules {
                     limit_modules: l.value,
                     actual_modules: v,
@@ -261,8 +275,20 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 v <= l.value,
             );
         }
+        for l in budgets.max_total_modules.iter().filter(|l| applies(l, t)) {
+            let v = t.modules.total;
+            push(
+                format!("modules in total <= {}", l.value),
+                Measured::TotalModules {
+                    limit_modules: l.value,
+                    actual_modules: v,
+                },
+                v <= l.value,
+            );
+        }
         for (prefix, max) in &budgets.max_package_modules {
-            let v = count_package(&t.modules.loaded, prefix);
+            let imported: Vec<String> = t.modules.imported().into_iter().cloned().collect();
+            let v = count_package(&imported, prefix);
             push(
                 format!("{prefix} modules <= {max}"),
                 Measured::PackageModules {
@@ -278,7 +304,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .forbidden
                 .get(m)
                 .copied()
-                .unwrap_or_else(|| t.modules.loaded.contains(m));
+                .unwrap_or_else(|| t.modules.imported().contains(&m));
             push(
                 format!("{m} forbidden"),
                 Measured::Forbidden {
