@@ -39,32 +39,25 @@ enum Absent {
     Untraced,
 }
 
-/// Finds out, with a child that runs `pass` (its `sys.modules` after nothing is the start-up
-/// set) and, if that does not settle it, one sample of the target, why `target` shows no chain
-/// to `name`. Only on this path: a found chain costs no extra child.
+/// Finds out, with one sample of the target (only on this path: a found chain costs no extra
+/// child), why `target` shows no chain to `name`: the child reports the start-up set (its
+/// `sys.modules` before the statement) and the modules loaded after it.
 fn absent(probe: &mut dyn Probe, m: &Measure, target: &str, name: &str) -> Result<Absent> {
-    let loaded = |probe: &mut dyn Probe, statement: &str| -> Result<bool> {
-        let request = Request {
-            target,
-            statement,
-            check_bytecode: false,
-        };
-        Ok(probe
-            .sample(&request)?
-            .report
-            .modules
-            .binary_search_by(|m| m.as_str().cmp(name))
-            .is_ok())
-    };
-    if loaded(probe, "pass")? {
-        return Ok(Absent::Startup);
-    }
     let statement = m
         .targets
         .iter()
         .find(|t| t.name == target)
         .map_or("pass", |t| t.statement.as_str());
-    Ok(if loaded(probe, statement)? {
+    let request = Request {
+        target,
+        statement,
+        check_bytecode: false,
+    };
+    let report = probe.sample(&request)?.report;
+    let has = |list: &[String]| list.binary_search_by(|m| m.as_str().cmp(name)).is_ok();
+    Ok(if has(&report.startup_names) {
+        Absent::Startup
+    } else if has(&report.modules) {
         Absent::Untraced
     } else {
         Absent::NotLoaded
