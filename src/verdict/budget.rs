@@ -75,6 +75,12 @@ pub enum Measured {
         module: String,
         loaded: bool,
     },
+    /// The median instruction count (`--max-instructions`); `None` when the file has no counts
+    /// (the budget fails).
+    Instructions {
+        limit_instructions: u64,
+        actual_instructions: Option<u64>,
+    },
 }
 
 impl Measured {
@@ -92,6 +98,12 @@ impl Measured {
             | Measured::PackageModules { actual_modules, .. } => actual_modules.to_string(),
             Measured::Forbidden { loaded: true, .. } => "loaded".into(),
             Measured::Forbidden { loaded: false, .. } => "not loaded".into(),
+            Measured::Instructions {
+                actual_instructions,
+                ..
+            } => actual_instructions.map_or("not counted".into(), |n| {
+                crate::stats::instructions::grouped(n)
+            }),
         }
     }
 }
@@ -282,14 +294,15 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
         }
         for l in budgets.max_instructions.iter().filter(|l| applies(l, t)) {
             let budget = format!("median instructions <= {}", l.value);
-            match &t.instructions {
-                Some(c) => push(
-                    budget,
-                    crate::stats::instructions::grouped(c.summary.median),
-                    c.summary.median <= l.value,
-                ),
-                None => push(budget, "not counted".into(), false),
-            }
+            let actual = t.instructions.as_ref().map(|c| c.summary.median);
+            push(
+                budget,
+                Measured::Instructions {
+                    limit_instructions: l.value,
+                    actual_instructions: actual,
+                },
+                actual.is_some_and(|n| n <= l.value),
+            );
         }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
             let v = t.modules.imported_count();
