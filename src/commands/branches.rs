@@ -174,6 +174,15 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
     )?;
     let plan = settings::pair_plan(&args.pairs, gate)?;
     let cache_dir = settings::cache_dir(args.cache_dir.as_deref(), &cwd)?;
+    // --metric instructions (issue 14): valgrind and the threshold are checked before any
+    // checkout or environment is built.
+    let counted = match args.metric {
+        crate::cli::MetricArg::Time => None,
+        crate::cli::MetricArg::Instructions => Some((
+            crate::commands::ab::threshold(&args.gate)?,
+            crate::measure::counts::valgrind()?,
+        )),
+    };
     if args.output.output_dir.is_none() {
         let root = std::fs::canonicalize(repo.location()).unwrap_or_else(|_| repo.location());
         output.dir = settings::revisions::branches_results_dir(&cache_dir, &root);
@@ -235,6 +244,16 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         Some(r) => Some(revision_info(r)),
         None => working_tree_info(&repo, &cwd, &cand_checkout),
     };
+    if let Some((threshold, valgrind)) = &counted {
+        let how = crate::commands::ab::Counted {
+            command: "branches",
+            threshold: *threshold,
+            warmup: args.pairs.warmup,
+            report_only: args.gate.report_only,
+        };
+        let pythons = (envs[0].python.as_path(), envs[1].python.as_path());
+        return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind);
+    }
     let mut measured = paired::measure_pairs(
         "branches",
         &measure,

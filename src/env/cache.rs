@@ -111,6 +111,12 @@ pub fn list(cache_dir: &Path) -> Result<Vec<CacheEntry>, EnvError> {
     Ok(out)
 }
 
+/// Removes the in-progress build directories of `cache_dir` whose run is gone (without creating
+/// the cache); returns how many.
+pub fn sweep_builds(cache_dir: &Path) -> usize {
+    stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len()
+}
+
 /// Which environments `clean` removes.
 #[derive(Debug, Clone, Default)]
 pub struct CleanFilter {
@@ -127,7 +133,7 @@ pub fn clean(cache_dir: &Path, filter: &CleanFilter) -> Result<CleanReport, EnvE
     let older_than = filter.older_than;
     let cutoff = older_than.map(|age| SystemTime::now() - age);
     let is_old = |t: SystemTime| cutoff.is_none_or(|c| t < c);
-    let stale_builds = stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len();
+    let stale_builds = sweep_builds(cache_dir);
     let mut report = CleanReport {
         removed: Vec::new(),
         freed_bytes: 0,

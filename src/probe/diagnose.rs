@@ -139,6 +139,41 @@ pub fn close_module(missing: &str, names: &[&str]) -> Option<String> {
         .map(|(_, n)| n.to_string())
 }
 
+/// `detail` plus `; did you mean 'requests'?` when the module not found is `target`'s own
+/// top-level name and `list_names` (called only then: the error path) names a close one.
+pub fn with_suggestion(
+    detail: &str,
+    target: &str,
+    list_names: impl FnOnce() -> Option<String>,
+) -> String {
+    let Some(missing) = missing_module(detail) else {
+        return detail.to_string();
+    };
+    let top = crate::model::names::top_level(target);
+    if missing != top || !crate::model::names::is_module_name(target) {
+        return detail.to_string();
+    }
+    let listed = list_names().unwrap_or_default();
+    let names: Vec<&str> = listed.lines().collect();
+    match close_module(missing, &names) {
+        Some(name) => format!("{detail}; did you mean '{name}'?"),
+        None => detail.to_string(),
+    }
+}
+
+/// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
+/// exception), otherwise the first line (e.g. `pyenv: python3.12: command not found`, whose last
+/// line is a footnote). At most 300 characters.
+pub(crate) fn summary_line(stderr: &str) -> String {
+    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
+    let line = if stderr.contains("Traceback (most recent call last)") {
+        lines.next_back()
+    } else {
+        lines.next()
+    };
+    line.unwrap_or("").chars().take(300).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,5 +231,18 @@ mod tests {
             })
         );
         assert_eq!(after_failure(Path::new("python3")), None);
+    }
+
+    #[test]
+    fn summary_line_is_the_exception_of_a_traceback_and_the_first_line_otherwise() {
+        let traceback = "Traceback (most recent call last):\n  File \"<string>\", line 1\nModuleNotFoundError: No module named 'x'\n";
+        assert_eq!(
+            summary_line(traceback),
+            "ModuleNotFoundError: No module named 'x'"
+        );
+        let pyenv = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\nNote: See 'pyenv help global' for tips on allowing multiple\n      Python versions to be found at the same time.\n";
+        assert_eq!(summary_line(pyenv), "pyenv: python3.12: command not found");
+        assert_eq!(summary_line("\n\n"), "");
+        assert_eq!(summary_line(&"x".repeat(500)).len(), 300);
     }
 }

@@ -3,6 +3,7 @@
 pub mod callgrind;
 mod count;
 pub mod diagnose;
+pub mod installed;
 pub mod report;
 
 pub use count::COUNT_HASH_SEED;
@@ -118,23 +119,18 @@ pub struct PythonProbe {
     cold_counter: usize,
     /// `coldstart lazy`: the experiment's code and arguments, passed to every sample's child.
     experiment: Option<[String; 4]>,
-}
-
-/// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
-/// exception), otherwise the first line (e.g. `pyenv: python3.12: command not found`, whose last
-/// line is a footnote). At most 300 characters.
-fn summary_line(stderr: &str) -> String {
-    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
-    let line = if stderr.contains("Traceback (most recent call last)") {
-        lines.next_back()
-    } else {
-        lines.next()
-    };
-    line.unwrap_or("").chars().take(300).collect()
+    /// The installed distributions, once read ([`PythonProbe::installed`]).
+    installed: Option<installed::Installed>,
 }
 
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
+
+/// Removes the probe directories in `parent` (the system temporary directory) of coldstart
+/// processes that are gone; returns how many.
+pub fn sweep_abandoned(parent: &Path) -> usize {
+    crate::git::stale::sweep(parent, PROBE_DIR_PREFIX).len()
+}
 
 impl PythonProbe {
     /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
@@ -157,6 +153,7 @@ impl PythonProbe {
             dir,
             cold_counter: 0,
             experiment: None,
+            installed: None,
         };
         probe.interpreter = probe.identify(python)?;
         Ok(probe)
@@ -180,12 +177,22 @@ impl PythonProbe {
         diagnose::before_start(python)?;
         // Isolated (-I): the identification must not depend on --path or the target's packages
         // (a `platform.py` there would shadow the standard library's).
-        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY]);
-        let finished =
-            process::run(&mut cmd, Duration::from_secs(60)).map_err(|e| Error::PythonNotFound {
-                path: shown.clone(),
-                reason: e.to_string(),
-            })?;
+        // It is a child like the samples, so --timeout bounds it too.
+        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY])?;
+        let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::PythonNotFound {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        match finished.ending {
+            process::Ending::Interrupted => return Err(Error::Interrupted),
+            process::Ending::TimedOut => {
+                return Err(Error::IdentifyTimeout {
+                    path: shown,
+                    seconds: self.timeout.as_secs_f64(),
+                });
+            }
+            process::Ending::Exited(_) => {}
+        }
         let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
         let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
         match parse_identity(&out) {
@@ -213,13 +220,25 @@ impl PythonProbe {
         }
     }
 
+    /// The children's (empty) working directory.
+    fn cwd(&self) -> PathBuf {
+        self.dir.path().join("cwd")
+    }
+
     /// A command for `program` with the child environment, an empty cwd and output to files.
-    fn command(&self, program: &Path, args: &[&str]) -> Command {
+    /// Refused when the working directory is gone: spawning would fail with ENOENT, which reads
+    /// as if `program` did not exist. A target that removes it is caught right after its child
+    /// ([`PythonProbe::check_cwd_kept`]), so here something else removed it.
+    fn command(&self, program: &Path, args: &[&str]) -> Result<Command> {
+        let cwd = self.cwd();
+        if !cwd.is_dir() {
+            return Err(Error::ScratchRemoved { path: cwd });
+        }
         let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
             .envs(self.env.vars.iter())
-            .current_dir(self.dir.path().join("cwd"))
+            .current_dir(cwd)
             .stdin(Stdio::null());
         let file = |name: &str| {
             fs::File::create(self.dir.path().join(name))
@@ -227,40 +246,44 @@ impl PythonProbe {
                 .unwrap_or_else(|_| Stdio::null())
         };
         cmd.stdout(file("stdout")).stderr(file("stderr"));
-        cmd
+        Ok(cmd)
+    }
+
+    /// After a child that ran the target's code: its working directory must still be there.
+    fn check_cwd_kept(&self, target: &str) -> Result<()> {
+        let cwd = self.cwd();
+        if cwd.is_dir() {
+            return Ok(());
+        }
+        Err(Error::ImportFailed {
+            target: target.to_string(),
+            detail: format!(
+                "its working directory {} (an empty directory coldstart made for it) was removed while it ran; fix the target: an import must not delete directories it did not create",
+                cwd.display()
+            ),
+        })
     }
 
     /// The last non-empty line of the child's stderr (usually the exception), capped in length.
     fn stderr_tail(&self) -> String {
         let text = fs::read(self.dir.path().join("stderr")).unwrap_or_default();
         let start = text.len().saturating_sub(4096);
-        summary_line(&String::from_utf8_lossy(&text[start..]))
+        diagnose::summary_line(&String::from_utf8_lossy(&text[start..]))
     }
 
-    /// `detail` plus `; did you mean 'requests'?` when the target's own top-level module is the
-    /// one not found and a close name is importable by this interpreter, in this environment
-    /// (looked up only here, on the error path).
+    /// `detail` with a close importable name when the target's own module is not found (see
+    /// [`diagnose::with_suggestion`]), listed by this interpreter in this environment.
     fn with_suggestion(&self, request: &Request, detail: &str) -> String {
-        let Some(missing) = diagnose::missing_module(detail) else {
-            return detail.to_string();
-        };
-        let top = crate::model::names::top_level(request.target);
-        if missing != top || !crate::model::names::is_module_name(request.target) {
-            return detail.to_string();
-        }
-        let exe = self.interpreter.executable.clone();
-        let mut cmd = self.command(&exe, &["-c", diagnose::TOP_LEVEL_NAMES]);
-        let answered = process::run(&mut cmd, Duration::from_secs(30))
-            .is_ok_and(|f| matches!(f.ending, process::Ending::Exited(s) if s.success()));
-        let listed = match answered {
-            true => fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default(),
-            false => String::new(),
-        };
-        let names: Vec<&str> = listed.lines().collect();
-        match diagnose::close_module(missing, &names) {
-            Some(name) => format!("{detail}; did you mean '{name}'?"),
-            None => detail.to_string(),
-        }
+        diagnose::with_suggestion(detail, request.target, || {
+            let exe = self.interpreter.executable.clone();
+            let mut cmd = self
+                .command(&exe, &["-c", diagnose::TOP_LEVEL_NAMES])
+                .ok()?;
+            let f = process::run(&mut cmd, Duration::from_secs(30)).ok()?;
+            matches!(f.ending, process::Ending::Exited(s) if s.success())
+                .then(|| fs::read_to_string(self.dir.path().join("stdout")).ok())
+                .flatten()
+        })
     }
 
     fn fresh_pycache_prefix(&mut self) -> Result<PathBuf> {
@@ -288,7 +311,7 @@ impl PythonProbe {
         report: Option<&fs::File>,
     ) -> Result<process::Finished> {
         let exe = self.interpreter.executable.clone();
-        let mut cmd = self.command(&exe, args);
+        let mut cmd = self.command(&exe, args)?;
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
         }
@@ -428,6 +451,7 @@ impl Probe for PythonProbe {
         let experiment = self.experiment.clone();
         args.extend(experiment.iter().flatten().map(String::as_str));
         let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+        self.check_cwd_kept(request.target)?;
         let report = self.checked_report(request, &finished, &mut report_file)?;
         Ok(RawSample {
             report,
@@ -442,6 +466,7 @@ impl Probe for PythonProbe {
             &["-X", "importtime", "-c", TREE_SCRIPT, request.statement],
             request.target,
         )?;
+        self.check_cwd_kept(request.target)?;
         let text =
             String::from_utf8_lossy(&fs::read(self.dir.path().join("stderr")).unwrap_or_default())
                 .into_owned();
@@ -471,6 +496,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_working_directory_removed_between_children_is_not_blamed_on_the_interpreter() {
+        let python = Path::new("python3");
+        let timeout = Duration::from_secs(60);
+        let mut env = ChildEnv::default();
+        env.vars
+            .insert("PATH".into(), std::env::var("PATH").unwrap_or_default());
+        let mut probe = PythonProbe::new(python, env, Pyc::Warm, timeout).expect("python3");
+        fs::remove_dir(probe.cwd()).unwrap();
+        let err = probe.startup().unwrap_err();
+        assert!(matches!(err, Error::ScratchRemoved { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("by something other than the measured target"),
+            "{text}"
+        );
+        assert!(!text.contains("not a usable Python"), "{text}");
+    }
+
+    #[test]
     fn identity_is_six_lines() {
         let id = parse_identity(
             "/usr/bin/python3.11\n3.11.7\ncpython\nTrue\nCPython 3.11.7\n3.11.7 (main) [GCC 12]\n",
@@ -486,18 +530,5 @@ mod tests {
         assert!(!old.supported);
         assert_eq!(parse_identity("hello\n"), None);
         assert_eq!(parse_identity("a\nb\nc\nmaybe\ne\nf\n"), None);
-    }
-
-    #[test]
-    fn summary_line_is_the_exception_of_a_traceback_and_the_first_line_otherwise() {
-        let traceback = "Traceback (most recent call last):\n  File \"<string>\", line 1\nModuleNotFoundError: No module named 'x'\n";
-        assert_eq!(
-            summary_line(traceback),
-            "ModuleNotFoundError: No module named 'x'"
-        );
-        let pyenv = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\nNote: See 'pyenv help global' for tips on allowing multiple\n      Python versions to be found at the same time.\n";
-        assert_eq!(summary_line(pyenv), "pyenv: python3.12: command not found");
-        assert_eq!(summary_line("\n\n"), "");
-        assert_eq!(summary_line(&"x".repeat(500)).len(), 300);
     }
 }

@@ -9,6 +9,8 @@ use crate::sys::host::Noise;
 use crate::tree::TreeDiff;
 use serde::{Deserialize, Serialize};
 
+pub use super::distributions::DistributionDiff;
+use super::distributions::distribution_diff;
 pub use super::gate::GateOptions;
 use super::gate::could_change;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
@@ -32,6 +34,10 @@ pub struct Comparison {
     pub candidate: Side,
     /// Interpreter, CPU, OS or architecture differences between the two sides.
     pub environment_differences: Vec<String>,
+    /// Installed distributions that differ (name, versions); `None` when a side did not record
+    /// them (a format version 1 file, or a listing that failed).
+    #[serde(default)]
+    pub distributions: Option<DistributionDiff>,
     pub targets: Vec<TargetComparison>,
     pub only_in_baseline: Vec<String>,
     pub only_in_candidate: Vec<String>,
@@ -107,7 +113,66 @@ pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
     check("CPU count", ha.cpus.to_string(), hb.cpus.to_string());
     check("OS", ha.os.clone(), hb.os.clone());
     check("architecture", ha.arch.clone(), hb.arch.clone());
+    out.extend(startup_difference(a, b));
     out
+}
+
+/// The start-up sets of the two sides (the same for every target of one file), when both were
+/// recorded (format version 2) and differ: names added/removed and the likely cause.
+fn startup_difference(a: &ResultFile, b: &ResultFile) -> Option<String> {
+    use std::collections::BTreeSet;
+    let set = |r: &ResultFile| -> Option<BTreeSet<String>> {
+        let t = r.targets.first()?;
+        (!t.modules.startup_loaded.is_empty())
+            .then(|| t.modules.startup_loaded.iter().cloned().collect())
+    };
+    let (sa, sb) = (set(a)?, set(b)?);
+    if sa == sb {
+        return None;
+    }
+    let list = |names: Vec<&String>| {
+        let shown: Vec<&str> = names.iter().take(5).map(|s| s.as_str()).collect();
+        let more = names.len().saturating_sub(shown.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("{}{tail}", shown.join(", "))
+    };
+    let added: Vec<&String> = sb.difference(&sa).collect();
+    let removed: Vec<&String> = sa.difference(&sb).collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("+ {}", list(added.clone())));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("- {}", list(removed.clone())));
+    }
+    Some(format!(
+        "start-up modules differ: {} vs {} ({}); {}",
+        sa.len(),
+        sb.len(),
+        parts.join("; "),
+        startup_cause(added.iter().chain(&removed).map(|s| s.as_str()))
+    ))
+}
+
+/// The likely cause of a start-up difference, from the names that differ.
+fn startup_cause<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let has = |n: &str| {
+        names
+            .iter()
+            .any(|m| *m == n || m.starts_with(&format!("{n}.")))
+    };
+    if has("sitecustomize") || has("usercustomize") {
+        "likely a sitecustomize/usercustomize module on one side's path".into()
+    } else if has("_distutils_hack") {
+        "likely setuptools' distutils-precedence.pth in one side's site-packages".into()
+    } else {
+        "likely a .pth file in one side's site-packages (python -c \"import site; print(site.getsitepackages())\" lists where to look)".into()
+    }
 }
 
 /// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`) and
@@ -181,9 +246,9 @@ pub fn compare(
         };
         if import.verdict == Verdict::Regression {
             failures.push(format!(
-                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
+                "{}: import time regressed {} ({:+.1} ms, ratio interval {:.3}..{:.3})",
                 a.name,
-                (import.ratio - 1.0) * 100.0,
+                crate::model::words::ratio_change(import.ratio),
                 import.delta_ms,
                 import.ratio_low,
                 import.ratio_high
@@ -192,11 +257,11 @@ pub fn compare(
         failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
         if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
-                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",
+                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {}; use --pairs {} or a larger --threshold",
                 a.name,
                 import.noise * 100.0,
                 gate.params.threshold * 100.0,
-                import.n_baseline,
+                crate::model::words::count(import.n_baseline, "pair"),
                 import.pairs_needed.unwrap_or_default()
             ));
         }
@@ -238,6 +303,7 @@ pub fn compare(
         baseline: side(base, files.0),
         candidate: side(cand, files.1),
         environment_differences: environment_differences(base, cand),
+        distributions: distribution_diff(base, cand),
         only_in_baseline: names(base, cand),
         only_in_candidate: names(cand, base),
         targets,

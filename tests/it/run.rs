@@ -25,7 +25,17 @@ fn sleeping_fixture_measures_at_least_its_sleep_and_empty_is_far_less() {
             .any(|n| n.starts_with("cold_start_") && n.ends_with("_fx.json"))
     );
     let r = read_json(&out.path().join("cold_start_latest.json"));
-    assert_eq!(r["format_version"], 1);
+    assert_eq!(r["format_version"], 2);
+    // The start-up set is recorded per side (real python3): sys is there, the target is not.
+    let startup: Vec<&str> = r["targets"][0]["modules"]["startup_loaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(startup.contains(&"sys"), "{startup:?}");
+    let target = r["targets"][0]["name"].as_str().unwrap();
+    assert!(!startup.contains(&target), "{startup:?}");
     assert_eq!(r["label"], "fx");
     assert_eq!(r["settings"]["runs"], 5);
     let t = &r["targets"][0];
@@ -306,6 +316,35 @@ fn interrupt_kills_children_and_writes_nothing() {
     assert_eq!(output.status.code(), Some(130));
     assert!(String::from_utf8_lossy(&output.stderr).contains("interrupted"));
     assert!(files_in(out.path()).is_empty());
+}
+
+#[test]
+fn interrupt_while_identifying_the_interpreter_is_an_interrupt() {
+    // An "interpreter" that never answers: Ctrl-C during its identification is the user's
+    // interrupt (exit 130), not a verdict that it is not Python (exit 2).
+    let out = tempfile::tempdir().unwrap();
+    let python = out.path().join("slowpython");
+    std::fs::write(&python, "#!/bin/sh\nsleep 30\n").unwrap();
+    let mut perms = std::fs::metadata(&python).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&python, perms).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coldstart"))
+        .args(["run", "json", "--no-anchor", "--python"])
+        .arg(&python)
+        .arg("--output-dir")
+        .arg(out.path().join("results"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // SAFETY: sending SIGINT to our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let results = out.path().join("results");
+    assert!(!results.exists() || files_in(&results).is_empty());
 }
 
 #[test]
