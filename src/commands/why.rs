@@ -3,7 +3,7 @@ use crate::cli::WhyArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::render::emit_document;
-use crate::render::run::chain_text;
+use crate::render::run::{chain_text, terminal_name};
 use crate::tree::Link;
 use serde::Serialize;
 
@@ -42,11 +42,18 @@ pub fn execute(args: &WhyArgs) -> Result<Exit> {
     let mut text = String::new();
     for t in &targets {
         match &t.chain {
-            Some(links) => text += &format!("{}: {}\n", t.target, chain_text(links)),
+            Some(links) => {
+                text += &format!(
+                    "{}: {}\n",
+                    terminal_name(t.target),
+                    chain_text(links, terminal_name)
+                )
+            }
             None => {
                 text += &format!(
                     "{}: does not import {} (or it was already loaded at start-up)\n",
-                    t.target, args.name
+                    terminal_name(t.target),
+                    args.name
                 )
             }
         }

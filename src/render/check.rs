@@ -2,8 +2,12 @@
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View};
+use crate::escape::{markdown_code, terminal as esc};
 use crate::verdict::budget::CheckReport;
 use std::fmt::Write;
+
+// Target names, the file name and the budget texts (which name modules) come from the user or a
+// result file: shown escaped for each format.
 
 impl Report for CheckReport {
     fn terminal(&self, view: &View) -> String {
@@ -15,7 +19,7 @@ impl Report for CheckReport {
             Styles::paint(st.heading, "coldstart check"),
             self.file
                 .as_ref()
-                .map_or(String::new(), |f| format!(" · {f}"))
+                .map_or(String::new(), |f| format!(" · {}", esc(f)))
         );
         for c in &self.checks {
             let mark = if c.passed {
@@ -26,7 +30,9 @@ impl Report for CheckReport {
             let _ = writeln!(
                 out,
                 "  {mark} {}: {} (actual {})",
-                c.target, c.budget, c.actual
+                esc(&c.target),
+                esc(&c.budget),
+                esc(&c.actual)
             );
         }
         let failed = self.failures().count();
@@ -55,10 +61,10 @@ impl Report for CheckReport {
         for c in &self.checks {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                c.target.replace('|', "\\|"),
-                c.budget,
-                c.actual,
+                "| {} | {} | {} | {} |",
+                markdown_code(&c.target),
+                esc(&c.budget).replace('|', "\\|"),
+                esc(&c.actual).replace('|', "\\|"),
                 if c.passed { "✅" } else { "❌" }
             );
         }
