@@ -127,6 +127,12 @@ fn fill_budgets(m: &ArgMatches, b: &mut BudgetArgs, c: &FileConfig) -> Result<()
     );
     fill(
         m,
+        "max_total_modules",
+        &mut b.max_total_modules,
+        &specs(&cfg.max_total_modules),
+    );
+    fill(
+        m,
         "max_peak_rss_mib",
         &mut b.max_peak_rss_mib,
         &specs(&cfg.max_peak_rss_mib),

@@ -68,6 +68,7 @@ pub struct BudgetConfig {
     pub max_import_ms: Option<PerTarget<f64>>,
     pub max_wall_ms: Option<PerTarget<f64>>,
     pub max_modules: Option<PerTarget<usize>>,
+    pub max_total_modules: Option<PerTarget<usize>>,
     pub max_package_modules: Option<BTreeMap<String, usize>>,
     pub max_peak_rss_mib: Option<PerTarget<f64>>,
     pub statistic: Option<String>,

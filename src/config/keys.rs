@@ -119,7 +119,7 @@ pub fn key_help() -> String {
     format!(
         "Print the effective configuration and where each value comes from.\n\n\
 Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: {}, and \
-[tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, max_peak_rss_mib (a number, \
+[tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules (beyond start-up), max_total_modules (start-up included), max_peak_rss_mib (a number, \
 or a table per target), max_package_modules (a table per prefix) and statistic. Command-line flags \
 win over the file.",
         keys.join(", ")

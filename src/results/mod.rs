@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Bumped on any incompatible change; readers accept every version up to this one.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultFile {
@@ -145,4 +145,32 @@ pub struct Modules {
     pub loaded: Vec<String>,
     /// Modules present in some samples but not all (empty when the set is stable).
     pub varying: Vec<String>,
+    /// Sorted names in `sys.modules` before the import: what interpreter start-up loaded
+    /// (`site`, `.pth` hooks). Format version 2; empty in version 1 files.
+    #[serde(default)]
+    pub startup_loaded: Vec<String>,
+}
+
+impl Modules {
+    /// The modules the statement loaded beyond start-up, which diffs, `NOW EAGER`/`NOW LAZY`,
+    /// `--fail-on-new-modules` and `max_modules` use (start-up differs between interpreters and
+    /// environments). A version 1 file has no start-up names, so all loaded modules count.
+    pub fn imported(&self) -> Vec<&String> {
+        if self.startup_loaded.is_empty() {
+            return self.loaded.iter().collect();
+        }
+        self.loaded
+            .iter()
+            .filter(|m| self.startup_loaded.binary_search(m).is_err())
+            .collect()
+    }
+
+    /// How many modules the statement loaded beyond start-up (`total - startup` in a version 1
+    /// file, whose start-up names were not recorded).
+    pub fn imported_count(&self) -> usize {
+        if self.startup_loaded.is_empty() {
+            return self.total.saturating_sub(self.startup);
+        }
+        self.imported().len()
+    }
 }

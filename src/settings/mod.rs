@@ -347,6 +347,11 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
             .iter()
             .map(|s| budget::parse_limit("--max-modules", s))
             .collect::<Result<_>>()?,
+        max_total_modules: args
+            .max_total_modules
+            .iter()
+            .map(|s| budget::parse_limit("--max-total-modules", s))
+            .collect::<Result<_>>()?,
         max_package_modules: args
             .max_package_modules
             .iter()

@@ -18,7 +18,11 @@ pub struct Limit<T> {
 pub struct Budgets {
     pub max_import_ms: Vec<Limit<f64>>,
     pub max_wall_ms: Vec<Limit<f64>>,
+    /// Modules the import loaded beyond start-up.
     pub max_modules: Vec<Limit<usize>>,
+    /// len(sys.modules) after the import, start-up included.
+    #[serde(default)]
+    pub max_total_modules: Vec<Limit<usize>>,
     /// Per package prefix, applied to every target.
     pub max_package_modules: Vec<(String, usize)>,
     pub forbid: Vec<String>,
@@ -57,6 +61,7 @@ impl Budgets {
         self.max_import_ms.is_empty()
             && self.max_wall_ms.is_empty()
             && self.max_modules.is_empty()
+            && self.max_total_modules.is_empty()
             && self.max_package_modules.is_empty()
             && self.forbid.is_empty()
             && self.max_peak_rss_mib.is_empty()
@@ -113,6 +118,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             budgets
                 .max_modules
                 .iter()
+                .chain(&budgets.max_total_modules)
                 .filter_map(|l| l.target.as_deref()),
         );
     for name in targets_named {
@@ -169,15 +175,24 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             }
         }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
+            let v = t.modules.imported_count();
+            push(
+                format!("modules beyond start-up <= {}", l.value),
+                v.to_string(),
+                v <= l.value,
+            );
+        }
+        for l in budgets.max_total_modules.iter().filter(|l| applies(l, t)) {
             let v = t.modules.total;
             push(
-                format!("modules <= {}", l.value),
+                format!("modules in total <= {}", l.value),
                 v.to_string(),
                 v <= l.value,
             );
         }
         for (prefix, max) in &budgets.max_package_modules {
-            let v = count_package(&t.modules.loaded, prefix);
+            let imported: Vec<String> = t.modules.imported().into_iter().cloned().collect();
+            let v = count_package(&imported, prefix);
             push(
                 format!("{prefix} modules <= {max}"),
                 v.to_string(),
@@ -189,7 +204,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .forbidden
                 .get(m)
                 .copied()
-                .unwrap_or_else(|| t.modules.loaded.contains(m));
+                .unwrap_or_else(|| t.modules.imported().contains(&m));
             push(
                 format!("{m} forbidden"),
                 if loaded {
