@@ -21,6 +21,9 @@ fn method_text(c: &Comparison) -> String {
     match c.method {
         Method::Paired => format!("{n} interleaved pairs"),
         Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::AnchorShift => {
+            "files compared through their anchors' shift (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
