@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The compare study's middle step (scripts/bench/compare.sh): makes the file variants and runs
-`coldstart compare` on every pair of sessions, one JSON line per comparison in
+`coldstart compare` on every pair of sessions (each earlier session's baseline file against a later
+session's baseline, A/A, and candidate, a real change), one JSON line per comparison in
 WORK/comparisons.jsonl (analyze.py's `report compare` reads it).
 
 Variants of a file measured with the anchor in every pair (`every1`):
@@ -79,7 +80,6 @@ def cmd_compare(args):
     for kind, names in VARIANTS.items():
         runs = sessions(args.work, kind)
         reps = sorted(runs)
-        gaps = sorted({1, max(1, len(reps) // 2)})
         for name in names:
             cache = {}
 
@@ -93,9 +93,9 @@ def cmd_compare(args):
                     cache[key] = p
                 return cache[key]
 
-            for gap in gaps:
-                for i, rep in enumerate(reps[:-gap] if gap < len(reps) else []):
-                    other = reps[i + gap]
+            for i, rep in enumerate(reps):
+                for other in reps[i + 1:]:
+                    gap = other - rep
                     for case, side in (("aa", "baseline"), ("change", "candidate")):
                         r = run_compare(args.coldstart, path(rep, "baseline"), path(other, side))
                         r.update({"kind": kind, "variant": name, "gap": gap, "case": case,
