@@ -139,6 +139,9 @@ pub struct BranchesArgs {
     pub default_modules: Vec<String>,
     #[arg(skip)]
     pub default_stmts: Vec<String>,
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (as ab --metric instructions).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 #[derive(Debug, Args)]
@@ -248,6 +251,9 @@ pub struct CompareArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: ReportArgs,
+    /// What to compare: anchor-normalised import time, or the instruction counts of results taken with --metric instructions (no normalisation; default --threshold 1; the machines must match).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 #[derive(Debug, Args)]
@@ -272,15 +278,22 @@ pub struct BudgetArgs {
     /// Wall-time budget (spawn to exit) in ms (repeatable).
     #[arg(long, value_name = "[TARGET=]MS")]
     pub max_wall_ms: Vec<String>,
-    /// Budget on len(sys.modules) after the import (repeatable).
+    /// Budget on the modules the import loaded beyond interpreter start-up (repeatable).
     #[arg(long, value_name = "[TARGET=]N")]
     pub max_modules: Vec<String>,
+    /// Budget on len(sys.modules) after the import, start-up modules included (repeatable).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_total_modules: Vec<String>,
     /// Budget on the modules of one package prefix (repeatable).
     #[arg(long, value_name = "PREFIX=N")]
     pub max_package_modules: Vec<String>,
     /// Peak-memory budget in MiB (repeatable).
     #[arg(long, value_name = "[TARGET=]MIB")]
     pub max_peak_rss_mib: Vec<String>,
+    /// Budget on the statement's instructions, median count (repeatable; needs a result taken
+    /// with --metric instructions).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_instructions: Vec<String>,
     /// Which statistic of the samples a time or memory budget applies to [default: median].
     #[arg(long, value_enum)]
     pub statistic: Option<StatisticArg>,
@@ -365,6 +378,19 @@ pub struct AbArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    // --- issue 14: instruction counts ---
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (exact
+    /// counts; default --threshold 1; --pairs/--max-pairs do not apply: 3 samples a side, up to
+    /// 9 while counts vary).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
+}
+
+/// `--metric` (issue 14).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricArg {
+    Time,
+    Instructions,
 }
 
 /// How many interleaved pairs `ab` and `branches` take.
@@ -435,6 +461,9 @@ pub struct RunArgs {
     pub budgets: BudgetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// `instructions` also counts each target's instructions under valgrind's callgrind (3 children, up to 9 while counts vary) and stores the counts beside the times (for check --max-instructions and compare --metric instructions).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 /// What to import and how to run the child interpreter; shared by every measuring command.

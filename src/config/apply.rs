@@ -98,6 +98,11 @@ fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Optio
     fill(m, "report_only", &mut g.report_only, &c.report_only);
 }
 
+/// `metric` (issue 14): a choice checked when the file was read.
+fn fill_metric(m: &ArgMatches, metric: &mut crate::cli::MetricArg, c: &FileConfig) {
+    fill(m, "metric", metric, &c.metric.as_deref().and_then(choice));
+}
+
 fn specs<T: std::fmt::Display>(limit: &Option<PerTarget<T>>) -> Option<Vec<String>> {
     limit.as_ref().map(|l| match l {
         PerTarget::All(v) => vec![v.to_string()],
@@ -127,9 +132,21 @@ fn fill_budgets(m: &ArgMatches, b: &mut BudgetArgs, c: &FileConfig) -> Result<()
     );
     fill(
         m,
+        "max_total_modules",
+        &mut b.max_total_modules,
+        &specs(&cfg.max_total_modules),
+    );
+    fill(
+        m,
         "max_peak_rss_mib",
         &mut b.max_peak_rss_mib,
         &specs(&cfg.max_peak_rss_mib),
+    );
+    fill(
+        m,
+        "max_instructions",
+        &mut b.max_instructions,
+        &specs(&cfg.max_instructions),
     );
     let packages = cfg
         .max_package_modules
@@ -178,8 +195,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             check,
             budgets,
             output,
+            metric,
             ..
         }) => {
+            fill_metric(m, metric, c);
             fill_targets(m, Some(modules), target, c);
             fill(m, "python", python, &c.python.clone().map(Some));
             fill(m, "runs", runs, &c.runs);
@@ -196,8 +215,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             pairs,
             gate,
             output,
+            metric,
             ..
         }) => {
+            fill_metric(m, metric, c);
             fill_targets(m, Some(modules), target, c);
             fill_pairs(m, pairs, c);
             fill_gate(m, gate, c, &c.threshold);
@@ -214,8 +235,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
                 output,
                 default_modules,
                 default_stmts,
+                metric,
                 ..
             } = a;
+            fill_metric(m, metric, c);
             fill_targets(m, None, target, c);
             if !given(m, "stmts") {
                 *default_modules = c.targets.clone().unwrap_or_default();
@@ -232,8 +255,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             gate,
             strict,
             output,
+            metric,
             ..
         }) => {
+            fill_metric(m, metric, c);
             fill_gate(m, gate, c, &c.compare_threshold);
             fill(m, "strict", strict, &c.strict);
             fill_report(m, output, c);

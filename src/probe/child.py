@@ -1,5 +1,7 @@
 import sys
-_cs_startup = len(sys.modules)
+# What start-up loaded, copied in one step (list()) before anything else is imported.
+_cs_startup_keys = list(sys.modules)
+_cs_startup = len(_cs_startup_keys)
 import time as _cs_time
 # argv: the number of an inherited file descriptor (an unnamed file nothing in the target's reach
 # can open by path), the statement, the bytecode-check flag. The report is written to it once,
@@ -7,8 +9,14 @@ import time as _cs_time
 _cs_fd, _cs_stmt, _cs_check = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
 # `coldstart lazy`: the experiment's code (src/probe/lazy.py), mode, names and workload.
 _cs_lazy = sys.argv[4:8] if len(sys.argv) >= 8 else None
+# Instruction counting (src/probe/callgrind.rs): a fifth argument "mark" makes the child call two
+# libc functions that nothing else calls, just before and after the statement; callgrind dumps
+# its counters on entering each.
+_cs_mark = len(sys.argv) == 5 and sys.argv[4] == "mark"
 del sys.argv[1:]
 _cs_kind, _cs_detail = "ok", ""
+if _cs_mark:
+    import posix as _cs_posix  # built in and loaded at start-up: binds a name, loads nothing
 
 
 def _cs_describe(e):
@@ -33,7 +41,13 @@ _cs_c0 = _cs_time.process_time_ns()
 _cs_t0 = _cs_time.perf_counter_ns()
 if _cs_code is not None:
     try:
-        exec(_cs_code, _cs_globals)
+        if _cs_mark:
+            _cs_posix.sched_get_priority_max(0)
+        try:
+            exec(_cs_code, _cs_globals)
+        finally:
+            if _cs_mark:
+                _cs_posix.sched_get_priority_min(0)
     except SystemExit as _cs_e:
         try:
             _cs_kind, _cs_detail = "exit", repr(_cs_e.code)
@@ -76,6 +90,7 @@ def _cs_q(s):
 
 
 _cs_mods = sorted(_cs_name(k) for k in _cs_keys)
+_cs_startup_names = sorted(_cs_name(k) for k in _cs_startup_keys)
 _cs_hwm = "null"
 try:
     with open("/proc/self/status") as _cs_f:
@@ -99,9 +114,11 @@ if _cs_check:
                 and not _cs_os.path.exists(_cs_cached)):
             _cs_uncached.append(_cs_name(_cs_key))
 _cs_doc = '{"coldstart_report":2,"import_ns":%d,"import_cpu_ns":%d,"startup_modules":%d,' \
-    '"peak_rss_kib":%s,"outcome":%s,"detail":%s,"modules":[%s],"uncached":[%s],"lazy":%s}\n' % (
+    '"peak_rss_kib":%s,"outcome":%s,"detail":%s,"modules":[%s],"startup":[%s],"uncached":[%s],' \
+    '"lazy":%s}\n' % (
         _cs_t1 - _cs_t0, _cs_c1 - _cs_c0, _cs_startup, _cs_hwm, _cs_q(_cs_kind), _cs_q(_cs_detail),
-        ",".join(map(_cs_q, _cs_mods)), ",".join(map(_cs_q, _cs_uncached)), _cs_lazy_json)
+        ",".join(map(_cs_q, _cs_mods)), ",".join(map(_cs_q, _cs_startup_names)),
+        ",".join(map(_cs_q, _cs_uncached)), _cs_lazy_json)
 import os as _cs_os
 _cs_bytes = _cs_doc.encode("ascii")
 while _cs_bytes:

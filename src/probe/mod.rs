@@ -1,6 +1,10 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
+pub mod callgrind;
+mod count;
 pub mod report;
+
+pub use count::COUNT_HASH_SEED;
 
 use crate::error::{Error, Result};
 use crate::model::{ChildEnv, Pyc};
@@ -131,6 +135,12 @@ fn summary_line(stderr: &str) -> String {
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
 
+/// Removes the probe directories in `parent` (the system temporary directory) of coldstart
+/// processes that are gone; returns how many.
+pub fn sweep_abandoned(parent: &Path) -> usize {
+    crate::git::stale::sweep(parent, PROBE_DIR_PREFIX).len()
+}
+
 impl PythonProbe {
     /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
@@ -174,12 +184,22 @@ impl PythonProbe {
         let shown = python.display().to_string();
         // Isolated (-I): the identification must not depend on --path or the target's packages
         // (a `platform.py` there would shadow the standard library's).
-        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY]);
-        let finished =
-            process::run(&mut cmd, Duration::from_secs(60)).map_err(|e| Error::PythonNotFound {
-                path: shown.clone(),
-                reason: e.to_string(),
-            })?;
+        // It is a child like the samples, so --timeout bounds it too.
+        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY])?;
+        let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::PythonNotFound {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        match finished.ending {
+            process::Ending::Interrupted => return Err(Error::Interrupted),
+            process::Ending::TimedOut => {
+                return Err(Error::IdentifyTimeout {
+                    path: shown,
+                    seconds: self.timeout.as_secs_f64(),
+                });
+            }
+            process::Ending::Exited(_) => {}
+        }
         let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
         let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
         match parse_identity(&out) {
@@ -206,13 +226,25 @@ impl PythonProbe {
         }
     }
 
+    /// The children's (empty) working directory.
+    fn cwd(&self) -> PathBuf {
+        self.dir.path().join("cwd")
+    }
+
     /// A command for `program` with the child environment, an empty cwd and output to files.
-    fn command(&self, program: &Path, args: &[&str]) -> Command {
+    /// Refused when the working directory is gone: spawning would fail with ENOENT, which reads
+    /// as if `program` did not exist. A target that removes it is caught right after its child
+    /// ([`PythonProbe::check_cwd_kept`]), so here something else removed it.
+    fn command(&self, program: &Path, args: &[&str]) -> Result<Command> {
+        let cwd = self.cwd();
+        if !cwd.is_dir() {
+            return Err(Error::ScratchRemoved { path: cwd });
+        }
         let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
             .envs(self.env.vars.iter())
-            .current_dir(self.dir.path().join("cwd"))
+            .current_dir(cwd)
             .stdin(Stdio::null());
         let file = |name: &str| {
             fs::File::create(self.dir.path().join(name))
@@ -220,7 +252,22 @@ impl PythonProbe {
                 .unwrap_or_else(|_| Stdio::null())
         };
         cmd.stdout(file("stdout")).stderr(file("stderr"));
-        cmd
+        Ok(cmd)
+    }
+
+    /// After a child that ran the target's code: its working directory must still be there.
+    fn check_cwd_kept(&self, target: &str) -> Result<()> {
+        let cwd = self.cwd();
+        if cwd.is_dir() {
+            return Ok(());
+        }
+        Err(Error::ImportFailed {
+            target: target.to_string(),
+            detail: format!(
+                "its working directory {} (an empty directory coldstart made for it) was removed while it ran; fix the target: an import must not delete directories it did not create",
+                cwd.display()
+            ),
+        })
     }
 
     /// The last non-empty line of the child's stderr (usually the exception), capped in length.
@@ -255,7 +302,7 @@ impl PythonProbe {
         report: Option<&fs::File>,
     ) -> Result<process::Finished> {
         let exe = self.interpreter.executable.clone();
-        let mut cmd = self.command(&exe, args);
+        let mut cmd = self.command(&exe, args)?;
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
         }
@@ -316,23 +363,20 @@ fn read_report(file: &mut fs::File) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|_| std::io::Error::other("report is not text"))
 }
 
-impl Probe for PythonProbe {
-    fn sample(&mut self, request: &Request) -> Result<RawSample> {
-        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
-        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
-        let mut report_file = tempfile::tempfile_in(self.dir.path())
-            .map_err(|e| Error::io("cannot create the report file", e))?;
-        let fd = REPORT_FD.to_string();
-        let check = if request.check_bytecode { "1" } else { "0" };
-        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
-        let experiment = self.experiment.clone();
-        args.extend(experiment.iter().flatten().map(String::as_str));
-        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+impl PythonProbe {
+    /// The report the child wrote to `report_file`, or the error its failure means (the
+    /// exception, `sys.exit`, a crash, a refused report), for `request`'s target.
+    fn checked_report(
+        &self,
+        request: &Request,
+        finished: &process::Finished,
+        report_file: &mut fs::File,
+    ) -> Result<ChildReport> {
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
             detail,
         };
-        let parsed = read_report(&mut report_file)
+        let parsed = read_report(report_file)
             .map_err(|e| e.to_string())
             .and_then(|text| report::parse(&text));
         let report = match parsed {
@@ -382,6 +426,24 @@ impl Probe for PythonProbe {
                 )));
             }
         }
+        Ok(report)
+    }
+}
+
+impl Probe for PythonProbe {
+    fn sample(&mut self, request: &Request) -> Result<RawSample> {
+        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
+        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
+        let mut report_file = tempfile::tempfile_in(self.dir.path())
+            .map_err(|e| Error::io("cannot create the report file", e))?;
+        let fd = REPORT_FD.to_string();
+        let check = if request.check_bytecode { "1" } else { "0" };
+        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
+        let experiment = self.experiment.clone();
+        args.extend(experiment.iter().flatten().map(String::as_str));
+        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+        self.check_cwd_kept(request.target)?;
+        let report = self.checked_report(request, &finished, &mut report_file)?;
         Ok(RawSample {
             report,
             wall_ns: finished.wall_ns,
@@ -395,6 +457,7 @@ impl Probe for PythonProbe {
             &["-X", "importtime", "-c", TREE_SCRIPT, request.statement],
             request.target,
         )?;
+        self.check_cwd_kept(request.target)?;
         let text =
             String::from_utf8_lossy(&fs::read(self.dir.path().join("stderr")).unwrap_or_default())
                 .into_owned();
@@ -422,6 +485,25 @@ impl Probe for PythonProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_working_directory_removed_between_children_is_not_blamed_on_the_interpreter() {
+        let python = Path::new("python3");
+        let timeout = Duration::from_secs(60);
+        let mut env = ChildEnv::default();
+        env.vars
+            .insert("PATH".into(), std::env::var("PATH").unwrap_or_default());
+        let mut probe = PythonProbe::new(python, env, Pyc::Warm, timeout).expect("python3");
+        fs::remove_dir(probe.cwd()).unwrap();
+        let err = probe.startup().unwrap_err();
+        assert!(matches!(err, Error::ScratchRemoved { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("by something other than the measured target"),
+            "{text}"
+        );
+        assert!(!text.contains("not a usable Python"), "{text}");
+    }
 
     #[test]
     fn identity_is_six_lines() {

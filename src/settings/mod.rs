@@ -347,6 +347,11 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
             .iter()
             .map(|s| budget::parse_limit("--max-modules", s))
             .collect::<Result<_>>()?,
+        max_total_modules: args
+            .max_total_modules
+            .iter()
+            .map(|s| budget::parse_limit("--max-total-modules", s))
+            .collect::<Result<_>>()?,
         max_package_modules: args
             .max_package_modules
             .iter()
@@ -354,6 +359,19 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
             .collect::<Result<_>>()?,
         forbid: forbid.to_vec(),
         max_peak_rss_mib: limits("--max-peak-rss-mib", &args.max_peak_rss_mib)?,
+        max_instructions: args
+            .max_instructions
+            .iter()
+            .map(|s| {
+                let limit = budget::parse_limit::<u64>("--max-instructions", s)?;
+                if limit.value == 0 {
+                    return Err(Error::Usage(format!(
+                        "--max-instructions '{s}' must be a positive count (e.g. --max-instructions 50000000)"
+                    )));
+                }
+                Ok(limit)
+            })
+            .collect::<Result<_>>()?,
         statistic: args.statistic.map(|s| match s {
             StatisticArg::Median => Statistic::Median,
             StatisticArg::Mean => Statistic::Mean,

@@ -2,5 +2,8 @@
 pub mod budget;
 pub mod compare;
 pub mod gate;
+pub mod instructions;
 pub mod modules;
+#[cfg(test)]
+mod startup_tests;
 pub mod timing;

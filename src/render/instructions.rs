@@ -1,0 +1,189 @@
+//! Renderers of an instruction comparison (`ab --metric instructions`).
+use super::View;
+use super::junit::{Case, suite};
+use super::report::{Annotation, Report};
+pub use crate::stats::instructions::grouped;
+use crate::stats::instructions::percent;
+use crate::stats::paired::Verdict;
+use crate::verdict::instructions::{CAVEAT, InstructionComparison, TargetCounts};
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Regression => "REGRESSION",
+        Verdict::Improvement => "improvement",
+        Verdict::Unchanged => "unchanged",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+fn signed_percent(x: f64) -> String {
+    format!("{:+.3} %", x)
+}
+
+fn side(counts: &[u64], spread: f64, median: u64) -> String {
+    format!(
+        "{} ({} samples, spread {})",
+        grouped(median),
+        counts.len(),
+        percent(spread)
+    )
+}
+
+fn target_lines(t: &TargetCounts, view: &View) -> String {
+    let s = &view.styles;
+    let g = &t.gate;
+    let style = match g.verdict {
+        Verdict::Regression => s.bad,
+        Verdict::Improvement => s.good,
+        Verdict::Inconclusive => s.warn,
+        Verdict::Unchanged => s.dim,
+    };
+    let mut out = format!(
+        "{}\n  baseline  {}\n  candidate {}\n  change    {}   {}\n",
+        super::Styles::paint(s.heading, &t.name),
+        side(&t.baseline_counts, g.baseline.spread, g.baseline.median),
+        side(&t.candidate_counts, g.candidate.spread, g.candidate.median),
+        signed_percent(g.change_percent()),
+        super::Styles::paint(style, verdict_word(g.verdict)),
+    );
+    if let Some((a, b)) = t.import_ms {
+        out.push_str(&format!(
+            "  {}\n",
+            super::Styles::paint(s.dim, format!("time      {}", time_text(a, b)))
+        ));
+    }
+    if let Some(e) = &t.explanation {
+        out.push_str(&format!("  {}\n", super::Styles::paint(s.warn, e)));
+    }
+    out
+}
+
+/// The median import times beside the counts (not gated).
+fn time_text(a: f64, b: f64) -> String {
+    format!(
+        "{} ms -> {} ms (median import time, not gated)",
+        super::ms(a),
+        super::ms(b)
+    )
+}
+
+impl Report for InstructionComparison {
+    fn terminal(&self, view: &View) -> String {
+        let mut out = format!(
+            "instructions ({} {}, PYTHONHASHSEED={}) · threshold {} · baseline {} · candidate {}\n\n",
+            self.counter,
+            self.counter_version,
+            self.hash_seed,
+            percent(self.threshold_percent / 100.0),
+            self.baseline.python,
+            self.candidate.python
+        );
+        for t in &self.targets {
+            out.push_str(&target_lines(t, view));
+            out.push('\n');
+        }
+        for d in &self.differences {
+            let w = super::Styles::paint(view.styles.warn, "warning:");
+            out.push_str(&format!("{w} {d}: counts may not be comparable\n"));
+        }
+        out.push_str(&format!("note: {CAVEAT}\n"));
+        out
+    }
+
+    fn markdown(&self, _view: &View) -> String {
+        let mut out = format!(
+            "### coldstart {}: instructions ({} {})\n\n| target | baseline | candidate | change | verdict |\n|---|---|---|---|---|\n",
+            self.command, self.counter, self.counter_version
+        );
+        for t in &self.targets {
+            let g = &t.gate;
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                t.name,
+                grouped(g.baseline.median),
+                grouped(g.candidate.median),
+                signed_percent(g.change_percent()),
+                verdict_word(g.verdict)
+            ));
+        }
+        for t in &self.targets {
+            if let Some((a, b)) = t.import_ms {
+                out.push_str(&format!("\n`{}` time: {}\n", t.name, time_text(a, b)));
+            }
+        }
+        for d in &self.differences {
+            out.push_str(&format!(
+                "\n> **Warning:** {d}: counts may not be comparable\n"
+            ));
+        }
+        for t in self.targets.iter().filter(|t| t.explanation.is_some()) {
+            out.push_str(&format!(
+                "\n`{}`: {}\n",
+                t.name,
+                t.explanation.as_deref().unwrap_or_default()
+            ));
+        }
+        out.push_str(&format!("\n_{CAVEAT}._\n"));
+        out
+    }
+
+    fn junit(&self) -> String {
+        let cases: Vec<Case> = self
+            .targets
+            .iter()
+            .map(|t| Case {
+                classname: format!("coldstart.{}.instructions", self.command),
+                name: t.name.clone(),
+                failure: (t.gate.verdict == Verdict::Regression).then(|| {
+                    format!(
+                        "{}: instructions {} (threshold {})",
+                        t.name,
+                        signed_percent(t.gate.change_percent()),
+                        percent(self.threshold_percent / 100.0)
+                    )
+                }),
+                output: t.explanation.clone().unwrap_or_default(),
+            })
+            .collect();
+        suite(&format!("coldstart {}", self.command), &cases)
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("comparisons always serialize") + "\n"
+    }
+
+    fn annotations(&self) -> Vec<Annotation> {
+        let mut out: Vec<Annotation> = self
+            .targets
+            .iter()
+            .filter(|t| t.gate.verdict == Verdict::Regression)
+            .map(|t| {
+                Annotation::error(format!(
+                    "{}: instruction regression {}",
+                    t.name,
+                    signed_percent(t.gate.change_percent())
+                ))
+            })
+            .collect();
+        out.extend(
+            self.targets
+                .iter()
+                .filter_map(|t| t.explanation.as_ref())
+                .map(|e| Annotation::warning(e.clone())),
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(111_901_637), "111,901,637");
+    }
+}
