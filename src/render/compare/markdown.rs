@@ -67,7 +67,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "{}.\n", capitalise(legend));
     }
-    let delta = if c.method == Method::Anchored {
+    let delta = if matches!(c.method, Method::Anchored | Method::AnchorShift) {
         "anchored "
     } else {
         ""

@@ -23,6 +23,9 @@ fn method_text(c: &Comparison) -> String {
     match c.method {
         Method::Paired => format!("{n} interleaved pairs"),
         Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::AnchorShift => {
+            "files compared through their anchors' shift (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
@@ -47,9 +50,15 @@ fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
 
 /// What the medians and the Δ of the anchored method are (said once per report).
 fn anchored_legend(c: &Comparison) -> Option<&'static str> {
-    (c.method == Method::Anchored).then_some(
-        "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
-    )
+    match c.method {
+        Method::Anchored => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
+        ),
+        Method::AnchorShift => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval are the target's change less its anchor's change between the files",
+        ),
+        Method::Paired | Method::Raw => None,
+    }
 }
 
 /// The noise line: the spread of the pair ratios, the smallest change these samples detect, and
@@ -58,7 +67,9 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     let threshold = c.gate.params.threshold;
     let samples = match c.method {
         Method::Paired => count(t.n_baseline, "pair"),
-        Method::Anchored | Method::Raw => format!("{} per side", count(t.n_baseline, "sample")),
+        Method::Anchored | Method::AnchorShift | Method::Raw => {
+            format!("{} per side", count(t.n_baseline, "sample"))
+        }
     };
     let mut text = format!(
         "noise {:.1} % · with {samples} a change ≥ {} is detected (80 % power)",
