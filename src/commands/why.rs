@@ -5,7 +5,7 @@ use crate::exit::Exit;
 use crate::model::Measure;
 use crate::probe::{Probe, PythonProbe, Request};
 use crate::render::emit_document;
-use crate::render::run::chain_text;
+use crate::render::run::{chain_text, terminal_name};
 use crate::tree::Link;
 use serde::Serialize;
 
@@ -116,10 +116,16 @@ pub fn execute(args: &WhyArgs) -> Result<Exit> {
     let mut text = String::new();
     for t in &targets {
         match &t.chain {
-            Some(links) => text += &format!("{}: {}\n", t.target, chain_text(links)),
+            Some(links) => {
+                text += &format!(
+                    "{}: {}\n",
+                    terminal_name(t.target),
+                    chain_text(links, terminal_name)
+                )
+            }
             None => {
                 let why = t.absent.unwrap_or(Absent::NotLoaded);
-                text += &(absent_text(t.target, &args.name, why) + "\n");
+                text += &(absent_text(&terminal_name(t.target), &args.name, why) + "\n");
             }
         }
     }

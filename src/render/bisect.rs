@@ -8,6 +8,10 @@ use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::bisect::report::{BisectReport, FirstBad, Measured, Outcome, Role, Step};
+use crate::escape::terminal as esc;
+
+// Commit subjects and authors (from the repository) and module names (from children) are shown
+// through `esc` on a terminal.
 
 impl Report for BisectReport {
     fn terminal(&self, view: &View) -> String {
@@ -36,10 +40,10 @@ impl Report for BisectReport {
                 s.commit.short,
                 mark,
                 value(&s.value),
-                Styles::paint(st.dim, super::ellipsize(&s.commit.subject, 60))
+                Styles::paint(st.dim, esc(&super::ellipsize(&s.commit.subject, 60)))
             );
             if let Some(note) = &s.note {
-                let _ = writeln!(out, "        {}", Styles::paint(st.warn, note));
+                let _ = writeln!(out, "        {}", Styles::paint(st.warn, esc(note)));
             }
         }
         match (&self.outcome, &self.first_bad) {
@@ -51,13 +55,13 @@ impl Report for BisectReport {
                     Styles::paint(st.warn, "no single first bad commit")
                 );
                 for c in &self.candidates {
-                    let _ = writeln!(out, "  {} {}", c.short, c.subject);
+                    let _ = writeln!(out, "  {} {}", c.short, esc(&c.subject));
                 }
             }
         }
         let _ = writeln!(out, "{}", summary(self));
         for w in &self.warnings {
-            let _ = writeln!(out, "{}: {w}", Styles::paint(st.warn, "warning"));
+            let _ = writeln!(out, "{}: {}", Styles::paint(st.warn, "warning"), esc(w));
         }
         out
     }
@@ -115,10 +119,20 @@ impl Report for BisectReport {
                     );
                 }
                 for chain in &f.chains {
-                    let _ = writeln!(out, "- why `{}`: {}", chain.module, chain_text(chain));
+                    let _ = writeln!(
+                        out,
+                        "- why {}: {}",
+                        crate::escape::markdown_code(&chain.module),
+                        chain_text(chain)
+                    );
                 }
                 for t in f.tree_changes.iter().take(5) {
-                    let _ = writeln!(out, "- tree: `{}` {} ms", t.module, signed_ms(t.delta_ms));
+                    let _ = writeln!(
+                        out,
+                        "- tree: {} {} ms",
+                        crate::escape::markdown_code(&t.module),
+                        signed_ms(t.delta_ms)
+                    );
                 }
             }
             _ => {
@@ -171,10 +185,20 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
         "{} {} {}",
         Styles::paint(st.bad, "first bad commit:"),
         f.commit.short,
-        f.commit.subject
+        esc(&f.commit.subject)
     );
-    let _ = writeln!(out, "  author   {} · {}", f.commit.author, f.commit.date);
-    let _ = writeln!(out, "  parent   {} {}", f.parent.short, f.parent.subject);
+    let _ = writeln!(
+        out,
+        "  author   {} · {}",
+        esc(&f.commit.author),
+        esc(&f.commit.date)
+    );
+    let _ = writeln!(
+        out,
+        "  parent   {} {}",
+        f.parent.short,
+        esc(&f.parent.subject)
+    );
     let c = &f.changes;
     let _ = writeln!(
         out,
@@ -194,7 +218,7 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
         );
     }
     for chain in &f.chains {
-        let _ = writeln!(out, "  why {}: {}", chain.module, chain_text(chain));
+        let _ = writeln!(out, "  why {}: {}", esc(&chain.module), chain_text(chain));
     }
     if !f.tree_changes.is_empty() {
         let moved: Vec<String> = f
@@ -207,7 +231,7 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
                     (Some(_), None) => " (gone)",
                     _ => "",
                 };
-                format!("{} {} ms{what}", t.module, signed_ms(t.delta_ms))
+                format!("{} {} ms{what}", esc(&t.module), signed_ms(t.delta_ms))
             })
             .collect();
         let _ = writeln!(out, "  tree     {}", moved.join(" · "));
@@ -251,7 +275,7 @@ fn chain_text(chain: &crate::bisect::report::Chain) -> String {
     chain
         .links
         .iter()
-        .map(|l| format!("{} ({} ms)", l.module, ms(l.cumulative_ms)))
+        .map(|l| format!("{} ({} ms)", esc(&l.module), ms(l.cumulative_ms)))
         .collect::<Vec<_>>()
         .join(" -> ")
 }
@@ -288,7 +312,7 @@ fn listed(names: &[String], max: usize, quote: &str) -> String {
     let shown: Vec<String> = names
         .iter()
         .take(max)
-        .map(|n| format!("{quote}{n}{quote}"))
+        .map(|n| format!("{quote}{}{quote}", esc(n)))
         .collect();
     let more = names.len().saturating_sub(max);
     let tail = if more > 0 {
@@ -300,7 +324,7 @@ fn listed(names: &[String], max: usize, quote: &str) -> String {
 }
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    esc(text).replace('|', "\\|")
 }
 
 #[cfg(test)]

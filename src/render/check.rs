@@ -25,6 +25,10 @@ fn summary(r: &CheckReport, st: &Styles) -> String {
         )
     }
 }
+use crate::escape::{markdown_code, terminal as esc};
+
+// Target names, the file name and the budget texts (which name modules) come from the user or a
+// result file: shown escaped for each format.
 
 impl Report for CheckReport {
     fn terminal(&self, view: &View) -> String {
@@ -36,7 +40,7 @@ impl Report for CheckReport {
             Styles::paint(st.heading, "coldstart check"),
             self.file
                 .as_ref()
-                .map_or(String::new(), |f| format!(" · {f}"))
+                .map_or(String::new(), |f| format!(" · {}", esc(f)))
         );
         for c in &self.checks {
             let mark = if c.passed {
@@ -47,9 +51,9 @@ impl Report for CheckReport {
             let _ = writeln!(
                 out,
                 "  {mark} {}: {} (actual {})",
-                c.target,
-                c.budget,
-                c.actual_text()
+                esc(&c.target),
+                esc(&c.budget),
+                esc(&c.actual_text())
             );
         }
         let _ = writeln!(out, "{}", summary(self, st));
@@ -68,10 +72,10 @@ impl Report for CheckReport {
         for c in &self.checks {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                c.target.replace('|', "\\|"),
-                c.budget,
-                c.actual_text(),
+                "| {} | {} | {} | {} |",
+                markdown_code(&c.target),
+                esc(&c.budget).replace('|', "\\|"),
+                esc(&c.actual_text()).replace('|', "\\|"),
                 if c.passed { "✅" } else { "❌" }
             );
         }

@@ -6,7 +6,11 @@ use std::fmt::Write;
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
+use crate::escape::terminal as esc;
 use crate::history::report::{CommitTarget, HistoryCommit, HistoryReport};
+
+// Commit subjects and dates (from the repository or the store), target and module names (from the
+// store or children) are shown through `esc`, and in Markdown as code spans or escaped cells.
 
 impl Report for HistoryReport {
     fn terminal(&self, view: &View) -> String {
@@ -23,15 +27,15 @@ impl Report for HistoryReport {
             time_note(self)
         );
         for (t, name) in self.targets.iter().enumerate() {
-            let _ = writeln!(out, "\n{}", Styles::paint(st.heading, name));
+            let _ = writeln!(out, "\n{}", Styles::paint(st.heading, esc(name)));
             let _ = writeln!(
                 out,
                 "  {:<9} {:<10} {:>26} {:>9} {:>8}  subject",
                 "commit", "date", "import ms (95 %)", "change", "modules"
             );
             for c in &self.commits {
-                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
-                let subject = super::ellipsize(&c.commit.subject, 50);
+                let date = esc(c.commit.date.get(..10).unwrap_or(&c.commit.date));
+                let subject = esc(&super::ellipsize(&c.commit.subject, 50)).into_owned();
                 match c.targets.get(t) {
                     Some(x) => {
                         let change = x.change_ms.map_or("".into(), signed_ms);
@@ -47,7 +51,7 @@ impl Report for HistoryReport {
                             interval(x),
                             x.modules,
                             Styles::paint(st.dim, subject),
-                            notes(x, c)
+                            esc(&notes(x, c))
                         );
                     }
                     None => {
@@ -66,7 +70,7 @@ impl Report for HistoryReport {
         }
         let _ = writeln!(out, "\n{}", summary(self));
         for w in &self.warnings {
-            let _ = writeln!(out, "{}: {w}", Styles::paint(st.warn, "warning"));
+            let _ = writeln!(out, "{}: {}", Styles::paint(st.warn, "warning"), esc(w));
         }
         out
     }
@@ -83,12 +87,13 @@ impl Report for HistoryReport {
         for (t, name) in self.targets.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "\n#### `{}`\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
-                name.replace('|', "\\|")
+                "\n#### {}\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
+                crate::escape::markdown_code(name)
             );
             for c in &self.commits {
-                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
-                let subject = c.commit.subject.replace('|', "\\|");
+                let date =
+                    esc(c.commit.date.get(..10).unwrap_or(&c.commit.date)).replace('|', "\\|");
+                let subject = esc(&c.commit.subject).replace('|', "\\|");
                 let _ = match c.targets.get(t) {
                     Some(x) => writeln!(
                         out,
@@ -97,7 +102,7 @@ impl Report for HistoryReport {
                         interval(x),
                         x.change_ms.map_or(String::new(), signed_ms),
                         x.modules,
-                        notes(x, c).trim().replace('|', "\\|")
+                        esc(notes(x, c).trim()).replace('|', "\\|")
                     ),
                     None => writeln!(
                         out,

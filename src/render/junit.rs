@@ -2,6 +2,12 @@
 //! format needs only escaping (shared with the SVG writer) and a handful of elements; an XML crate
 //! would add more than it saves.
 use crate::render::svg::escape;
+
+/// An attribute value: a raw newline there would be folded into a space by every XML reader, so
+/// names (which may carry one) have their invisible characters spelled out first.
+fn attr(text: &str) -> String {
+    escape(&crate::escape::terminal(text))
+}
 use std::fmt::Write;
 
 /// One test case; `failure` holds the message of a failed case.
@@ -28,21 +34,21 @@ pub fn suite_with_output(name: &str, cases: &[Case], output: &str) -> String {
     let _ = writeln!(
         out,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-        escape(name),
+        attr(name),
         cases.len()
     );
     for c in cases {
         let _ = write!(
             out,
             "    <testcase classname=\"{}\" name=\"{}\">",
-            escape(&c.classname),
-            escape(&c.name)
+            attr(&c.classname),
+            attr(&c.name)
         );
         if let Some(f) = &c.failure {
             let _ = write!(
                 out,
                 "<failure message=\"{}\">{}</failure>",
-                escape(f),
+                attr(f),
                 escape(f)
             );
         }

@@ -385,8 +385,11 @@ fn hsl_hex(hue: f64, saturation: f64, lightness: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
 }
 
-/// Escape text for XML content and attributes; characters XML 1.0 forbids become U+FFFD.
-/// Shared by every XML writer (SVG here, JUnit in `render::junit`).
+/// Escape text for XML content and attributes. Tabs and newlines are kept (tooltips are written
+/// on several lines); every other invisible character (ESC, BEL, bidi overrides, which XML 1.0
+/// forbids or a reader would not see) is spelled out as on a terminal (`crate::escape::terminal`),
+/// and the non-characters U+FFFE/U+FFFF become U+FFFD. Shared by every XML writer (SVG here,
+/// JUnit in `render::junit`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -397,8 +400,8 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push_str(&crate::escape::terminal(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out

@@ -20,6 +20,7 @@ mod instructions;
 mod integrity;
 mod integrity_blame;
 mod integrity_cache;
+mod integrity_escape;
 mod lazy;
 mod messages;
 mod run;

@@ -1,5 +1,10 @@
 //! The Markdown report of a comparison (also the GitHub step summary).
 use super::*;
+use crate::escape::{markdown_code, terminal as esc};
+
+// Names come from result files or children: code spans (`markdown_code`), escaped text
+// (`markdown_name`) or escaped HTML; prose (warnings, failures) keeps its own backticks and only
+// has its invisible characters spelled out.
 
 /// The installed-distribution difference below the table: a list, folded when it is long.
 fn distributions(c: &Comparison, out: &mut String) {
@@ -70,7 +75,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "{}.\n", capitalise(legend));
     }
-    let delta = if c.method == Method::Anchored {
+    let delta = if matches!(c.method, Method::Anchored | Method::AnchorShift) {
         "anchored "
     } else {
         ""
@@ -84,8 +89,8 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         let i = &t.import;
         let _ = writeln!(
             out,
-            "| `{}` | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
-            t.name.replace('|', "\\|"),
+            "| {} | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
+            markdown_code(&t.name),
             ms(i.baseline_median_ms),
             ms(i.candidate_median_ms),
             signed_ms(i.delta_ms),
@@ -110,20 +115,21 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
             .map(|f| {
                 format!(
                     "{} {}",
-                    crate::escape::markdown_code(&f.module),
+                    markdown_code(&f.module),
                     transition_word(f.transition)
                 )
             })
             .collect();
-        let modules = module_lines(t);
-        let tree = tree_lines(t, view.top);
+        let modules = module_lines(t, markdown_name);
+        let tree = tree_lines(t, view.top, markdown_name);
         if changes.is_empty() && modules.len() <= 1 && tree.is_empty() {
             continue;
         }
         let _ = writeln!(
             out,
             "\n<details><summary><code>{}</code>: {}</summary>\n",
-            t.name, modules[0]
+            super::super::svg::escape(&esc(&t.name)),
+            modules[0]
         );
         for line in changes {
             let _ = writeln!(out, "- {line}");
@@ -143,17 +149,21 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         (&c.only_in_candidate, "candidate"),
     ] {
         for name in names {
-            let _ = writeln!(out, "\n`{name}` is only in the {side} (not compared).");
+            let _ = writeln!(
+                out,
+                "\n{} is only in the {side} (not compared).",
+                markdown_code(name)
+            );
         }
     }
     if !c.failures.is_empty() || !c.warnings.is_empty() {
         let _ = writeln!(out);
     }
     for f in &c.failures {
-        let _ = writeln!(out, "- ❌ {f}");
+        let _ = writeln!(out, "- ❌ {}", esc(f));
     }
     for w in c.environment_differences.iter().chain(&c.warnings) {
-        let _ = writeln!(out, "\n> **Warning:** {w}");
+        let _ = writeln!(out, "\n> **Warning:** {}", esc(w));
     }
     out
 }

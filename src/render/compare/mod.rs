@@ -1,7 +1,7 @@
 //! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
 use super::junit::{Case, suite_with_output};
 use super::report::{Annotation, Report};
-use super::run::chain_text;
+use super::run::{Name, chain_text, markdown_name, terminal_name};
 use super::{Styles, View, ms, signed_ms};
 use crate::model::words::count;
 use crate::stats::paired::{EffectSize, Verdict};
@@ -35,6 +35,9 @@ fn method_text(c: &Comparison) -> String {
     match c.method {
         Method::Paired => format!("{n} interleaved pairs"),
         Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::AnchorShift => {
+            "files compared through their anchors' shift (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
@@ -59,9 +62,15 @@ fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
 
 /// What the medians and the Δ of the anchored method are (said once per report).
 fn anchored_legend(c: &Comparison) -> Option<&'static str> {
-    (c.method == Method::Anchored).then_some(
-        "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
-    )
+    match c.method {
+        Method::Anchored => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
+        ),
+        Method::AnchorShift => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval are the target's change less its anchor's change between the files",
+        ),
+        Method::Paired | Method::Raw => None,
+    }
 }
 
 /// The noise line: the spread of the pair ratios, the smallest change these samples detect, and
@@ -70,7 +79,9 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     let threshold = c.gate.params.threshold;
     let samples = match c.method {
         Method::Paired => count(t.n_baseline, "pair"),
-        Method::Anchored | Method::Raw => format!("{} per side", count(t.n_baseline, "sample")),
+        Method::Anchored | Method::AnchorShift | Method::Raw => {
+            format!("{} per side", count(t.n_baseline, "sample"))
+        }
     };
     let mut text = format!(
         "noise {:.1} % · with {samples} a change ≥ {} is detected (80 % power)",
@@ -112,7 +123,7 @@ const MAX_GROUPS: usize = 8;
 /// Names of the remaining packages listed on the summary line.
 const MAX_REST_NAMES: usize = 12;
 
-fn module_lines(t: &TargetComparison) -> Vec<String> {
+fn module_lines(t: &TargetComparison, name: Name) -> Vec<String> {
     let d = &t.modules;
     let mut lines = vec![format!(
         "modules beyond start-up {} → {} ({:+}): {} added, {} removed",
@@ -127,7 +138,7 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
         groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
         let rest: Vec<(&String, &Vec<String>)> = groups.split_off(groups.len().min(MAX_GROUPS));
         for (top, names) in groups {
-            let shown: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
+            let shown: Vec<String> = names.iter().take(6).map(|n| name(n)).collect();
             let more = names.len().saturating_sub(shown.len());
             let tail = if more > 0 {
                 format!(" … (+{more})")
@@ -135,7 +146,8 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
                 String::new()
             };
             lines.push(format!(
-                "  {sign} {top} ({}): {}{tail}",
+                "  {sign} {} ({}): {}{tail}",
+                name(top),
                 names.len(),
                 shown.join(", ")
             ));
@@ -143,10 +155,10 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
         if !rest.is_empty() {
             // Says what it lists: the other packages' names, not their modules.
             let modules: usize = rest.iter().map(|(_, n)| n.len()).sum();
-            let names: Vec<&str> = rest
+            let names: Vec<String> = rest
                 .iter()
                 .take(MAX_REST_NAMES)
-                .map(|(t, _)| t.as_str())
+                .map(|(t, _)| name(t))
                 .collect();
             let more = rest.len() - names.len();
             let tail = if more > 0 {
@@ -167,7 +179,7 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
 }
 
 /// The import-tree diff: biggest moves, subtrees that appeared or disappeared, and why.
-fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
+fn tree_lines(t: &TargetComparison, top: usize, name: Name) -> Vec<String> {
     let mut lines = Vec::new();
     let Some(d) = &t.tree else { return lines };
     let moved: Vec<String> = d
@@ -175,7 +187,7 @@ fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
         .iter()
         .take(top)
         .filter(|m| m.delta_ms.abs() >= 0.05)
-        .map(|m| format!("{} {} ms", m.module, signed_ms(m.delta_ms)))
+        .map(|m| format!("{} {} ms", name(&m.module), signed_ms(m.delta_ms)))
         .collect();
     if !moved.is_empty() {
         lines.push(format!("tree: moved most {}", moved.join(" · ")));
@@ -183,7 +195,7 @@ fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
     for s in d.appeared.iter().take(top) {
         lines.push(format!(
             "tree: + {} ({} ms, {}) appeared",
-            s.module,
+            name(&s.module),
             ms(s.cumulative_ms),
             count(s.modules, "module")
         ));
@@ -191,13 +203,17 @@ fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
     for s in d.disappeared.iter().take(top) {
         lines.push(format!(
             "tree: - {} ({} ms, {}) disappeared",
-            s.module,
+            name(&s.module),
             ms(s.cumulative_ms),
             count(s.modules, "module")
         ));
     }
     for c in &t.chains {
-        lines.push(format!("why {}: {}", c.module, chain_text(&c.links)));
+        lines.push(format!(
+            "why {}: {}",
+            name(&c.module),
+            chain_text(&c.links, name)
+        ));
     }
     lines
 }

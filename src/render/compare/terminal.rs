@@ -1,5 +1,8 @@
 //! The terminal report of a comparison.
 use super::*;
+use crate::escape::terminal as esc;
+
+// Names, paths, versions and warnings come from result files or children: shown through `esc`.
 
 pub(super) fn terminal(c: &Comparison, view: &View) -> String {
     let st = &view.styles;
@@ -19,21 +22,26 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
     {
         let python = format!(
             "Python {} {}",
-            s.python.version,
-            s.python.executable.display()
+            esc(&s.python.version),
+            esc(&s.python.executable.display().to_string())
         );
         let line = match (&names, &s.git) {
-            (Some((a, b)), _) => {
-                let shown = crate::escape::terminal(if i == 0 { a } else { b }).into_owned();
-                format!("{shown} · {python}")
-            }
-            (None, Some(g)) => format!("{python} @ {}", &g.commit[..g.commit.len().min(10)]),
+            (Some((a, b)), _) => format!("{} · {python}", esc(if i == 0 { a } else { b })),
+            (None, Some(g)) => format!(
+                "{python} @ {}",
+                esc(&g.commit.chars().take(10).collect::<String>())
+            ),
             (None, None) => python,
         };
         let _ = writeln!(out, "  {name} {line}");
     }
     for d in &c.environment_differences {
-        let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            Styles::paint(st.warn, "environment:"),
+            esc(d)
+        );
     }
     if let Some(summary) = distribution_summary(c) {
         let _ = writeln!(out, "  {DISTRIBUTIONS} {summary}");
@@ -57,7 +65,7 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
         let _ = writeln!(
             out,
             "{}  {}",
-            Styles::paint(st.heading, &t.name),
+            Styles::paint(st.heading, esc(&t.name)),
             Styles::paint(verdict_style(v, st), verdict_word(v))
         );
         let _ = writeln!(out, "  {}", Styles::paint(st.dim, widths.header(c.method)));
@@ -70,7 +78,7 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
         let _ = writeln!(out, "  {}", widths.line(&wall));
         let _ = writeln!(out, "  {}", widths.line(&cpu));
         let _ = writeln!(out, "  {}", Styles::paint(st.dim, noise_text(&t.import, c)));
-        for line in module_lines(t) {
+        for line in module_lines(t, terminal_name) {
             let _ = writeln!(out, "  {line}");
         }
         for f in &t.forbidden {
@@ -82,30 +90,30 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
             let _ = writeln!(
                 out,
                 "  forbidden {} {}",
-                f.module,
+                esc(&f.module),
                 Styles::paint(style, transition_word(f.transition))
             );
         }
-        for line in tree_lines(t, view.top) {
+        for line in tree_lines(t, view.top, terminal_name) {
             let _ = writeln!(out, "  {line}");
         }
     }
     for name in &c.only_in_baseline {
-        let _ = writeln!(out, "\n{} only in the baseline (not compared)", name);
+        let _ = writeln!(out, "\n{} only in the baseline (not compared)", esc(name));
     }
     for name in &c.only_in_candidate {
-        let _ = writeln!(out, "\n{} only in the candidate (not compared)", name);
+        let _ = writeln!(out, "\n{} only in the candidate (not compared)", esc(name));
     }
     if !c.warnings.is_empty() {
         let _ = writeln!(out);
     }
     for w in &c.warnings {
-        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
+        let _ = writeln!(out, "{} {}", Styles::paint(st.warn, "warning:"), esc(w));
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", summary_line(c, st));
     for f in &c.failures {
-        let _ = writeln!(out, "  {} {f}", Styles::paint(st.bad, "✗"));
+        let _ = writeln!(out, "  {} {}", Styles::paint(st.bad, "✗"), esc(f));
     }
     out
 }
