@@ -46,7 +46,8 @@ pub enum Command {
         mut_arg("forbid", |a| a.hide(true)),
         mut_arg("packages", |a| a.hide(true)),
         mut_arg("anchor", |a| a.hide(true)),
-        mut_arg("no_anchor", |a| a.hide(true))
+        mut_arg("no_anchor", |a| a.hide(true)),
+        mut_arg("anchor_every", |a| a.hide(true))
     )]
     Lazy(LazyArgs),
     // --- end coldstart lazy ---
@@ -66,6 +67,7 @@ pub enum Command {
     // bisect and history (issue 16), types in cli/revisions.rs
     /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
     /// the module count grows past N or the import got slower; never touches your checkout.
+    #[command(mut_arg("anchor_every", |a| a.hide(true)))]
     Bisect(BisectArgs),
     /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
     /// per commit so an overlapping run measures only new commits.
@@ -408,6 +410,10 @@ pub struct PairArgs {
     /// Discarded warm-up pairs per target.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub warmup: usize,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
 }
 
 /// The regression gate's thresholds.
