@@ -19,6 +19,11 @@ pub struct Case {
 }
 
 pub fn suite(name: &str, cases: &[Case]) -> String {
+    suite_with_output(name, cases, "")
+}
+
+/// [`suite`] with the suite's own `<system-out>` (what concerns no single case), when not empty.
+pub fn suite_with_output(name: &str, cases: &[Case], output: &str) -> String {
     let failures = cases.iter().filter(|c| c.failure.is_some()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -51,6 +56,9 @@ pub fn suite(name: &str, cases: &[Case]) -> String {
             let _ = write!(out, "<system-out>{}</system-out>", escape(&c.output));
         }
         let _ = writeln!(out, "</testcase>");
+    }
+    if !output.is_empty() {
+        let _ = writeln!(out, "    <system-out>{}</system-out>", escape(output));
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out

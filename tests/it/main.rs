@@ -9,6 +9,7 @@ mod bisect_range;
 mod branches;
 mod compare_check;
 mod config;
+mod distributions;
 mod env_build;
 mod env_interrupt;
 mod gates_on_nothing;
