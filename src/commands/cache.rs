@@ -90,7 +90,7 @@ pub fn execute(args: &CacheArgs) -> Result<Exit> {
                         .filter(|_| d <= 1e6)
                         .ok_or_else(|| {
                             Error::Usage(format!(
-                                "--older-than must be a number of days from 0 to 1000000, not {d}"
+                                "--older-than must be a number of days from 0 to 1000000, not {d:?}"
                             ))
                         })
                 })

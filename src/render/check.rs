@@ -2,6 +2,7 @@
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View};
+use crate::escape::{markdown_code, terminal as esc};
 use crate::model::words::{count, noun_for};
 use crate::verdict::budget::CheckReport;
 use std::fmt::Write;
@@ -25,7 +26,6 @@ fn summary(r: &CheckReport, st: &Styles) -> String {
         )
     }
 }
-use crate::escape::{markdown_code, terminal as esc};
 
 // Target names, the file name and the budget texts (which name modules) come from the user or a
 // result file: shown escaped for each format.

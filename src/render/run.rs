@@ -271,8 +271,12 @@ fn markdown(r: &ResultFile, view: &View) -> String {
         let _ = writeln!(out, "\n| target | instructions |\n|---|---:|");
         for t in &r.targets {
             if let Some(counts) = &t.instructions {
-                let name = t.name.replace('|', "\\|");
-                let _ = writeln!(out, "| `{name}` | {} |", count_text(counts));
+                let _ = writeln!(
+                    out,
+                    "| {} | {} |",
+                    markdown_code(&t.name),
+                    count_text(counts)
+                );
             }
         }
         let _ = writeln!(out, "\n_{}._", counting_note(c));

@@ -107,7 +107,8 @@ pub fn measure(
     }
     if !(args.timeout > 0.0 && args.timeout <= MAX_TIMEOUT_S) {
         return Err(usage(format!(
-            "--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week), not {}",
+            // `{:?}` writes 1e300 as `1e300`, not as 301 digits.
+            "--timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S} (a week), not {:?}",
             args.timeout
         )));
     }

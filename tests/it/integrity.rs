@@ -295,3 +295,58 @@ fn run_sweeps_what_any_killed_command_left_in_tmpdir_and_the_cache() {
     assert_eq!(files_in(&builds), Vec::<String>::new());
     assert_eq!(files_in(out.path()).len(), 2, "{:?}", files_in(out.path()));
 }
+
+#[test]
+fn kill_9_of_branches_during_setup_kills_the_step_and_the_next_run_sweeps_what_it_left() {
+    let repo = crate::support::git::fixture_repo("tinyproj");
+    let tmp = tempfile::tempdir().unwrap();
+    let system_tmp = tmp.path().join("tmp");
+    let cache_home = tmp.path().join("cache");
+    std::fs::create_dir_all(&system_tmp).unwrap();
+    let pids = tmp.path().join("pids.txt");
+    // The step's shell records itself and a background process of its group.
+    let setup = format!(
+        "echo $$ >> '{0}'; sleep 300 & echo $! >> '{0}'; wait",
+        pids.display()
+    );
+    let mut killed = std::process::Command::new(bin())
+        .current_dir(repo.path())
+        .args([
+            "branches", "HEAD", "HEAD", "tinyproj", "--python", "python3",
+        ])
+        .args(["-q", "--setup", &setup])
+        .env("TMPDIR", &system_tmp)
+        .env("XDG_CACHE_HOME", &cache_home)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(
+        eventually(|| recorded_pids(&pids).len() >= 2),
+        "the setup step never started"
+    );
+    killed.kill().unwrap(); // SIGKILL
+    killed.wait().unwrap();
+    let [shell, background] = recorded_pids(&pids)[..2] else {
+        panic!("two pids")
+    };
+    // The kernel's death signal (PR_SET_PDEATHSIG) ends the step itself.
+    assert!(
+        eventually(|| !pid_alive(shell)),
+        "the setup step {shell} outlived coldstart"
+    );
+    // The next command that starts children, a plain `run`, kills what the step started and
+    // removes the killed run's checkouts, step TMPDIRs and interrupted build.
+    let out = tempfile::tempdir().unwrap();
+    let mut next = quick_run(out.path());
+    next.env("TMPDIR", &system_tmp)
+        .env("XDG_CACHE_HOME", &cache_home);
+    assert!(next.status().unwrap().success());
+    assert!(
+        eventually(|| !pid_alive(background)),
+        "process {background} survived"
+    );
+    assert_eq!(files_in(&system_tmp), Vec::<String>::new(), "scratch left");
+    let builds = cache_home.join("coldstart/tmp");
+    assert_eq!(files_in(&builds), Vec::<String>::new(), "build left");
+}
