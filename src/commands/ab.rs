@@ -78,6 +78,7 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
     crate::sys::interrupt::install();
     let mut a = PythonProbe::new(&baseline, m.env.clone(), m.pyc, m.timeout)?;
     let mut b = PythonProbe::new(&candidate, m.env.clone(), m.pyc, m.timeout)?;
+    let installed = (a.installed()?, b.installed()?);
     let hash_seed = m
         .env
         .vars
@@ -117,6 +118,10 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
         created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         baseline: info(&a),
         candidate: info(&b),
+        distributions: crate::verdict::distributions::between(
+            installed.0.distributions.as_deref(),
+            installed.1.distributions.as_deref(),
+        ),
         threshold_percent: params.threshold * 100.0,
         tolerance_percent: params.tolerance * 100.0,
         targets,

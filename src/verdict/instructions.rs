@@ -69,6 +69,9 @@ pub struct InstructionComparison {
     pub created_at: String,
     pub baseline: SideInfo,
     pub candidate: SideInfo,
+    /// Installed distributions that differ (as in the time comparison); `None` when a side's
+    /// listing failed.
+    pub distributions: Option<crate::verdict::distributions::DistributionDiff>,
     pub threshold_percent: f64,
     pub tolerance_percent: f64,
     pub targets: Vec<TargetCounts>,
