@@ -70,6 +70,19 @@ fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<
 }
 
 fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
+    if matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Ab(_)
+            | Command::Tree(_)
+            | Command::Why(_)
+            | Command::Branches(_)
+            | Command::Bisect(_)
+            | Command::History(_)
+            | Command::Lazy(_)
+    ) {
+        commands::sweep_abandoned();
+    }
     match &cli.command {
         Command::Run(args) => commands::run::execute(args),
         Command::Ab(args) => commands::ab::execute(args),

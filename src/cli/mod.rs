@@ -137,6 +137,9 @@ pub struct BranchesArgs {
     pub default_modules: Vec<String>,
     #[arg(skip)]
     pub default_stmts: Vec<String>,
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (as ab --metric instructions).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 #[derive(Debug, Args)]
@@ -246,6 +249,9 @@ pub struct CompareArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: ReportArgs,
+    /// What to compare: anchor-normalised import time, or the instruction counts of results taken with --metric instructions (no normalisation; default --threshold 1; the machines must match).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 #[derive(Debug, Args)]
@@ -282,6 +288,10 @@ pub struct BudgetArgs {
     /// Peak-memory budget in MiB (repeatable).
     #[arg(long, value_name = "[TARGET=]MIB")]
     pub max_peak_rss_mib: Vec<String>,
+    /// Budget on the statement's instructions, median count (repeatable; needs a result taken
+    /// with --metric instructions).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_instructions: Vec<String>,
     /// Which statistic of the samples a time or memory budget applies to [default: median].
     #[arg(long, value_enum)]
     pub statistic: Option<StatisticArg>,
@@ -445,6 +455,9 @@ pub struct RunArgs {
     pub budgets: BudgetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// `instructions` also counts each target's instructions under valgrind's callgrind (3 children, up to 9 while counts vary) and stores the counts beside the times (for check --max-instructions and compare --metric instructions).
+    #[arg(long, value_enum, default_value = "time")]
+    pub metric: MetricArg,
 }
 
 /// What to import and how to run the child interpreter; shared by every measuring command.

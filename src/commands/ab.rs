@@ -62,8 +62,6 @@ use std::path::{Path, PathBuf};
 fn instructions(args: &AbArgs) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::output(&args.output, &cwd)?;
-    let gate = settings::gate(&args.gate, instructions::DEFAULT_THRESHOLD * 100.0)?;
-    let params = CountParams::with_threshold(gate.params.threshold);
     let baseline = settings::python(Some(&args.baseline), &cwd);
     let candidate = settings::python(Some(&args.candidate), &cwd);
     let m = settings::measure(
@@ -73,11 +71,50 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
         &cwd,
         std::env::vars(),
     )?;
-    let (valgrind, version) = counts::valgrind()?;
+    let threshold = threshold(&args.gate)?;
+    let valgrind = counts::valgrind()?;
     output.check_writable()?;
+    let how = Counted {
+        command: "ab",
+        threshold,
+        warmup: args.pairs.warmup,
+        report_only: args.gate.report_only,
+    };
+    count_pair(&how, &m, (&baseline, &candidate), &output, &valgrind)
+}
+
+/// The count gate's threshold (a fraction) from the gate flags, 1 % by default.
+pub fn threshold(gate: &crate::cli::GateArgs) -> Result<f64> {
+    Ok(
+        settings::gate(gate, instructions::DEFAULT_THRESHOLD * 100.0)?
+            .params
+            .threshold,
+    )
+}
+
+/// What `ab` and `branches` pass to [`count_pair`].
+pub struct Counted {
+    pub command: &'static str,
+    /// A fraction (0.01 is 1 %).
+    pub threshold: f64,
+    /// Native warm-up children per side (bytecode).
+    pub warmup: usize,
+    pub report_only: bool,
+}
+
+/// Counts every target of `m` under both interpreters, judges, saves the comparison file and
+/// reports; `valgrind` is [`counts::valgrind`]'s answer, asked before anything slow.
+pub fn count_pair(
+    how: &Counted,
+    m: &crate::model::Measure,
+    (baseline, candidate): (&Path, &Path),
+    output: &crate::model::Output,
+    (valgrind, version): &(PathBuf, String),
+) -> Result<Exit> {
+    let params = CountParams::with_threshold(how.threshold);
     crate::sys::interrupt::install();
-    let mut a = PythonProbe::new(&baseline, m.env.clone(), m.pyc, m.timeout)?;
-    let mut b = PythonProbe::new(&candidate, m.env.clone(), m.pyc, m.timeout)?;
+    let mut a = PythonProbe::new(baseline, m.env.clone(), m.pyc, m.timeout)?;
+    let mut b = PythonProbe::new(candidate, m.env.clone(), m.pyc, m.timeout)?;
     let installed = (a.installed()?, b.installed()?);
     let hash_seed = m
         .env
@@ -88,14 +125,10 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
     let created_at = chrono::Utc::now();
     let mut targets = Vec::new();
     for t in &m.targets {
-        let (sa, sb) = counts::count_target(
-            &m,
-            (&mut a, &mut b),
-            &valgrind,
-            t,
-            &params,
-            args.pairs.warmup,
-        )?;
+        if !output.quiet {
+            eprintln!("counting the instructions of {} under callgrind...", t.name);
+        }
+        let (sa, sb) = counts::count_target(m, (&mut a, &mut b), valgrind, t, &params, how.warmup)?;
         targets.extend(judge(
             &t.name,
             &t.statement,
@@ -110,10 +143,10 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
     };
     let comparison = InstructionComparison {
         kind: "instruction-comparison",
-        command: "ab".into(),
+        command: how.command.into(),
         metric: "instructions",
-        counter: callgrind::COUNTER,
-        counter_version: version,
+        counter: callgrind::COUNTER.to_string(),
+        counter_version: version.clone(),
         hash_seed,
         created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         baseline: info(&a),
@@ -126,13 +159,15 @@ fn instructions(args: &AbArgs) -> Result<Exit> {
         tolerance_percent: params.tolerance * 100.0,
         targets,
         caveat: crate::verdict::instructions::CAVEAT,
+        files: None,
+        differences: Vec::new(),
     };
     let path = save(&output.dir, &comparison, output.label.as_deref())?;
-    emit(&comparison, &output, |k| std::env::var(k).ok())?;
+    emit(&comparison, output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+    Ok(Exit::gate(comparison.passed(), how.report_only))
 }
 
 /// Writes the comparison atomically as `cold_start_<stamp>[_<label>]_instructions.json`.

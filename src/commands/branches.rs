@@ -62,6 +62,15 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         std::env::vars(),
     )?;
     let plan = settings::pair_plan(&args.pairs, gate)?;
+    // --metric instructions (issue 14): valgrind and the threshold are checked before any
+    // checkout or environment is built.
+    let counted = match args.metric {
+        crate::cli::MetricArg::Time => None,
+        crate::cli::MetricArg::Instructions => Some((
+            crate::commands::ab::threshold(&args.gate)?,
+            crate::measure::counts::valgrind()?,
+        )),
+    };
     output.check_writable()?;
     let cand_name = cand
         .as_ref()
@@ -114,6 +123,16 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
             None => git::info(&cwd),
         }
     };
+    if let Some((threshold, valgrind)) = &counted {
+        let how = crate::commands::ab::Counted {
+            command: "branches",
+            threshold: *threshold,
+            warmup: args.pairs.warmup,
+            report_only: args.gate.report_only,
+        };
+        let pythons = (envs[0].python.as_path(), envs[1].python.as_path());
+        return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind);
+    }
     let mut measured = paired::measure_pairs(
         "branches",
         &measure,

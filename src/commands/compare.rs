@@ -36,6 +36,9 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
             or_none(names(&cand))
         )));
     }
+    if args.metric == crate::cli::MetricArg::Instructions {
+        return instructions(args, &output, (&base, &cand));
+    }
     let differences = environment_differences(&base, &cand);
     if args.strict && !differences.is_empty() {
         return Err(Error::Incomparable { differences });
@@ -52,6 +55,11 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
+    if !output.quiet && base.instructions.is_some() && cand.instructions.is_some() {
+        eprintln!(
+            "note: both files have instruction counts; compare --metric instructions gates on them"
+        );
+    }
     let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
     crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
     Ok(Exit::gate(comparison.passed(), args.gate.report_only))
@@ -63,4 +71,51 @@ fn or_none(names: String) -> String {
     } else {
         names
     }
+}
+
+/// `--metric instructions` (issue 14): the count gate, no anchor; machines or counting that
+/// differ make counts incomparable: an error under `--strict`, a warning otherwise.
+fn instructions(
+    args: &CompareArgs,
+    output: &crate::model::Output,
+    (base, cand): (&crate::results::ResultFile, &crate::results::ResultFile),
+) -> Result<Exit> {
+    use crate::stats::instructions::{CountParams, DEFAULT_THRESHOLD};
+    use crate::verdict::instructions::{compare_results, counting_differences};
+    let threshold = args.gate.threshold.unwrap_or(DEFAULT_THRESHOLD * 100.0);
+    let gate = crate::settings::gate(&args.gate, threshold)?;
+    let params = CountParams::with_threshold(gate.params.threshold);
+    let mut differences = environment_differences(base, cand);
+    if let (Some(a), Some(b)) = (&base.instructions, &cand.instructions) {
+        differences.extend(counting_differences(a, b));
+    }
+    let files = (
+        args.baseline.display().to_string(),
+        args.candidate.display().to_string(),
+    );
+    let comparison = compare_results(base, cand, files, &params, differences.clone())
+        .map_err(|side| {
+            let file = if side == "baseline" { &args.baseline } else { &args.candidate };
+            Error::Usage(format!(
+                "{} has no instruction counts, so --metric instructions cannot compare it; measure it with coldstart run --metric instructions (or compare times without --metric)",
+                file.display()
+            ))
+        })?;
+    if comparison.targets.is_empty() {
+        return Err(Error::Usage(
+            "the result files share no target with instruction counts, so nothing can be compared; count the same targets on both sides".into(),
+        ));
+    }
+    if args.strict && !differences.is_empty() {
+        return Err(Error::Incomparable { differences });
+    }
+    if !output.quiet {
+        for d in &differences {
+            eprintln!(
+                "warning: {d}: instruction counts compare only on one machine with one counter (--strict makes this an error)"
+            );
+        }
+    }
+    emit(&comparison, output, |k| std::env::var(k).ok())?;
+    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
 }

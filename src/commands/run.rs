@@ -34,8 +34,15 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
             "--check has no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
         ));
     }
+    let counted = args.metric == crate::cli::MetricArg::Instructions;
+    if !counted && !budgets.max_instructions.is_empty() {
+        return Err(Error::Usage(
+            "--max-instructions needs instruction counts; add --metric instructions (or set metric = \"instructions\" in the configuration)".into(),
+        ));
+    }
+    let valgrind = counted.then(crate::measure::counts::valgrind).transpose()?;
     output.check_writable()?;
-    let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
+    let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd, valgrind)?;
     let path = store::save(&output.dir, &result, None)?;
     crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
@@ -70,6 +77,7 @@ fn measure_once(
     warmup: usize,
     output: &Output,
     cwd: &std::path::Path,
+    valgrind: Option<(std::path::PathBuf, String)>,
 ) -> Result<ResultFile> {
     crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
@@ -99,5 +107,20 @@ fn measure_once(
         noise,
         created_at: chrono::Utc::now(),
     };
-    Ok(build::build(&ctx, &sides[0]))
+    let mut result = build::build(&ctx, &sides[0]);
+    if let Some((valgrind, version)) = valgrind {
+        // After the timed samples: their warm-up compiled the bytecode the counts run with.
+        let mut counts = Vec::new();
+        for t in &m.targets {
+            if !output.quiet {
+                eprintln!("counting the instructions of {} under callgrind...", t.name);
+            }
+            let tolerance = crate::stats::instructions::CountParams::default().tolerance;
+            counts.push(crate::measure::counts::count_side(
+                &mut probe, &valgrind, t, tolerance,
+            )?);
+        }
+        crate::results::attach(&mut result, counts, crate::results::counting(m, &version));
+    }
+    Ok(result)
 }

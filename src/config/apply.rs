@@ -98,6 +98,17 @@ fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Optio
     fill(m, "report_only", &mut g.report_only, &c.report_only);
 }
 
+/// The file's `threshold` and `compare_threshold` are for time: under `--metric instructions`
+/// the count gate keeps its own default (1 %) unless `--threshold` is given.
+fn time_only(metric: crate::cli::MetricArg, threshold: Option<f64>) -> Option<f64> {
+    threshold.filter(|_| metric == crate::cli::MetricArg::Time)
+}
+
+/// `metric` (issue 14): a choice checked when the file was read.
+fn fill_metric(m: &ArgMatches, metric: &mut crate::cli::MetricArg, c: &FileConfig) {
+    fill(m, "metric", metric, &c.metric.as_deref().and_then(choice));
+}
+
 fn specs<T: std::fmt::Display>(limit: &Option<PerTarget<T>>) -> Option<Vec<String>> {
     limit.as_ref().map(|l| match l {
         PerTarget::All(v) => vec![v.to_string()],
@@ -136,6 +147,12 @@ fn fill_budgets(m: &ArgMatches, b: &mut BudgetArgs, c: &FileConfig) -> Result<()
         "max_peak_rss_mib",
         &mut b.max_peak_rss_mib,
         &specs(&cfg.max_peak_rss_mib),
+    );
+    fill(
+        m,
+        "max_instructions",
+        &mut b.max_instructions,
+        &specs(&cfg.max_instructions),
     );
     let packages = cfg
         .max_package_modules
@@ -184,8 +201,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             check,
             budgets,
             output,
+            metric,
             ..
         }) => {
+            fill_metric(m, metric, c);
             fill_targets(m, Some(modules), target, c);
             fill(m, "python", python, &c.python.clone().map(Some));
             fill(m, "runs", runs, &c.runs);
@@ -202,11 +221,13 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             pairs,
             gate,
             output,
+            metric,
             ..
         }) => {
+            fill_metric(m, metric, c);
             fill_targets(m, Some(modules), target, c);
             fill_pairs(m, pairs, c);
-            fill_gate(m, gate, c, &c.threshold);
+            fill_gate(m, gate, c, &time_only(*metric, c.threshold));
             fill_output(m, output, c);
         }
         Command::Branches(a) => {
@@ -220,8 +241,10 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
                 output,
                 default_modules,
                 default_stmts,
+                metric,
                 ..
             } = a;
+            fill_metric(m, metric, c);
             fill_targets(m, None, target, c);
             if !given(m, "stmts") {
                 *default_modules = c.targets.clone().unwrap_or_default();
@@ -231,16 +254,18 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill(m, "setup", setup, &c.setup.clone().map(Some));
             fill(m, "cache_dir", cache_dir, &c.cache_dir.clone().map(Some));
             fill_pairs(m, pairs, c);
-            fill_gate(m, gate, c, &c.threshold);
+            fill_gate(m, gate, c, &time_only(*metric, c.threshold));
             fill_output(m, output, c);
         }
         Command::Compare(CompareArgs {
             gate,
             strict,
             output,
+            metric,
             ..
         }) => {
-            fill_gate(m, gate, c, &c.compare_threshold);
+            fill_metric(m, metric, c);
+            fill_gate(m, gate, c, &time_only(*metric, c.compare_threshold));
             fill(m, "strict", strict, &c.strict);
             fill_report(m, output, c);
         }

@@ -1,6 +1,6 @@
 //! The file itself: its keys ([`FileConfig`]), discovery (`--config`, `coldstart.toml`,
 //! `pyproject.toml`), paths made relative to the file, choice-valued keys checked.
-use crate::cli::{ColorArg, EffectSizeArg, FormatArg, PycArg};
+use crate::cli::{ColorArg, EffectSizeArg, FormatArg, MetricArg, PycArg};
 use crate::error::{Error, Result};
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,8 @@ pub struct FileConfig {
     pub setup: Option<String>,
     pub cache_dir: Option<PathBuf>,
     pub budgets: Option<BudgetConfig>,
+    /// `time` or `instructions` (run, ab, branches, compare).
+    pub metric: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +73,7 @@ pub struct BudgetConfig {
     pub max_total_modules: Option<PerTarget<usize>>,
     pub max_package_modules: Option<BTreeMap<String, usize>>,
     pub max_peak_rss_mib: Option<PerTarget<f64>>,
+    pub max_instructions: Option<PerTarget<u64>>,
     pub statistic: Option<String>,
 }
 
@@ -186,6 +189,7 @@ pub fn load(dir: &Path, explicit: Option<&Path>) -> Result<Option<Config>> {
     check_choice::<EffectSizeArg>(&file, "effect_size", &values.effect_size)?;
     check_choice::<FormatArg>(&file, "format", &values.format)?;
     check_choice::<ColorArg>(&file, "color", &values.color)?;
+    check_choice::<MetricArg>(&file, "metric", &values.metric)?;
     Ok(Some(Config {
         file,
         origin,

@@ -100,15 +100,18 @@ const KEYS: &[(&str, &str, &[&str], &str)] = &[
         "$XDG_CACHE_HOME/coldstart or ~/.cache/coldstart",
     ),
     ("budgets", "", &[], "(none)"),
+    ("metric", "metric", &["run"], ""),
 ];
 
 /// The long help of `coldstart config`, listing the keys of [`KEYS`].
 pub fn key_help() -> String {
     let note = |key: &str| match key {
         "anchor" => " (a statement or false)",
-        "threshold" => " (ab, branches)",
-        "compare_threshold" | "strict" => " (compare)",
+        "threshold" => " (ab, branches; time only)",
+        "compare_threshold" => " (compare; time only)",
+        "strict" => " (compare)",
         "min_ms" => " (tree)",
+        "metric" => " (run, ab, branches, compare)",
         _ => "",
     };
     let keys: Vec<String> = KEYS
@@ -119,7 +122,7 @@ pub fn key_help() -> String {
     format!(
         "Print the effective configuration and where each value comes from.\n\n\
 Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: {}, and \
-[tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules (beyond start-up), max_total_modules (start-up included), max_peak_rss_mib (a number, \
+[tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules (beyond start-up), max_total_modules (start-up included), max_peak_rss_mib, max_instructions (a number, \
 or a table per target), max_package_modules (a table per prefix) and statistic. Command-line flags \
 win over the file.",
         keys.join(", ")
@@ -190,6 +193,7 @@ mod tests {
             setup: Some("s".into()),
             cache_dir: Some("c".into()),
             budgets: Some(BudgetConfig::default()),
+            metric: Some("time".into()),
         };
         let table = toml::Table::try_from(&every).unwrap();
         let mut fields: Vec<&str> = table.keys().map(String::as_str).collect();

@@ -118,7 +118,7 @@ impl PythonProbe {
             .map_err(|e| Error::io("cannot create the report file", e))?;
         let (fd, cap) = (REPORT_FD.to_string(), MAX_DISTRIBUTIONS.to_string());
         let exe = self.interpreter.executable.clone();
-        let mut cmd = self.command(&exe, &["-c", INSTALLED_SCRIPT, &fd, &cap]);
+        let mut cmd = self.command(&exe, &["-c", INSTALLED_SCRIPT, &fd, &cap])?;
         // Reading metadata must not write bytecode next to the sources the samples will import.
         cmd.env("PYTHONDONTWRITEBYTECODE", "1");
         inherit_as(&mut cmd, &report, REPORT_FD);

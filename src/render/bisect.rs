@@ -1,6 +1,7 @@
 //! Reports of `coldstart bisect`: each measured commit, then the first bad commit with what
 //! changed at it (module diff against its parent, the chain that loads the module, the tree diff),
 //! or the candidates that skips left.
+use crate::model::words::count;
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
@@ -14,12 +15,12 @@ impl Report for BisectReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} · bad when {} · {}..{} ({} commits, {})",
+            "{} · bad when {} · {}..{} ({}, {})",
             Styles::paint(st.heading, "coldstart bisect"),
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -63,15 +64,15 @@ impl Report for BisectReport {
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({} commits, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
+            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({}, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
             match (&self.outcome, &self.first_bad) {
                 (Outcome::Found, Some(f)) => format!("first bad commit `{}`", f.commit.short),
-                _ => format!("{} candidates", self.candidates.len()),
+                _ => count(self.candidates.len(), "candidate"),
             },
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -231,10 +232,10 @@ fn value(v: &Measured) -> String {
             r.estimate, r.low, r.high
         ));
         if let Some(p) = v.pairs {
-            parts.push(format!("{p} pairs"));
+            parts.push(count(p, "pair"));
         }
     } else if let Some(m) = v.modules {
-        parts.push(format!("{m} modules"));
+        parts.push(count(m, "module"));
     }
     if let Some(t) = v.import_ms {
         parts.push(format!("{} ms", ms(t)));
@@ -259,9 +260,9 @@ fn summary(r: &BisectReport) -> String {
     let skipped = r.skipped().count();
     let e = &r.environments;
     format!(
-        "measured {} of {} commits after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
+        "measured {} of {} after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
         r.range_steps(),
-        r.range_commits,
+        count(r.range_commits, "commit"),
         if skipped == 0 {
             String::new()
         } else {

@@ -1,5 +1,6 @@
 //! Reports of `coldstart history`: one table per target with a row per commit (import time with
 //! its interval, change, module count, forbidden modules loaded, new top-level packages).
+use crate::model::words::count;
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
@@ -13,9 +14,9 @@ impl Report for HistoryReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} · {} commits ({}) · {} measured, {} from the store · {}",
+            "{} · {} ({}) · {} measured, {} from the store · {}",
             Styles::paint(st.heading, "coldstart history"),
-            self.commits.len(),
+            count(self.commits.len(), "commit"),
             self.walk,
             self.measured,
             self.stored,
@@ -72,8 +73,8 @@ impl Report for HistoryReport {
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart history: {} commits\n\n{} · {} measured, {} from the store · {}\n",
-            self.commits.len(),
+            "### coldstart history: {}\n\n{} · {} measured, {} from the store · {}\n",
+            count(self.commits.len(), "commit"),
             self.walk,
             self.measured,
             self.stored,
@@ -121,7 +122,14 @@ impl Report for HistoryReport {
                 output: c
                     .targets
                     .iter()
-                    .map(|x| format!("{}: {} ms, {} modules", x.name, interval(x), x.modules))
+                    .map(|x| {
+                        format!(
+                            "{}: {} ms, {}",
+                            x.name,
+                            interval(x),
+                            count(x.modules, "module")
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n"),
             })
@@ -174,8 +182,8 @@ fn summary(r: &HistoryReport) -> String {
     let e = &r.environments;
     let failed = r.commits.iter().filter(|c| c.status != "ok").count();
     format!(
-        "{} commits: {} measured, {} from the store{}; environments: {} built, {} cloned, {} reused · {:.1} s",
-        r.commits.len(),
+        "{}: {} measured, {} from the store{}; environments: {} built, {} cloned, {} reused · {:.1} s",
+        count(r.commits.len(), "commit"),
         r.measured,
         r.stored,
         if failed == 0 {

@@ -2,6 +2,7 @@
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, mib, ms};
+use crate::model::words::count;
 use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::Summary;
 use crate::tree::ImportTree;
@@ -77,17 +78,22 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     let py = &r.environment.python;
     let _ = writeln!(
         out,
-        "{} {} ({}) · {} runs, {} warm-up, pyc {}",
+        "{} {} ({}) · {}, {} warm-up, pyc {}",
         Styles::paint(st.heading, "Python"),
         py.version,
         py.executable.display(),
-        r.settings.runs,
+        count(r.settings.runs, "run"),
         r.settings.warmup,
         r.settings.pyc.as_str()
     );
     let mut context = format!("start-up {} ms", ms(r.startup_ms.median));
     if let Some(a) = &r.anchor {
-        let _ = write!(context, " · anchor {} ms", ms(a.summary.median));
+        // The anchor is not self-explanatory: say what it is for in a few words.
+        let _ = write!(
+            context,
+            " · anchor {} ms (reference import timed every round, so compare can remove machine speed)",
+            ms(a.summary.median)
+        );
     }
     if let Some(n) = &r.noise {
         let _ = write!(context, " · foreign CPU {:.2}", n.foreign_cpus);
@@ -95,7 +101,8 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     let _ = writeln!(out, "{}", Styles::paint(st.dim, context));
     for t in &r.targets {
         let _ = writeln!(out);
-        let title = if t.statement == format!("import {}", t.name) {
+        // A --stmt target is named by its statement: say it once.
+        let title = if t.statement == t.name || t.statement == format!("import {}", t.name) {
             t.name.clone()
         } else {
             format!("{} ({})", t.name, t.statement)
@@ -112,6 +119,9 @@ fn terminal(r: &ResultFile, view: &View) -> String {
         );
         if let Some(rss) = &s.peak_rss_kib {
             let _ = writeln!(out, "  peak mem  median {}", mib(rss.median));
+        }
+        if let Some(c) = &t.instructions {
+            let _ = writeln!(out, "  instr     {}", count_text(c));
         }
         let _ = writeln!(
             out,
@@ -150,7 +160,36 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
     }
+    if let Some(c) = &r.instructions {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            Styles::paint(st.dim, "note:"),
+            counting_note(c)
+        );
+    }
     out
+}
+
+/// `117,840,993 (median of 3 children, spread 0 %)`.
+fn count_text(c: &crate::results::TargetCounts) -> String {
+    format!(
+        "{} (median of {} children, spread {})",
+        crate::stats::instructions::grouped(c.summary.median),
+        c.summary.n,
+        crate::stats::instructions::percent(c.summary.spread)
+    )
+}
+
+/// How the counts were taken, and what they are not.
+fn counting_note(c: &crate::results::Counting) -> String {
+    format!(
+        "instructions counted with {} {} (PYTHONHASHSEED={}); {}",
+        c.counter,
+        c.counter_version,
+        c.hash_seed,
+        crate::verdict::instructions::CAVEAT
+    )
 }
 
 /// A Markdown table fit for a pull-request comment.
@@ -160,9 +199,9 @@ fn markdown(r: &ResultFile, view: &View) -> String {
     let _ = writeln!(out, "### coldstart: import times\n");
     let _ = writeln!(
         out,
-        "Python {} · {} runs per target · interpreter start-up {} ms\n",
+        "Python {} · {} per target · interpreter start-up {} ms\n",
         py.version,
-        r.settings.runs,
+        count(r.settings.runs, "run"),
         ms(r.startup_ms.median)
     );
     let _ = writeln!(
@@ -199,6 +238,16 @@ fn markdown(r: &ResultFile, view: &View) -> String {
                 forbidden.join(", ")
             }
         );
+    }
+    if let Some(c) = &r.instructions {
+        let _ = writeln!(out, "\n| target | instructions |\n|---|---:|");
+        for t in &r.targets {
+            if let Some(counts) = &t.instructions {
+                let name = t.name.replace('|', "\\|");
+                let _ = writeln!(out, "| `{name}` | {} |", count_text(counts));
+            }
+        }
+        let _ = writeln!(out, "\n_{}._", counting_note(c));
     }
     for t in &r.targets {
         if let (Some(tree), true) = (&t.import_tree, view.top > 0) {
@@ -257,9 +306,9 @@ impl Report for ResultFile {
                 name: t.name.clone(),
                 failure: None,
                 output: format!(
-                    "median import {} ms, {} modules",
+                    "median import {} ms, {}",
                     ms(t.summary.import_ms.median),
-                    t.modules.total
+                    count(t.modules.total, "module")
                 ),
             })
             .collect();

@@ -3,6 +3,7 @@
 use super::*;
 use crate::measure::session::{SideData, TargetData};
 use crate::model::names::count_package;
+use crate::model::words::count;
 use crate::model::{Measure, Target};
 use std::collections::BTreeSet;
 
@@ -103,6 +104,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             .map(|(t, data)| target(t, data, m))
             .collect(),
         warnings,
+        instructions: None,
     }
 }
 
@@ -189,6 +191,7 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
         }),
         warnings,
         samples,
+        instructions: None,
     }
 }
 
@@ -235,8 +238,8 @@ fn target_warnings(
             }
         };
         w.push(format!(
-            "{} modules are compiled from source on every run (e.g. {}): {fix}",
-            uncached.len(),
+            "{} compiled from source on every run (e.g. {}): {fix}",
+            count(uncached.len(), "module"),
             shown.join(", ")
         ));
     }

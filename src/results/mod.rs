@@ -33,6 +33,29 @@ pub struct ResultFile {
     pub targets: Vec<TargetResult>,
     /// Run-wide warnings (busy machine, environment notes).
     pub warnings: Vec<String>,
+    /// `--metric instructions` (issue 14): how the statement's instructions were counted; absent
+    /// from time-only results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<Counting>,
+}
+
+/// How instructions were counted: the same for every target of a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counting {
+    /// `callgrind` (valgrind's tool, between two markers around the statement).
+    pub counter: String,
+    /// `valgrind-3.19.0`.
+    pub counter_version: String,
+    /// The `PYTHONHASHSEED` of every counted child.
+    pub hash_seed: String,
+}
+
+/// One target's instruction counts: one per counted child (each a fresh interpreter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetCounts {
+    pub samples: Vec<u64>,
+    /// Recomputed from `samples` when a file is loaded.
+    pub summary: crate::stats::instructions::CountSummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,6 +128,9 @@ pub struct TargetResult {
     #[serde(default)]
     pub import_tree: Option<ImportTree>,
     pub warnings: Vec<String>,
+    /// `--metric instructions`: the statement's counted instructions (see `ResultFile::instructions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<TargetCounts>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -178,4 +204,31 @@ impl Modules {
         }
         self.imported().len()
     }
+}
+
+// --- issue 14: instruction counts ---
+
+/// How counted children run: the counter, its version, the hash seed (`--env PYTHONHASHSEED`
+/// if given, else [`crate::probe::COUNT_HASH_SEED`]).
+pub fn counting(m: &crate::model::Measure, version: &str) -> Counting {
+    Counting {
+        counter: crate::probe::callgrind::COUNTER.to_string(),
+        counter_version: version.to_string(),
+        hash_seed: m
+            .env
+            .vars
+            .get("PYTHONHASHSEED")
+            .cloned()
+            .unwrap_or_else(|| crate::probe::COUNT_HASH_SEED.to_string()),
+    }
+}
+
+/// Adds `counts` (one list per target, in order) and how they were taken to `result`.
+pub fn attach(result: &mut ResultFile, counts: Vec<Vec<u64>>, counting: Counting) {
+    for (t, samples) in result.targets.iter_mut().zip(counts) {
+        if let Some(summary) = crate::stats::instructions::CountSummary::new(&samples) {
+            t.instructions = Some(TargetCounts { samples, summary });
+        }
+    }
+    result.instructions = Some(counting);
 }

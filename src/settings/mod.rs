@@ -309,6 +309,7 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
             },
         },
         fail_on_new_modules: args.fail_on_new_modules,
+        report_only: args.report_only,
     })
 }
 
@@ -359,6 +360,19 @@ pub fn budgets(args: &BudgetArgs, forbid: &[String]) -> Result<Budgets> {
             .collect::<Result<_>>()?,
         forbid: forbid.to_vec(),
         max_peak_rss_mib: limits("--max-peak-rss-mib", &args.max_peak_rss_mib)?,
+        max_instructions: args
+            .max_instructions
+            .iter()
+            .map(|s| {
+                let limit = budget::parse_limit::<u64>("--max-instructions", s)?;
+                if limit.value == 0 {
+                    return Err(Error::Usage(format!(
+                        "--max-instructions '{s}' must be a positive count (e.g. --max-instructions 50000000)"
+                    )));
+                }
+                Ok(limit)
+            })
+            .collect::<Result<_>>()?,
         statistic: args.statistic.map(|s| match s {
             StatisticArg::Median => Statistic::Median,
             StatisticArg::Mean => Statistic::Mean,

@@ -246,9 +246,9 @@ pub fn compare(
         };
         if import.verdict == Verdict::Regression {
             failures.push(format!(
-                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
+                "{}: import time regressed {} ({:+.1} ms, ratio interval {:.3}..{:.3})",
                 a.name,
-                (import.ratio - 1.0) * 100.0,
+                crate::model::words::ratio_change(import.ratio),
                 import.delta_ms,
                 import.ratio_low,
                 import.ratio_high
@@ -257,11 +257,11 @@ pub fn compare(
         failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
         if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
-                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",
+                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {}; use --pairs {} or a larger --threshold",
                 a.name,
                 import.noise * 100.0,
                 gate.params.threshold * 100.0,
-                import.n_baseline,
+                crate::model::words::count(import.n_baseline, "pair"),
                 import.pairs_needed.unwrap_or_default()
             ));
         }

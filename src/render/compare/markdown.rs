@@ -1,10 +1,23 @@
 //! The Markdown report of a comparison (also the GitHub step summary).
 use super::*;
 
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     let mut out = String::new();
     let title = format!("coldstart {}", c.command);
-    let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
+    let verdict = if c.passed() {
+        "✅ pass".to_owned()
+    } else if c.gate.report_only {
+        format!("❌ fail ({REPORT_ONLY})")
+    } else {
+        "❌ fail".to_owned()
+    };
     let _ = writeln!(out, "### {title}: {verdict}\n");
     let _ = writeln!(
         out,
@@ -13,9 +26,17 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         gate_text(c),
         counts(c)
     );
+    if let Some(legend) = anchored_legend(c) {
+        let _ = writeln!(out, "{}.\n", capitalise(legend));
+    }
+    let delta = if c.method == Method::Anchored {
+        "anchored "
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules beyond start-up | verdict |"
+        "| target | baseline | candidate | {delta}Δ ms | {delta}Δ % | 90 % interval | modules beyond start-up | verdict |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
     for t in &c.targets {

@@ -29,6 +29,10 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
     for line in crate::render::distributions::terminal(c.distributions.as_ref()) {
         let _ = writeln!(out, "  {line}");
     }
+    if let Some(legend) = anchored_legend(c) {
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, legend));
+    }
+    let widths = table::Widths::of(c);
     for t in &c.targets {
         let _ = writeln!(out);
         let v = t.import.verdict;
@@ -38,30 +42,16 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
             Styles::paint(st.heading, &t.name),
             Styles::paint(verdict_style(v, st), verdict_word(v))
         );
-        let _ = writeln!(out, "  {}", Styles::paint(st.dim, header()));
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, widths.header(c.method)));
+        let [import, wall, cpu] = table::target_rows(t);
         let _ = writeln!(
             out,
             "  {}",
-            Styles::paint(verdict_style(v, st), timing_line("import", &t.import))
+            Styles::paint(verdict_style(v, st), widths.line(&import))
         );
-        let _ = writeln!(out, "  {}", timing_line("wall", &t.wall));
-        let _ = writeln!(out, "  {}", timing_line("cpu", &t.cpu));
-        let noise = &t.import;
-        let _ = writeln!(
-            out,
-            "  {}",
-            Styles::paint(
-                st.dim,
-                format!(
-                    "noise {:.1} % · detectable change ≥ {} at this noise{}",
-                    noise.noise * 100.0,
-                    pct(noise.mde_ratio),
-                    noise
-                        .pairs_needed
-                        .map_or(String::new(), |n| format!(" · pairs needed {n}"))
-                )
-            )
-        );
+        let _ = writeln!(out, "  {}", widths.line(&wall));
+        let _ = writeln!(out, "  {}", widths.line(&cpu));
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, noise_text(&t.import, c)));
         for line in module_lines(t) {
             let _ = writeln!(out, "  {line}");
         }
