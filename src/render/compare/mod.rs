@@ -100,24 +100,6 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     text
 }
 
-/// Distribution changes listed in the terminal before the rest is summarised (JSON, Markdown and
-/// JUnit list all).
-const MAX_DISTRIBUTIONS_SHOWN: usize = 12;
-
-/// The counts of the installed-distribution difference (`3 changed, 95 unchanged`), or `None`
-/// when a side did not record its distributions; each format puts its own label before it.
-fn distribution_summary(c: &Comparison) -> Option<String> {
-    let d = c.distributions.as_ref()?;
-    Some(if d.changes.is_empty() {
-        format!("none changed ({} on both sides)", d.unchanged)
-    } else {
-        format!("{} changed, {} unchanged", d.changes.len(), d.unchanged)
-    })
-}
-
-/// The label of [`distribution_summary`] in the terminal and JUnit reports.
-const DISTRIBUTIONS: &str = "installed distributions:";
-
 /// Package groups listed per direction before the rest is summarised.
 const MAX_GROUPS: usize = 8;
 /// Names of the remaining packages listed on the summary line.
@@ -318,13 +300,7 @@ impl Report for Comparison {
             });
         }
         // The distribution difference belongs to the whole comparison: the suite's own output.
-        let mut output = distribution_summary(self)
-            .map(|s| format!("{DISTRIBUTIONS} {s}"))
-            .unwrap_or_default();
-        for change in self.distributions.iter().flat_map(|d| &d.changes) {
-            output.push('\n');
-            output.push_str(&change.text(str::to_string));
-        }
+        let output = super::distributions::junit(self.distributions.as_ref());
         let name = match revisions(self) {
             Some((a, b)) => format!("coldstart {}: {a} vs {b}", self.command),
             None => format!("coldstart {}", self.command),

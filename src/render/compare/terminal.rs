@@ -43,17 +43,8 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
             esc(d)
         );
     }
-    if let Some(summary) = distribution_summary(c) {
-        let _ = writeln!(out, "  {DISTRIBUTIONS} {summary}");
-        let changes = c.distributions.iter().flat_map(|d| &d.changes);
-        let esc = |s: &str| crate::escape::terminal(s).into_owned();
-        for change in changes.clone().take(MAX_DISTRIBUTIONS_SHOWN) {
-            let _ = writeln!(out, "    {}", change.text(esc));
-        }
-        let more = changes.count().saturating_sub(MAX_DISTRIBUTIONS_SHOWN);
-        if more > 0 {
-            let _ = writeln!(out, "    … {more} more (--format json lists all)");
-        }
+    for line in crate::render::distributions::terminal(c.distributions.as_ref()) {
+        let _ = writeln!(out, "  {line}");
     }
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "  {}", Styles::paint(st.dim, legend));
