@@ -51,7 +51,10 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
     let comparison = compare::compare("compare", &base, &cand, files, None, gate, created_at);
     if !output.quiet {
         for d in &comparison.environment_differences {
-            eprintln!("warning: {d}: timings may not be comparable (--strict makes this an error)");
+            eprintln!(
+                "warning: {}: timings may not be comparable (--strict makes this an error)",
+                crate::escape::terminal(d)
+            );
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;

@@ -114,6 +114,7 @@ pub fn measure(
 ) -> Result<ResultFile> {
     let mut probe = PythonProbe::new(python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
+    let installed = probe.installed()?;
     let hostp = ProcHost;
     let warmup = effective_warmup(m.pyc, warmup);
     let mut quiet = |_| {};
@@ -139,6 +140,7 @@ pub fn measure(
         warmup,
         label: None,
         interpreter,
+        installed,
         host: hostp.info(),
         git: None,
         noise,

@@ -82,6 +82,7 @@ fn measure_once(
     crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
+    let installed = probe.installed()?;
     let host = ProcHost;
     let info = host.info();
     let warmup = effective_warmup(m.pyc, warmup);
@@ -107,6 +108,7 @@ fn measure_once(
         warmup,
         label: output.label.clone(),
         interpreter,
+        installed,
         host: info,
         git: crate::git::info(cwd),
         noise,

@@ -98,6 +98,12 @@ fn fill_gate(m: &ArgMatches, g: &mut GateArgs, c: &FileConfig, threshold: &Optio
     fill(m, "report_only", &mut g.report_only, &c.report_only);
 }
 
+/// The file's `threshold` and `compare_threshold` are for time: under `--metric instructions`
+/// the count gate keeps its own default (1 %) unless `--threshold` is given.
+fn time_only(metric: crate::cli::MetricArg, threshold: Option<f64>) -> Option<f64> {
+    threshold.filter(|_| metric == crate::cli::MetricArg::Time)
+}
+
 /// `metric` (issue 14): a choice checked when the file was read.
 fn fill_metric(m: &ArgMatches, metric: &mut crate::cli::MetricArg, c: &FileConfig) {
     fill(m, "metric", metric, &c.metric.as_deref().and_then(choice));
@@ -221,7 +227,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill_metric(m, metric, c);
             fill_targets(m, Some(modules), target, c);
             fill_pairs(m, pairs, c);
-            fill_gate(m, gate, c, &c.threshold);
+            fill_gate(m, gate, c, &time_only(*metric, c.threshold));
             fill_output(m, output, c);
         }
         Command::Branches(a) => {
@@ -248,7 +254,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             fill(m, "setup", setup, &c.setup.clone().map(Some));
             fill(m, "cache_dir", cache_dir, &c.cache_dir.clone().map(Some));
             fill_pairs(m, pairs, c);
-            fill_gate(m, gate, c, &c.threshold);
+            fill_gate(m, gate, c, &time_only(*metric, c.threshold));
             fill_output(m, output, c);
         }
         Command::Compare(CompareArgs {
@@ -259,7 +265,7 @@ pub fn apply(command: &mut Command, m: &ArgMatches, config: &Config) -> Result<(
             ..
         }) => {
             fill_metric(m, metric, c);
-            fill_gate(m, gate, c, &c.compare_threshold);
+            fill_gate(m, gate, c, &time_only(*metric, c.compare_threshold));
             fill(m, "strict", strict, &c.strict);
             fill_report(m, output, c);
         }

@@ -107,8 +107,9 @@ const KEYS: &[(&str, &str, &[&str], &str)] = &[
 pub fn key_help() -> String {
     let note = |key: &str| match key {
         "anchor" => " (a statement or false)",
-        "threshold" => " (ab, branches)",
-        "compare_threshold" | "strict" => " (compare)",
+        "threshold" => " (ab, branches; time only)",
+        "compare_threshold" => " (compare; time only)",
+        "strict" => " (compare)",
         "min_ms" => " (tree)",
         "metric" => " (run, ab, branches, compare)",
         _ => "",

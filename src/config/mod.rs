@@ -72,4 +72,56 @@ mod tests {
         assert_eq!(r.modules, ["json"]);
         assert!(r.target.stmts.is_empty());
     }
+
+    #[test]
+    fn metric_comes_from_the_file_and_time_thresholds_stay_with_time() {
+        use crate::cli::MetricArg;
+        let toml = "metric = 'instructions'\nthreshold = 5\ncompare_threshold = 10\n";
+        let Command::Ab(a) = configured(
+            &[
+                "coldstart",
+                "ab",
+                "x",
+                "--baseline",
+                "a",
+                "--candidate",
+                "b",
+            ],
+            toml,
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(
+            (a.metric, a.gate.threshold),
+            (MetricArg::Instructions, None)
+        );
+        let Command::Compare(c) = configured(&["coldstart", "compare", "a", "b"], toml) else {
+            unreachable!()
+        };
+        assert_eq!(
+            (c.metric, c.gate.threshold),
+            (MetricArg::Instructions, None)
+        );
+        let Command::Run(r) = configured(&["coldstart", "run", "--metric", "time"], toml) else {
+            unreachable!()
+        };
+        assert_eq!(r.metric, MetricArg::Time);
+        let Command::Ab(a) = configured(
+            &[
+                "coldstart",
+                "ab",
+                "x",
+                "--baseline",
+                "a",
+                "--candidate",
+                "b",
+                "--metric",
+                "time",
+            ],
+            toml,
+        ) else {
+            unreachable!()
+        };
+        assert_eq!(a.gate.threshold, Some(5.0));
+    }
 }

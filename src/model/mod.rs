@@ -2,6 +2,7 @@
 pub mod names;
 pub mod output;
 pub mod target;
+pub mod words;
 
 pub use names::{absolute, is_module_name, top_level};
 pub use output::{Format, Output};

@@ -309,6 +309,7 @@ pub fn gate(args: &GateArgs, default_threshold: f64) -> Result<GateOptions> {
             },
         },
         fail_on_new_modules: args.fail_on_new_modules,
+        report_only: args.report_only,
     })
 }
 

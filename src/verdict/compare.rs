@@ -9,6 +9,8 @@ use crate::sys::host::Noise;
 use crate::tree::TreeDiff;
 use serde::{Deserialize, Serialize};
 
+pub use super::distributions::DistributionDiff;
+use super::distributions::distribution_diff;
 pub use super::gate::GateOptions;
 use super::gate::could_change;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
@@ -33,6 +35,10 @@ pub struct Comparison {
     pub candidate: Side,
     /// Interpreter, CPU, OS or architecture differences between the two sides.
     pub environment_differences: Vec<String>,
+    /// Installed distributions that differ (name, versions); `None` when a side did not record
+    /// them (a format version 1 file, or a listing that failed).
+    #[serde(default)]
+    pub distributions: Option<DistributionDiff>,
     pub targets: Vec<TargetComparison>,
     pub only_in_baseline: Vec<String>,
     pub only_in_candidate: Vec<String>,
@@ -255,9 +261,9 @@ pub fn compare(
         };
         if import.verdict == Verdict::Regression {
             failures.push(format!(
-                "{}: import time regressed {:+.1} % ({:+.1} ms, ratio interval {:.3}..{:.3})",
+                "{}: import time regressed {} ({:+.1} ms, ratio interval {:.3}..{:.3})",
                 a.name,
-                (import.ratio - 1.0) * 100.0,
+                crate::model::words::ratio_change(import.ratio),
                 import.delta_ms,
                 import.ratio_low,
                 import.ratio_high
@@ -266,11 +272,11 @@ pub fn compare(
         failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
         if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
-                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {} pairs; use --pairs {} or a larger --threshold",
+                "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {}; use --pairs {} or a larger --threshold",
                 a.name,
                 import.noise * 100.0,
                 gate.params.threshold * 100.0,
-                import.n_baseline,
+                crate::model::words::count(import.n_baseline, "pair"),
                 import.pairs_needed.unwrap_or_default()
             ));
         }
@@ -312,6 +318,7 @@ pub fn compare(
         baseline: side(base, files.0),
         candidate: side(cand, files.1),
         environment_differences: environment_differences(base, cand),
+        distributions: distribution_diff(base, cand),
         only_in_baseline: names(base, cand),
         only_in_candidate: names(cand, base),
         targets,
