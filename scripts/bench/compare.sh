@@ -7,12 +7,13 @@
 #   scripts/bench/compare.sh [--quick]
 #
 # The fixture is the gate study's benchwork (json, decimal and a CPU loop): a base environment
-# and a candidate with 25 % more loop iterations. SESSIONS (31; COMPARE_SESSIONS=N overrides, 3
+# and a candidate with 25 % more loop iterations. SESSIONS (13; COMPARE_SESSIONS=N overrides, 3
 # with --quick) rounds, each running two `coldstart ab benchwork` sessions of base against
 # candidate, fixed at 30 pairs (--pairs 30 --min-pairs 30 --max-pairs 30, no tree pass): one
 # with the anchor in every pair (`--anchor-every 1`, the old schedule), one with the new default
-# (`--anchor-every 3`). Then `compare` of result files from different sessions (consecutive
-# sessions, and sessions half the study apart): baseline against baseline (A/A: any REGRESSION
+# (`--anchor-every 3`). Then `compare` of result files from different sessions (every pair of
+# sessions, the earlier as the baseline; the pairs share sessions, so they are not independent):
+# baseline against baseline (A/A: any REGRESSION
 # is false) and baseline against candidate (a real change, its size known from the candidate
 # session's own paired estimate), each in these variants:
 #   - every-pair files as measured (each sample divided by its own round's anchor);
@@ -21,10 +22,10 @@
 #   - the files measured with --anchor-every 3;
 #   - both kinds without their anchor (raw times), the weaker comparison the anchor exists to beat.
 # Targets: 0 false regressions in the A/A comparisons of every anchored variant, at least 30 of
-# them each. Writes benchmark_results/bench_compare.{json,md}; exits 1 when a target is missed.
+# them each (9 sessions give 36). Writes benchmark_results/bench_compare.{json,md}; exits 1 when a target is missed.
 source "$(dirname "$0")/lib.sh"
 
-SESSIONS="${COMPARE_SESSIONS:-31}"
+SESSIONS="${COMPARE_SESSIONS:-13}"
 PAIRS=30
 [ "$QUICK" = 1 ] && SESSIONS=3 && PAIRS=8
 BASE_ITER=400000
