@@ -3,6 +3,7 @@
 //! removed on every exit path, so the user's working tree, index, stash and branches never change.
 use crate::cli::BranchesArgs;
 use crate::commands::paired;
+use crate::config::FileConfig;
 use crate::env::{EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -33,12 +34,13 @@ fn env_error(e: EnvError) -> Error {
     Error::Env(e)
 }
 
-pub fn execute(args: &BranchesArgs) -> Result<Exit> {
+pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    let gate = settings::gate(&args.gate, paired::DEFAULT_THRESHOLD)?;
-    if !args.target.path.is_empty() {
+    let output = super::output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
+    let values = settings::TargetValues::layered(&[], &args.target, file);
+    if !values.path.is_empty() {
         return Err(Error::Usage(
             "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
         ));
@@ -46,22 +48,13 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
     git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
     let base = repo.resolve(&args.base)?;
-    let (cand, mut modules) = split_candidate(&repo, &args.rest);
-    let mut target = args.target.clone();
-    if modules.is_empty() && target.stmts.is_empty() {
-        modules = args.default_modules.clone();
-        target.stmts = args.default_stmts.clone();
-    }
-    let base_python = settings::python(args.python.as_deref(), &cwd);
+    let (cand, modules) = split_candidate(&repo, &args.rest);
+    // Which positionals are modules is known only now: the file's targets apply when none are.
+    let values = settings::TargetValues::layered(&modules, &args.target, file);
+    let env = settings::revision_env(&args.env, file, &cwd)?;
     // Validated against the base interpreter; each side gets its environment's python below.
-    let measure = settings::measure(
-        &modules,
-        &target,
-        base_python.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
-    let plan = settings::pair_plan(&args.pairs, gate)?;
+    let measure = settings::measure(&values, env.python.clone(), &cwd, std::env::vars())?;
+    let plan = settings::pair_plan(&args.pairs, file, gate.options)?;
     output.check_writable()?;
     let cand_name = cand
         .as_ref()
@@ -82,9 +75,9 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         None => repo.checkout_working_tree()?,
     };
     let builder = EnvBuilder {
-        base_python,
-        cache_dir: settings::cache_dir(args.cache_dir.as_deref(), &cwd)?,
-        setup: args.setup.clone(),
+        base_python: env.python,
+        cache_dir: env.cache_dir,
+        setup: env.setup,
         installer: Installer::detect(),
     };
     let mut envs = Vec::new();
@@ -127,14 +120,11 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
     let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
-        gate.params.min_effect_ms,
+        gate.options.params.min_effect_ms,
     );
     crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(Exit::gate(
-        measured.comparison.passed(),
-        args.gate.report_only,
-    ))
+    Ok(Exit::gate(measured.comparison.passed(), gate.report_only))
 }

@@ -1,5 +1,6 @@
 //! `coldstart cache list|clean`: the cached per-revision environments.
 use crate::cli::{CacheAction, CacheArgs};
+use crate::config::FileConfig;
 use crate::env;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -10,9 +11,9 @@ fn human_size(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-pub fn execute(args: &CacheArgs) -> Result<Exit> {
+pub fn execute(args: &CacheArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let dir = settings::cache_dir(args.cache_dir.as_deref(), &cwd)?;
+    let dir = settings::cache_dir(args.cache_dir.as_deref(), file, &cwd)?;
     match &args.action {
         CacheAction::List { output } => {
             let output = super::text_output(output, &cwd)?;

@@ -1,18 +1,17 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
+use crate::settings;
 use crate::verdict::compare::{self, environment_differences};
 
-/// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
-pub const DEFAULT_THRESHOLD: f64 = 10.0;
-
-pub fn execute(args: &CompareArgs) -> Result<Exit> {
+pub fn execute(args: &CompareArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let output = super::report_output(&args.output, &cwd)?;
-    let gate = crate::settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
+    let output = super::report_output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Files)?;
     store::check_file_writable(output.file.as_deref())?;
     store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
@@ -37,7 +36,7 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
         )));
     }
     let differences = environment_differences(&base, &cand);
-    if args.strict && !differences.is_empty() {
+    if settings::strict(args.strict, file) && !differences.is_empty() {
         return Err(Error::Incomparable { differences });
     }
     let files = (
@@ -45,16 +44,25 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
         Some(args.candidate.display().to_string()),
     );
     let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let comparison = compare::compare("compare", &base, &cand, files, None, gate, created_at);
+    let comparison = compare::compare(
+        "compare",
+        &base,
+        &cand,
+        files,
+        None,
+        gate.options,
+        created_at,
+    );
     if !output.quiet {
         for d in &comparison.environment_differences {
             eprintln!("warning: {d}: timings may not be comparable (--strict makes this an error)");
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
-    let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
+    let min_effect = gate.options.params.min_effect_ms;
+    let charts = crate::commands::artifacts::diff_charts(&base, &cand, min_effect);
     crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
-    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+    Ok(Exit::gate(comparison.passed(), gate.report_only))
 }
 
 fn or_none(names: String) -> String {

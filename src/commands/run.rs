@@ -1,6 +1,7 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
 use crate::cli::RunArgs;
-use crate::error::{Error, Result};
+use crate::config::FileConfig;
+use crate::error::Result;
 use crate::exit::Exit;
 use crate::measure::single::{effective_warmup, start_session};
 use crate::model::{Format, Measure, Output};
@@ -13,29 +14,16 @@ use crate::settings;
 use crate::sys::host::{self, Host, ProcHost};
 use crate::verdict::budget;
 
-pub fn execute(args: &RunArgs) -> Result<Exit> {
+pub fn execute(args: &RunArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    let python = settings::python(args.python.as_deref(), &cwd);
-    let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
-    if args.runs == 0 {
-        return Err(Error::TooSmall {
-            flag: "--runs",
-            bound: "1",
-        });
-    }
-    let mut forbid = measure.forbid.clone();
-    forbid.retain(|_| args.check);
-    let budgets = settings::budgets(&args.budgets, &forbid)?;
-    let check = args.check || !budgets.is_empty();
-    if check && budgets.is_empty() {
-        // A gate that checked nothing must not pass.
-        return Err(Error::Usage(
-            "--check has no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
-        ));
-    }
+    let output = super::output(&args.output, file, &cwd)?;
+    let python = settings::python(&args.python, file, &cwd);
+    let values = settings::TargetValues::layered(&args.modules, &args.target, file);
+    let measure = settings::measure(&values, python, &cwd, std::env::vars())?;
+    let (runs, warmup) = settings::run_samples(args, file)?;
+    let budgets = settings::run_budgets(args, file, &measure.forbid)?;
     output.check_writable()?;
-    let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd)?;
+    let result = measure_once(&measure, runs, warmup, &output, &cwd)?;
     let path = store::save(&output.dir, &result, None)?;
     crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
@@ -43,13 +31,13 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
         output.quiet,
     )?;
     let env = |k: &str| std::env::var(k).ok();
-    if !check {
+    let Some(budgets) = budgets else {
         emit(&result, &output, env)?;
         if !output.quiet {
             eprintln!("saved {}", path.display());
         }
         return Ok(Exit::Ok);
-    }
+    };
     // With a non-terminal --format and no --output, stdout carries only the budget report (one
     // document a script can parse); the measurements are in the saved file.
     if output.format == Format::Terminal || output.file.is_some() {

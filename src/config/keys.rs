@@ -1,6 +1,418 @@
-//! `coldstart config`: every key with its effective value and where that came from.
+//! The one table of configuration keys: what each means, what a value must be, its default, its
+//! flag and the commands it applies to. `coldstart config`, its long help and the file's error
+//! messages are generated from it; a test holds it against [`FileConfig`]'s fields.
+use super::defaults as d;
 use super::file::Config;
+use crate::model::choice::{self, Color, EffectSize, Statistic};
+use crate::model::{Format, Pyc};
 use serde::Serialize;
+
+/// One key of the file.
+pub struct Key {
+    pub name: &'static str,
+    /// The flag that sets the same value (`""` when only the file has it).
+    pub flag: &'static str,
+    /// What a value must be, completing "NAME must be ...".
+    pub expects: String,
+    /// The built-in value, as `coldstart config` shows it.
+    pub default: String,
+    /// The subcommands that read it.
+    pub commands: &'static [&'static str],
+    pub help: &'static str,
+}
+
+const MEASURING: &[&str] = &["run", "ab", "branches", "history"];
+const CHILD: &[&str] = &["run", "ab", "branches", "history", "tree", "why", "lazy"];
+const TARGETS: &[&str] = &[
+    "run", "ab", "branches", "history", "bisect", "tree", "why", "lazy",
+];
+const PYTHON: &[&str] = &[
+    "run", "tree", "why", "lazy", "branches", "bisect", "history",
+];
+const PAIRED: &[&str] = &["ab", "branches", "lazy", "bisect"];
+const GATED: &[&str] = &["ab", "branches", "lazy", "compare"];
+const SAVING: &[&str] = &["run", "ab", "branches", "bisect", "history"];
+const REPORTING: &[&str] = &[
+    "run", "ab", "branches", "bisect", "history", "compare", "check", "lazy",
+];
+const REVISIONS: &[&str] = &["branches", "bisect", "history"];
+
+fn key(
+    name: &'static str,
+    flag: &'static str,
+    expects: impl Into<String>,
+    default: impl ToString,
+    commands: &'static [&'static str],
+    help: &'static str,
+) -> Key {
+    Key {
+        name,
+        flag,
+        expects: expects.into(),
+        default: default.to_string(),
+        commands,
+        help,
+    }
+}
+
+const WHOLE: &str = "a whole number";
+const BOOL: &str = "true or false";
+const NAMES: &str = "a list of strings, e.g. [\"mypkg\"]";
+
+/// Every top-level key, in `coldstart config` order.
+pub fn keys() -> Vec<Key> {
+    vec![
+        key(
+            "targets",
+            "MODULE",
+            NAMES,
+            "(none: name modules on the command line)",
+            TARGETS,
+            "modules to import when the command line names neither modules nor --stmt",
+        ),
+        key(
+            "stmts",
+            "--stmt",
+            NAMES,
+            "(none)",
+            TARGETS,
+            "statements to time when the command line names neither modules nor --stmt",
+        ),
+        key(
+            "python",
+            "--python",
+            "a path or a command name",
+            "python -m coldstart's interpreter, else the venv coldstart is installed in, else ./.venv/bin/python, else python3",
+            PYTHON,
+            "interpreter to measure (the base interpreter of revision environments)",
+        ),
+        key(
+            "runs",
+            "--runs",
+            WHOLE,
+            d::RUNS,
+            &["run", "history"],
+            "measured samples per target (history: per commit, default 10)",
+        ),
+        key(
+            "warmup",
+            "--warmup",
+            WHOLE,
+            d::WARMUP,
+            &["run", "ab", "branches", "lazy", "bisect"],
+            "discarded warm-up samples (or pairs) per target",
+        ),
+        key(
+            "pairs",
+            "--pairs",
+            WHOLE,
+            d::PAIRS,
+            PAIRED,
+            "interleaved pairs at the first look of the fixed design",
+        ),
+        key(
+            "max_pairs",
+            "--max-pairs",
+            WHOLE,
+            d::MAX_PAIRS,
+            PAIRED,
+            "upper limit on pairs while a verdict is unsettled",
+        ),
+        key(
+            "packages",
+            "--package",
+            NAMES,
+            "each target's top-level package",
+            MEASURING,
+            "package prefixes whose loaded modules are counted",
+        ),
+        key(
+            "forbid",
+            "--forbid",
+            NAMES,
+            "(none)",
+            &["run", "ab", "branches", "history", "check"],
+            "modules reported (and, in budgets, failed) when loaded after the import",
+        ),
+        key(
+            "pyc",
+            "--pyc",
+            choice::names::<Pyc>(),
+            choice::name(d::PYC),
+            CHILD,
+            "bytecode-cache policy",
+        ),
+        key(
+            "env",
+            "--env",
+            "a table of strings, e.g. { MYPKG_LAZY = \"1\" }",
+            "(none)",
+            CHILD,
+            "environment variables for the child",
+        ),
+        key(
+            "path",
+            "--path",
+            "a list of directories, e.g. [\"src\"]",
+            "(none)",
+            CHILD,
+            "directories prepended to the child's sys.path",
+        ),
+        key(
+            "timeout",
+            "--timeout",
+            "a number of seconds",
+            d::TIMEOUT_S,
+            CHILD,
+            "seconds one child may take",
+        ),
+        key(
+            "anchor",
+            "--anchor",
+            "a statement or false",
+            d::ANCHOR,
+            MEASURING,
+            "reference workload measured in every round (false: none, like --no-anchor)",
+        ),
+        key(
+            "tree_runs",
+            "--tree-runs",
+            WHOLE,
+            d::TREE_RUNS,
+            CHILD,
+            "runs of the -X importtime pass",
+        ),
+        key(
+            "threshold",
+            "--threshold",
+            "a number (percent)",
+            format!("{} (percent, ab and branches)", d::THRESHOLD),
+            &["ab", "branches", "lazy"],
+            "relative change a regression must clear",
+        ),
+        key(
+            "compare_threshold",
+            "--threshold",
+            "a number (percent)",
+            format!("{} (percent, compare)", d::COMPARE_THRESHOLD),
+            &["compare"],
+            "relative change a regression must clear between two stored files",
+        ),
+        key(
+            "min_effect",
+            "--min-effect",
+            "a number of milliseconds",
+            d::MIN_EFFECT_MS,
+            GATED,
+            "absolute change a regression must also exceed",
+        ),
+        key(
+            "effect_size",
+            "--effect-size",
+            choice::names::<EffectSize>(),
+            choice::name(d::EFFECT_SIZE),
+            GATED,
+            "what min_effect is compared with",
+        ),
+        key(
+            "fail_on_new_modules",
+            "--fail-on-new-modules",
+            BOOL,
+            false,
+            GATED,
+            "fail when the candidate loads modules the baseline does not",
+        ),
+        key(
+            "output_dir",
+            "--output-dir",
+            "a directory",
+            d::OUTPUT_DIR,
+            SAVING,
+            "directory for result files",
+        ),
+        key(
+            "format",
+            "--format",
+            choice::names::<Format>(),
+            choice::name(d::FORMAT),
+            REPORTING,
+            "report format",
+        ),
+        key(
+            "color",
+            "--color",
+            choice::names::<Color>(),
+            choice::name(d::COLOR),
+            REPORTING,
+            "when to use colours",
+        ),
+        key(
+            "quiet",
+            "--quiet",
+            BOOL,
+            false,
+            REPORTING,
+            "no progress bar, warnings or notes on stderr",
+        ),
+        key(
+            "top",
+            "--top",
+            WHOLE,
+            d::TOP,
+            SAVING,
+            "length of the top lists",
+        ),
+        key(
+            "report_only",
+            "--report-only",
+            BOOL,
+            false,
+            GATED,
+            "report, but exit 0 even when a gate fails",
+        ),
+        key(
+            "strict",
+            "--strict",
+            BOOL,
+            false,
+            &["compare"],
+            "refuse files from different environments",
+        ),
+        key(
+            "min_ms",
+            "--min-ms",
+            "a number of milliseconds",
+            d::MIN_MS,
+            &["tree"],
+            "hide modules whose cumulative time is below it",
+        ),
+        key(
+            "setup",
+            "--setup",
+            "a shell command",
+            "uv if on PATH, else python -m venv + pip install",
+            REVISIONS,
+            "command that installs the project into a revision's fresh venv",
+        ),
+        key(
+            "cache_dir",
+            "--cache-dir",
+            "a directory",
+            "$XDG_CACHE_HOME/coldstart or ~/.cache/coldstart",
+            &["branches", "bisect", "history", "cache"],
+            "where revision environments are cached",
+        ),
+        key(
+            "budgets",
+            "",
+            "a table ([budgets])",
+            "(none)",
+            &["check", "run"],
+            "absolute budgets (below); run applies them with --check",
+        ),
+    ]
+}
+
+/// The keys of the `[budgets]` table.
+pub fn budget_keys() -> Vec<Key> {
+    const PER: &str = "a number, or a table of numbers per target";
+    const BUDGETED: &[&str] = &["check", "run"];
+    vec![
+        key(
+            "max_import_ms",
+            "--max-import-ms",
+            PER,
+            "(none)",
+            BUDGETED,
+            "import time in ms",
+        ),
+        key(
+            "max_wall_ms",
+            "--max-wall-ms",
+            PER,
+            "(none)",
+            BUDGETED,
+            "wall time (spawn to exit) in ms",
+        ),
+        key(
+            "max_modules",
+            "--max-modules",
+            "a whole number, or a table of them per target",
+            "(none)",
+            BUDGETED,
+            "modules loaded after the import",
+        ),
+        key(
+            "max_package_modules",
+            "--max-package-modules",
+            "a table of whole numbers per package prefix",
+            "(none)",
+            BUDGETED,
+            "modules of one package prefix",
+        ),
+        key(
+            "max_peak_rss_mib",
+            "--max-peak-rss-mib",
+            PER,
+            "(none)",
+            BUDGETED,
+            "peak memory in MiB",
+        ),
+        key(
+            "statistic",
+            "--statistic",
+            choice::names::<Statistic>(),
+            "median",
+            BUDGETED,
+            "which statistic of the samples a time or memory budget applies to",
+        ),
+    ]
+}
+
+/// The key `path` names (`runs`, `budgets.max_modules`, `env.NAME` -> `env`).
+pub fn find(path: &str) -> Option<Key> {
+    let mut parts = path.split('.');
+    let top = parts.next()?;
+    if top == "budgets"
+        && let Some(sub) = parts.next()
+    {
+        return budget_keys().into_iter().find(|k| k.name == sub);
+    }
+    keys().into_iter().find(|k| k.name == top)
+}
+
+/// The long help of `coldstart config`: every key of the table.
+pub fn key_help() -> String {
+    let line = |k: &Key, indent: &str| {
+        let flag = if k.flag.is_empty() || k.flag == "MODULE" {
+            String::new()
+        } else {
+            format!(", like {}", k.flag)
+        };
+        format!(
+            "{indent}{}: {}{flag} ({}; default: {})\n",
+            k.name,
+            k.help,
+            k.commands.join(", "),
+            k.default
+        )
+    };
+    let mut text = String::from(
+        "Print the effective configuration and where each value comes from.\n\n\
+Keys live in coldstart.toml, or in [tool.coldstart] of pyproject.toml, found in the current \
+directory or the nearest parent up to the repository root (the directory holding .git); --config \
+FILE names another. Command-line flags win over the file; relative paths in the file are relative \
+to its directory. The keys (the commands that read each, and its default):\n\n",
+    );
+    for k in keys() {
+        text += &line(&k, "  ");
+    }
+    text += "\n[budgets] (a [tool.coldstart.budgets] table in pyproject.toml):\n\n";
+    for k in budget_keys() {
+        text += &line(&k, "  ");
+    }
+    text
+}
 
 /// One line of `coldstart config`: a key, its effective value and where that came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -10,192 +422,28 @@ pub struct Effective {
     pub source: String,
 }
 
-/// The clap default of `id` in the first of `commands` that has one.
-fn clap_default(id: &str, commands: &[&str]) -> Option<String> {
-    use clap::CommandFactory;
-    let cli = crate::cli::Cli::command();
-    commands.iter().find_map(|name| {
-        let sub = cli.find_subcommand(name)?;
-        let arg = sub.get_arguments().find(|a| a.get_id() == id)?;
-        let values: Vec<String> = arg
-            .get_default_values()
-            .iter()
-            .map(|v| v.to_string_lossy().into_owned())
-            .collect();
-        (!values.is_empty()).then(|| values.join(", "))
-    })
-}
-
-/// Every key of the file, in `coldstart config` order: (key, the flag's id, commands whose clap
-/// default applies, the default shown when clap has none). A test holds it against `FileConfig`.
-const KEYS: &[(&str, &str, &[&str], &str)] = &[
-    (
-        "targets",
-        "modules",
-        &[],
-        "(none: name modules on the command line)",
-    ),
-    ("stmts", "stmts", &[], "(none)"),
-    (
-        "python",
-        "python",
-        &[],
-        "python -m coldstart's interpreter, else the venv coldstart is installed in, else ./.venv/bin/python, else python3",
-    ),
-    ("runs", "runs", &["run"], ""),
-    ("warmup", "warmup", &["run", "ab"], ""),
-    ("pairs", "pairs", &["ab"], ""),
-    ("max_pairs", "max_pairs", &["ab"], ""),
-    (
-        "packages",
-        "packages",
-        &[],
-        "each target's top-level package",
-    ),
-    ("forbid", "forbid", &[], "(none)"),
-    ("pyc", "pyc", &["run"], ""),
-    ("env", "env", &[], "(none)"),
-    ("path", "path", &[], "(none)"),
-    ("timeout", "timeout", &["run"], ""),
-    ("anchor", "anchor", &["run"], ""),
-    ("tree_runs", "tree_runs", &["run"], ""),
-    (
-        "threshold",
-        "threshold",
-        &[],
-        "5 (percent, ab and branches)",
-    ),
-    (
-        "compare_threshold",
-        "threshold",
-        &[],
-        "10 (percent, compare)",
-    ),
-    ("min_effect", "min_effect", &["ab"], ""),
-    ("effect_size", "effect_size", &["ab"], ""),
-    (
-        "fail_on_new_modules",
-        "fail_on_new_modules",
-        &["ab"],
-        "false",
-    ),
-    ("output_dir", "output_dir", &["run"], ""),
-    ("format", "format", &["run"], ""),
-    ("color", "color", &["run"], ""),
-    ("quiet", "quiet", &["run"], "false"),
-    ("top", "top", &["run"], ""),
-    ("report_only", "report_only", &["ab"], "false"),
-    ("strict", "strict", &["compare"], "false"),
-    ("min_ms", "min_ms", &["tree"], ""),
-    (
-        "setup",
-        "setup",
-        &[],
-        "uv if on PATH, else python -m venv + pip install",
-    ),
-    (
-        "cache_dir",
-        "cache_dir",
-        &[],
-        "$XDG_CACHE_HOME/coldstart or ~/.cache/coldstart",
-    ),
-    ("budgets", "", &[], "(none)"),
-];
-
-/// The long help of `coldstart config`, listing the keys of [`KEYS`].
-pub fn key_help() -> String {
-    let note = |key: &str| match key {
-        "anchor" => " (a statement or false)",
-        "threshold" => " (ab, branches)",
-        "compare_threshold" | "strict" => " (compare)",
-        "min_ms" => " (tree)",
-        _ => "",
-    };
-    let keys: Vec<String> = KEYS
-        .iter()
-        .filter(|k| k.0 != "budgets")
-        .map(|k| format!("{}{}", k.0, note(k.0)))
-        .collect();
-    format!(
-        "Print the effective configuration and where each value comes from.\n\n\
-Keys live in coldstart.toml or in [tool.coldstart] of pyproject.toml: {}, and \
-[tool.coldstart.budgets] with max_import_ms, max_wall_ms, max_modules, max_peak_rss_mib (a number, \
-or a table per target), max_package_modules (a table per prefix) and statistic. Command-line flags \
-win over the file.",
-        keys.join(", ")
-    )
-}
-
 /// Every key with its effective value: from the file, else the built-in default.
 pub fn effective(config: Option<&Config>) -> Vec<Effective> {
     let file_values: toml::Table = config
         .and_then(|c| toml::Table::try_from(&c.values).ok())
         .unwrap_or_default();
-    KEYS.iter()
-        .map(
-            |(key, id, commands, fallback)| match file_values.get(*key) {
-                Some(v) => Effective {
-                    key: key.to_string(),
-                    value: v.to_string(),
-                    source: config.map(|c| c.origin.clone()).unwrap_or_default(),
-                },
-                None => Effective {
-                    key: key.to_string(),
-                    value: clap_default(id, commands).unwrap_or_else(|| fallback.to_string()),
-                    source: "default".into(),
-                },
+    keys()
+        .into_iter()
+        .map(|k| match file_values.get(k.name) {
+            Some(v) => Effective {
+                key: k.name.to_string(),
+                value: v.to_string(),
+                source: config.map(|c| c.origin.clone()).unwrap_or_default(),
             },
-        )
+            None => Effective {
+                key: k.name.to_string(),
+                value: k.default,
+                source: "default".into(),
+            },
+        })
         .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::file::{AnchorSetting, BudgetConfig, FileConfig};
-
-    #[test]
-    fn the_key_table_lists_every_file_key_once() {
-        // A struct literal without `..`: a new FileConfig field does not compile here until it is
-        // given a value, and then this test asks for its line in KEYS.
-        let every = FileConfig {
-            targets: Some(vec![]),
-            stmts: Some(vec![]),
-            python: Some("p".into()),
-            runs: Some(1),
-            warmup: Some(1),
-            pairs: Some(1),
-            max_pairs: Some(1),
-            packages: Some(vec![]),
-            forbid: Some(vec![]),
-            pyc: Some("warm".into()),
-            env: Some(Default::default()),
-            path: Some(vec![]),
-            timeout: Some(1.0),
-            anchor: Some(AnchorSetting::Enabled(true)),
-            tree_runs: Some(1),
-            threshold: Some(1.0),
-            compare_threshold: Some(1.0),
-            min_effect: Some(1.0),
-            effect_size: Some("estimate".into()),
-            fail_on_new_modules: Some(true),
-            output_dir: Some("d".into()),
-            format: Some("json".into()),
-            color: Some("never".into()),
-            quiet: Some(true),
-            top: Some(1),
-            report_only: Some(true),
-            strict: Some(true),
-            min_ms: Some(1.0),
-            setup: Some("s".into()),
-            cache_dir: Some("c".into()),
-            budgets: Some(BudgetConfig::default()),
-        };
-        let table = toml::Table::try_from(&every).unwrap();
-        let mut fields: Vec<&str> = table.keys().map(String::as_str).collect();
-        let mut keys: Vec<&str> = KEYS.iter().map(|k| k.0).collect();
-        fields.sort_unstable();
-        keys.sort_unstable();
-        assert_eq!(keys, fields);
-    }
-}
+#[path = "keys_tests.rs"]
+mod tests;

@@ -1,6 +1,8 @@
 //! The pair plan of `ab`, `branches` and `lazy`: how many pairs, and the look design that judges
 //! them (issue 14: early looks from `--min-pairs`, the fixed design from `--pairs`).
 use crate::cli::PairArgs;
+use crate::config::FileConfig;
+use crate::config::defaults as d;
 use crate::error::{Error, Result};
 use crate::measure::pairs::EXTEND_BY;
 use crate::stats::sequential::Design;
@@ -17,26 +19,28 @@ pub struct PairPlan {
     pub gate: GateOptions,
 }
 
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
+/// Validates the pair flags over the file.
+pub fn pair_plan(args: &PairArgs, file: &FileConfig, gate: GateOptions) -> Result<PairPlan> {
+    let pairs = args.pairs.or(file.pairs).unwrap_or(d::PAIRS);
+    let max_pairs = args.max_pairs.or(file.max_pairs).unwrap_or(d::MAX_PAIRS);
+    if pairs < 5 {
         return Err(Error::TooSmall {
             flag: "--pairs",
             bound: "5 (fewer pairs cannot give a 95 % bound)",
         });
     }
-    if args.max_pairs < args.pairs {
+    if max_pairs < pairs {
         return Err(Error::TooSmall {
             flag: "--max-pairs",
             bound: "--pairs",
         });
     }
-    let design = if args.min_pairs >= args.pairs {
-        Design::fixed(args.pairs, EXTEND_BY, args.max_pairs)
+    let design = if args.min_pairs >= pairs {
+        Design::fixed(pairs, EXTEND_BY, max_pairs)
     } else {
         Design {
             first: args.min_pairs,
-            ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
+            ..Design::sequential(pairs, EXTEND_BY, max_pairs)
         }
     };
     if design.unreachable_look().is_some() {
@@ -46,10 +50,10 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
         });
     }
     Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
+        pairs,
+        max_pairs,
         design,
-        warmup: args.warmup,
+        warmup: args.warmup.or(file.warmup).unwrap_or(d::WARMUP),
         gate,
     })
 }
