@@ -7,6 +7,7 @@ mod file;
 mod keys;
 mod load;
 mod problem;
+mod table;
 
 pub use file::{AnchorSetting, BudgetConfig, Config, FileConfig, PerTarget};
 pub use keys::{effective, key_help};
