@@ -26,7 +26,7 @@ for arg in "$@"; do
     case "$arg" in
         --quick) quick=(--quick) ;;
         --save-baseline) save=1 ;;
-        accuracy | overhead | gate | envcache) studies+=("$arg") ;;
+        accuracy | overhead | gate | envcache | instructions) studies+=("$arg") ;;
         -h | --help)
             awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
             exit 0
@@ -63,7 +63,7 @@ done
 {
     echo "## Self-benchmarks ($(date -u +%FT%TZ)${quick[*]:+, quick mode})"
     echo
-    for study in accuracy overhead gate envcache; do
+    for study in accuracy overhead gate envcache instructions; do
         [ -f "$results/bench_$study.md" ] && cat "$results/bench_$study.md" && echo
     done
 } > "$results/bench_summary.md"

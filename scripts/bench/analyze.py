@@ -243,7 +243,7 @@ def result_files(directory):
     """coldstart result files under `directory` (not `latest`, not comparisons)."""
     out = []
     for p in sorted(glob.glob(os.path.join(directory, "**", "cold_start_*.json"), recursive=True)):
-        if p.endswith("_latest.json") or p.endswith("_comparison.json"):
+        if p.endswith(("_latest.json", "_comparison.json", "_instructions.json")):
             continue
         out.append(p)
     return out
@@ -727,11 +727,67 @@ def report_envcache(work, quick):
             "problems": problems}, table, target, ok, []
 
 
+INSTR_LEVELS = [("aa", "A/A, identical"), ("2", "+2 % (1.02 N iterations)"), ("0.5", "+0.5 % (1.005 N iterations)")]
+
+
+def report_instructions(work, quick):
+    """Instruction-count gate under CPU load: verdicts, achieved change, samples, wall per verdict."""
+    params = load_json(os.path.join(work, "params.json"))
+    tim = {t["name"]: t for t in timings(work)}
+    per_level, rows, problems = {}, [], []
+    for level, label in INSTR_LEVELS:
+        runs = []
+        for path in sorted(glob.glob(os.path.join(work, "ab", level, "*", "cold_start_*_instructions.json"))):
+            rep = int(os.path.basename(os.path.dirname(path)))
+            doc = load_json(path)
+            t = doc["targets"][0]
+            g = t["gate"]
+            timing = tim.get(f"ab-{level}#{rep}", {})
+            runs.append({"rep": rep, "verdict": g["verdict"], "change_percent": (g["ratio"] - 1) * 100,
+                         "samples": [g["baseline"]["n"], g["candidate"]["n"]],
+                         "spread": [g["baseline"]["spread"], g["candidate"]["spread"]],
+                         "wall_s": timing.get("wall_s"), "cpu_s": timing.get("cpu_s"),
+                         "foreign_cpus": timing.get("foreign_cpus"), "explanation": t.get("explanation")})
+        missing = [n for n, t in tim.items() if n.startswith(f"ab-{level}#") and t["exit_code"] not in (0, 1)]
+        problems += [f"{n} exited {tim[n]['exit_code']}" for n in missing]
+        per_level[level] = runs
+        count = lambda v: sum(r["verdict"] == v for r in runs)
+        ch = [r["change_percent"] for r in runs]
+        walls = [r["wall_s"] for r in runs if r["wall_s"] is not None]
+        samples = [max(r["samples"]) for r in runs]
+        spreads = [max(r["spread"]) * 100 for r in runs]
+        rows.append([
+            label,
+            f"{statistics.median(ch):+.3f} % ({min(ch):+.3f}..{max(ch):+.3f})" if ch else "",
+            f"{count('regression')}/{len(runs)}", count("unchanged"), count("inconclusive"),
+            f"{statistics.median(samples):g} (max {max(samples)})" if samples else "",
+            f"{max(spreads):.4f} %" if spreads else "",
+            f"{statistics.median(walls):.1f} s (max {max(walls):.1f})" if walls else "",
+        ])
+    aa, p2, p05 = per_level["aa"], per_level["2"], per_level["0.5"]
+    need = 2 if quick else 30
+    ok = (len(aa) >= need and not any(r["verdict"] == "regression" for r in aa)
+          and len(p2) >= need and all(r["verdict"] == "regression" for r in p2)
+          and len(p05) >= need and not any(r["verdict"] == "regression" for r in p05) and not problems)
+    table = md_table(["candidate", "achieved change (median, min..max)", "regression", "unchanged",
+                      "inconclusive", "samples per side", "largest spread in a side", "wall per verdict"], rows)
+    target = (
+        f"Targets: at least {need} runs per level; A/A 0 false regressions ({sum(r['verdict'] == 'regression' for r in aa)}/{len(aa)}), "
+        f"+2 % detected in every run ({sum(r['verdict'] == 'regression' for r in p2)}/{len(p2)}), "
+        f"+0.5 % never a regression ({sum(r['verdict'] == 'regression' for r in p05)}/{len(p05)}) -> {'met' if ok else 'MISSED'}"
+        + (f" ({'; '.join(problems)})" if problems else "")
+        + f". Base N = {params['base_iterations']} iterations; `{params['ab']}`; a CPU load of "
+        f"{params['load_processes']} busy processes ran throughout."
+    )
+    return {"params": params, "per_level": per_level, "problems": problems}, table, target, ok, []
+
+
 STUDIES = {
     "accuracy": ("Accuracy: known import delays", report_accuracy),
     "overhead": ("Harness overhead: coldstart run against a plain loop", report_overhead),
     "gate": ("Gate quality: false regressions and detection", report_gate),
     "envcache": ("Environment cache: setup time of branches", report_envcache),
+    "instructions": ("Instruction counts: the gate under CPU load", report_instructions),
 }
 
 

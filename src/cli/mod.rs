@@ -1,4 +1,5 @@
 //! Command-line types (clap derive) and nothing else: `settings` validates them into domain types.
+use crate::model::choice::Metric;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -252,6 +253,12 @@ pub struct AbArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    // --- issue 14: instruction counts ---
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (exact
+    /// counts; default --threshold 1; --pairs/--max-pairs do not apply: 3 samples a side, up to
+    /// 9 while counts vary) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]

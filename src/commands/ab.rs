@@ -9,6 +9,9 @@ use crate::render::report::emit;
 use crate::settings;
 
 pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
+    if settings::metric(args, file) == crate::model::choice::Metric::Instructions {
+        return instructions(args, file);
+    }
     let cwd = super::cwd()?;
     let output = super::output(&args.output, file, &cwd)?;
     let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
@@ -39,4 +42,89 @@ pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
         eprintln!("saved {}", path.display());
     }
     Ok(Exit::gate(measured.comparison.passed(), gate.report_only))
+}
+
+// --- issue 14: instruction counts ---
+use crate::measure::counts;
+use crate::probe::{COUNT_HASH_SEED, PythonProbe, callgrind};
+use crate::stats::instructions::CountParams;
+use crate::verdict::instructions::{InstructionComparison, SideInfo, judge};
+use std::path::{Path, PathBuf};
+
+/// `--metric instructions` (issue 14): counts judged by the count gate, one comparison file.
+fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
+    let cwd = super::cwd()?;
+    let output = super::output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
+    let params = CountParams::with_threshold(gate.options.params.threshold);
+    let baseline = settings::interpreter(Some(&args.baseline), &cwd);
+    let candidate = settings::interpreter(Some(&args.candidate), &cwd);
+    let values = settings::TargetValues::layered(&args.modules, &args.target, file);
+    let m = settings::measure(&values, baseline.clone(), &cwd, std::env::vars())?;
+    let (valgrind, version) = counts::valgrind()?;
+    output.check_writable()?;
+    crate::sys::interrupt::install();
+    let mut a = PythonProbe::new(&baseline, m.env.clone(), m.pyc, m.timeout)?;
+    let mut b = PythonProbe::new(&candidate, m.env.clone(), m.pyc, m.timeout)?;
+    let hash_seed = m
+        .env
+        .vars
+        .get("PYTHONHASHSEED")
+        .cloned()
+        .unwrap_or_else(|| COUNT_HASH_SEED.to_string());
+    let created_at = chrono::Utc::now();
+    let mut targets = Vec::new();
+    for t in &m.targets {
+        let (sa, sb) = counts::count_target(
+            &m,
+            (&mut a, &mut b),
+            &valgrind,
+            t,
+            &params,
+            settings::pair_warmup(&args.pairs, file),
+        )?;
+        targets.extend(judge(
+            &t.name,
+            &t.statement,
+            (&sa, &sb),
+            &params,
+            &hash_seed,
+        ));
+    }
+    let info = |p: &PythonProbe| SideInfo {
+        python: p.interpreter().executable.display().to_string(),
+        version: p.interpreter().version.clone(),
+    };
+    let comparison = InstructionComparison {
+        kind: "instruction-comparison",
+        command: "ab".into(),
+        metric: "instructions",
+        counter: callgrind::COUNTER,
+        counter_version: version,
+        hash_seed,
+        created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        baseline: info(&a),
+        candidate: info(&b),
+        threshold_percent: params.threshold * 100.0,
+        tolerance_percent: params.tolerance * 100.0,
+        targets,
+        caveat: crate::verdict::instructions::CAVEAT,
+    };
+    let path = save(&output.dir, &comparison, output.label.as_deref())?;
+    emit(&comparison, &output, |k| std::env::var(k).ok())?;
+    if !output.quiet {
+        eprintln!("saved {}", path.display());
+    }
+    Ok(Exit::gate(comparison.passed(), gate.report_only))
+}
+
+/// Writes the comparison atomically as `cold_start_<stamp>[_<label>]_instructions.json`.
+fn save(dir: &Path, c: &InstructionComparison, label: Option<&str>) -> Result<PathBuf> {
+    let stamp = c.created_at.replace([':', '-'], "");
+    let name = match label {
+        Some(l) => format!("cold_start_{stamp}_{l}_instructions.json"),
+        None => format!("cold_start_{stamp}_instructions.json"),
+    };
+    let text = serde_json::to_string_pretty(c).expect("comparisons always serialize") + "\n";
+    crate::results::store::save_new(dir, &name, &text)
 }

@@ -1,6 +1,6 @@
 //! The built-in value of every key, for `settings` (a flag neither given nor in the file) and for
 //! `coldstart config` (what an unset key means).
-use crate::model::choice::{Color, EffectSize};
+use crate::model::choice::{Color, EffectSize, Metric};
 use crate::model::{Format, Pyc};
 
 pub const RUNS: usize = 20;
@@ -24,3 +24,4 @@ pub const FORMAT: Format = Format::Terminal;
 pub const COLOR: Color = Color::Auto;
 pub const TOP: usize = 5;
 pub const MIN_MS: f64 = 1.0;
+pub const METRIC: Metric = Metric::Time;

@@ -1,6 +1,6 @@
 //! The keys a configuration file may hold ([`FileConfig`]), typed: a choice key is the same enum
 //! as its flag, so a file value is checked when the file is read, never later.
-use crate::model::choice::{Color, EffectSize, Statistic};
+use crate::model::choice::{Color, EffectSize, Metric, Statistic};
 use crate::model::{Format, Pyc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -36,6 +36,8 @@ pub struct FileConfig {
     pub min_effect: Option<f64>,
     pub effect_size: Option<EffectSize>,
     pub fail_on_new_modules: Option<bool>,
+    /// For `ab` (issue 14): `time` or `instructions`.
+    pub metric: Option<Metric>,
     pub output_dir: Option<PathBuf>,
     pub format: Option<Format>,
     pub color: Option<Color>,

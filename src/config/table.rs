@@ -1,7 +1,7 @@
 //! The rows of the key table (`keys`): one per key of [`FileConfig`](super::FileConfig) and of
 //! its `[budgets]` table.
 use super::defaults as d;
-use crate::model::choice::{self, Color, EffectSize, Statistic};
+use crate::model::choice::{self, Color, EffectSize, Metric, Statistic};
 use crate::model::{Format, Pyc};
 
 /// One key of the file.
@@ -218,6 +218,14 @@ pub fn keys() -> Vec<Key> {
             false,
             GATED,
             "fail when the candidate loads modules the baseline does not",
+        ),
+        key(
+            "metric",
+            "--metric",
+            choice::names::<Metric>(),
+            choice::name(d::METRIC),
+            &["ab"],
+            "what ab compares: import time, or instructions counted under callgrind",
         ),
         key(
             "output_dir",

@@ -1,4 +1,5 @@
 //! Measuring: warm-ups, rotation and interleaved pairs over a `Probe`.
+pub mod counts;
 #[cfg(test)]
 pub(crate) mod fake;
 pub mod lazy;

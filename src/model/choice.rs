@@ -40,6 +40,14 @@ pub enum Statistic {
     Max,
 }
 
+/// `--metric` / `metric` of `ab` (issue 14): import time, or instructions counted under callgrind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Metric {
+    Time,
+    Instructions,
+}
+
 /// The names a choice accepts, as `a, b or c` (for messages).
 pub fn names<T: ValueEnum>() -> String {
     let names: Vec<String> = T::value_variants()
@@ -80,6 +88,7 @@ mod tests {
         same_names::<TextFormat>();
         same_names::<EffectSize>();
         same_names::<Statistic>();
+        same_names::<Metric>();
         same_names::<Pyc>();
         same_names::<Format>();
         assert_eq!(names::<Pyc>(), "warm, cold or as-is");

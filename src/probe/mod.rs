@@ -1,6 +1,10 @@
 //! The measured child: what one sample is, the `Probe` boundary the runner drives, and the real
 //! implementation that spawns a fresh interpreter per sample.
+pub mod callgrind;
+mod count;
 pub mod report;
+
+pub use count::COUNT_HASH_SEED;
 
 use crate::error::{Error, Result};
 use crate::model::{ChildEnv, Pyc};
@@ -316,23 +320,20 @@ fn read_report(file: &mut fs::File) -> std::io::Result<String> {
     String::from_utf8(bytes).map_err(|_| std::io::Error::other("report is not text"))
 }
 
-impl Probe for PythonProbe {
-    fn sample(&mut self, request: &Request) -> Result<RawSample> {
-        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
-        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
-        let mut report_file = tempfile::tempfile_in(self.dir.path())
-            .map_err(|e| Error::io("cannot create the report file", e))?;
-        let fd = REPORT_FD.to_string();
-        let check = if request.check_bytecode { "1" } else { "0" };
-        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
-        let experiment = self.experiment.clone();
-        args.extend(experiment.iter().flatten().map(String::as_str));
-        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+impl PythonProbe {
+    /// The report the child wrote to `report_file`, or the error its failure means (the
+    /// exception, `sys.exit`, a crash, a refused report), for `request`'s target.
+    fn checked_report(
+        &self,
+        request: &Request,
+        finished: &process::Finished,
+        report_file: &mut fs::File,
+    ) -> Result<ChildReport> {
         let failed = |detail: String| Error::ImportFailed {
             target: request.target.to_string(),
             detail,
         };
-        let parsed = read_report(&mut report_file)
+        let parsed = read_report(report_file)
             .map_err(|e| e.to_string())
             .and_then(|text| report::parse(&text));
         let report = match parsed {
@@ -382,6 +383,23 @@ impl Probe for PythonProbe {
                 )));
             }
         }
+        Ok(report)
+    }
+}
+
+impl Probe for PythonProbe {
+    fn sample(&mut self, request: &Request) -> Result<RawSample> {
+        // An unnamed file (O_TMPFILE or created and unlinked): no path the target could guess,
+        // overwrite or pre-create, and one per sample, so nothing is left from the last one.
+        let mut report_file = tempfile::tempfile_in(self.dir.path())
+            .map_err(|e| Error::io("cannot create the report file", e))?;
+        let fd = REPORT_FD.to_string();
+        let check = if request.check_bytecode { "1" } else { "0" };
+        let mut args = vec!["-c", CHILD_SCRIPT, fd.as_str(), request.statement, check];
+        let experiment = self.experiment.clone();
+        args.extend(experiment.iter().flatten().map(String::as_str));
+        let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+        let report = self.checked_report(request, &finished, &mut report_file)?;
         Ok(RawSample {
             report,
             wall_ns: finished.wall_ns,

@@ -5,6 +5,7 @@ pub mod check;
 pub mod compare;
 pub mod history;
 pub mod history_svg;
+pub mod instructions;
 pub mod junit;
 pub mod lazy;
 pub mod progress;

@@ -11,12 +11,14 @@ use crate::stats::summary::Statistic;
 use crate::verdict::budget::{self, Budgets, Limit};
 use crate::verdict::compare::GateOptions;
 
-/// Which threshold applies: interleaved pairs (`threshold`) or two stored files
-/// (`compare_threshold`, wider: they were taken at different times).
+/// Which threshold applies: interleaved pairs (`threshold`), two stored files
+/// (`compare_threshold`, wider: they were taken at different times) or instruction counts
+/// (`threshold`, narrower: counts are exact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threshold {
     Pairs,
     Files,
+    Counts,
 }
 
 /// The validated gate and whether its failure still exits 0.
@@ -30,6 +32,10 @@ pub struct Gate {
 pub fn gate(args: &GateArgs, file: &FileConfig, kind: Threshold) -> Result<Gate> {
     let threshold = match kind {
         Threshold::Pairs => args.threshold.or(file.threshold).unwrap_or(d::THRESHOLD),
+        Threshold::Counts => args
+            .threshold
+            .or(file.threshold)
+            .unwrap_or(crate::stats::instructions::DEFAULT_THRESHOLD * 100.0),
         Threshold::Files => args
             .threshold
             .or(file.compare_threshold)

@@ -126,6 +126,16 @@ pub fn check_budgets(args: &CheckArgs, file: &FileConfig) -> Result<Budgets> {
     Ok(budgets)
 }
 
+/// `ab --metric` (issue 14).
+pub fn metric(args: &crate::cli::AbArgs, file: &FileConfig) -> crate::model::choice::Metric {
+    args.metric.or(file.metric).unwrap_or(d::METRIC)
+}
+
+/// Discarded warm-up pairs (or counted samples) per target.
+pub fn pair_warmup(args: &crate::cli::PairArgs, file: &FileConfig) -> usize {
+    args.warmup.or(file.warmup).unwrap_or(d::WARMUP)
+}
+
 /// `history`'s measured samples per commit.
 pub fn history_runs(args: &HistoryArgs, file: &FileConfig) -> usize {
     args.runs.or(file.runs).unwrap_or(d::HISTORY_RUNS)

@@ -1,6 +1,7 @@
 //! Statistics shared by reports and gates: the validated `Samples` type, the one median, MAD and
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
 //! and `StatsError`. Methods: README "How the verdict is reached".
+pub mod instructions;
 pub mod paired;
 pub mod sequential;
 pub mod signed_rank;
@@ -34,6 +35,17 @@ pub enum StatsError {
     BadThreshold(f64),
     #[error("minimum effect {0} ms must be zero or positive")]
     BadMinEffect(f64),
+    // Instruction counts (instructions.rs).
+    #[error("tolerance {0} must be a fraction of zero or more (0.001 means 0.1 %)")]
+    BadTolerance(f64),
+    #[error("the {0} has no instruction counts")]
+    NoCounts(&'static str),
+    #[error("{what} sample {} counted 0 instructions; counts must be positive", .index + 1)]
+    ZeroCount {
+        what: &'static str,
+        /// 0-based; the message counts from 1.
+        index: usize,
+    },
     /// Issue 14: no exact signed-rank bound reaches the look's level with this few pairs.
     #[error(
         "{n} pairs cannot give a one-sided bound at level {alpha:.4} (the exact signed-rank test needs at least {min} pairs); take more pairs"

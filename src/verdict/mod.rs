@@ -2,5 +2,6 @@
 pub mod budget;
 pub mod compare;
 pub mod gate;
+pub mod instructions;
 pub mod modules;
 pub mod timing;

@@ -14,6 +14,7 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod instructions;
 mod integrity;
 mod integrity_cache;
 mod lazy;

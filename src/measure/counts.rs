@@ -1,0 +1,83 @@
+//! Counting instructions (`--metric instructions`): both sides' statement under callgrind
+//! (probe/callgrind.rs), in alternating order, a few samples per side while the counts agree and
+//! more while they do not (the count gate's `wants_more`).
+use crate::error::{Error, Result};
+use crate::measure::single::effective_warmup;
+use crate::model::{Measure, Target};
+use crate::probe::{Probe, PythonProbe, Request, callgrind};
+use crate::stats::instructions::{self, CountParams, DEFAULT_MAX_SAMPLES, DEFAULT_SAMPLES};
+use crate::verdict::instructions::SideCounts;
+use std::path::{Path, PathBuf};
+
+/// Samples added per side while counts disagree.
+const EXTEND_BY: usize = 2;
+
+/// The valgrind to count with, and its version; exit 2 with the install hint when there is none.
+pub fn valgrind() -> Result<(PathBuf, String)> {
+    let missing = || Error::Usage(callgrind::MISSING_VALGRIND.to_string());
+    let path = callgrind::find_valgrind(std::env::var_os("PATH").as_deref()).ok_or_else(missing)?;
+    let out = std::process::Command::new(&path)
+        .arg("--version")
+        .output()
+        .map_err(|_| missing())?;
+    let version =
+        callgrind::parse_version(&String::from_utf8_lossy(&out.stdout)).ok_or_else(missing)?;
+    Ok((path, version))
+}
+
+/// Warms the bytecode natively, then counts in alternating order (AB, BA, ...) until the gate
+/// needs no more samples.
+pub fn count_target(
+    m: &Measure,
+    probes: (&mut PythonProbe, &mut PythonProbe),
+    valgrind: &Path,
+    t: &Target,
+    params: &CountParams,
+    warmup: usize,
+) -> Result<(SideCounts, SideCounts)> {
+    let request = Request {
+        target: &t.name,
+        statement: &t.statement,
+        check_bytecode: false,
+    };
+    let (a, b) = probes;
+    for _ in 0..effective_warmup(m.pyc, warmup) {
+        a.sample(&request)?;
+        b.sample(&request)?;
+    }
+    let (mut sa, mut sb) = (SideCounts::default(), SideCounts::default());
+    let mut round = |i: usize, sa: &mut SideCounts, sb: &mut SideCounts| -> Result<()> {
+        if crate::sys::interrupt::requested() {
+            return Err(Error::Interrupted);
+        }
+        let one = |p: &mut PythonProbe, s: &mut SideCounts| -> Result<()> {
+            let (count, report) = p.count(valgrind, &request)?;
+            s.counts.push(count);
+            s.module_sets.push(report.modules);
+            Ok(())
+        };
+        if i.is_multiple_of(2) {
+            one(a, sa)?;
+            one(b, sb)
+        } else {
+            one(b, sb)?;
+            one(a, sa)
+        }
+    };
+    let mut done = 0;
+    while done < DEFAULT_SAMPLES {
+        round(done, &mut sa, &mut sb)?;
+        done += 1;
+    }
+    loop {
+        let gate = instructions::count_gate(&sa.counts, &sb.counts, params)
+            .map_err(|e| Error::Usage(e.to_string()))?;
+        if !gate.wants_more(DEFAULT_MAX_SAMPLES) {
+            return Ok((sa, sb));
+        }
+        for _ in 0..EXTEND_BY.min(DEFAULT_MAX_SAMPLES - done) {
+            round(done, &mut sa, &mut sb)?;
+            done += 1;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Renderers of an instruction comparison (`ab --metric instructions`).
+use super::View;
+use super::junit::{Case, suite};
+use super::report::{Annotation, Report};
+use crate::stats::instructions::percent;
+use crate::stats::paired::Verdict;
+use crate::verdict::instructions::{CAVEAT, InstructionComparison, TargetCounts};
+
+/// 1234567 -> "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Regression => "REGRESSION",
+        Verdict::Improvement => "improvement",
+        Verdict::Unchanged => "unchanged",
+        Verdict::Inconclusive => "inconclusive",
+    }
+}
+
+fn signed_percent(x: f64) -> String {
+    format!("{:+.3} %", x)
+}
+
+fn side(counts: &[u64], spread: f64, median: u64) -> String {
+    format!(
+        "{} ({} samples, spread {})",
+        grouped(median),
+        counts.len(),
+        percent(spread)
+    )
+}
+
+fn target_lines(t: &TargetCounts, view: &View) -> String {
+    let s = &view.styles;
+    let g = &t.gate;
+    let style = match g.verdict {
+        Verdict::Regression => s.bad,
+        Verdict::Improvement => s.good,
+        Verdict::Inconclusive => s.warn,
+        Verdict::Unchanged => s.dim,
+    };
+    let mut out = format!(
+        "{}\n  baseline  {}\n  candidate {}\n  change    {}   {}\n",
+        super::Styles::paint(s.heading, &t.name),
+        side(&t.baseline_counts, g.baseline.spread, g.baseline.median),
+        side(&t.candidate_counts, g.candidate.spread, g.candidate.median),
+        signed_percent(g.change_percent()),
+        super::Styles::paint(style, verdict_word(g.verdict)),
+    );
+    if let Some(e) = &t.explanation {
+        out.push_str(&format!("  {}\n", super::Styles::paint(s.warn, e)));
+    }
+    out
+}
+
+impl Report for InstructionComparison {
+    fn terminal(&self, view: &View) -> String {
+        let mut out = format!(
+            "instructions ({} {}, PYTHONHASHSEED={}) · threshold {} · baseline {} · candidate {}\n\n",
+            self.counter,
+            self.counter_version,
+            self.hash_seed,
+            percent(self.threshold_percent / 100.0),
+            self.baseline.python,
+            self.candidate.python
+        );
+        for t in &self.targets {
+            out.push_str(&target_lines(t, view));
+            out.push('\n');
+        }
+        out.push_str(&format!("note: {CAVEAT}\n"));
+        out
+    }
+
+    fn markdown(&self, _view: &View) -> String {
+        let mut out = format!(
+            "### coldstart {}: instructions ({} {})\n\n| target | baseline | candidate | change | verdict |\n|---|---|---|---|---|\n",
+            self.command, self.counter, self.counter_version
+        );
+        for t in &self.targets {
+            let g = &t.gate;
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                t.name,
+                grouped(g.baseline.median),
+                grouped(g.candidate.median),
+                signed_percent(g.change_percent()),
+                verdict_word(g.verdict)
+            ));
+        }
+        for t in self.targets.iter().filter(|t| t.explanation.is_some()) {
+            out.push_str(&format!(
+                "\n`{}`: {}\n",
+                t.name,
+                t.explanation.as_deref().unwrap_or_default()
+            ));
+        }
+        out.push_str(&format!("\n_{CAVEAT}._\n"));
+        out
+    }
+
+    fn junit(&self) -> String {
+        let cases: Vec<Case> = self
+            .targets
+            .iter()
+            .map(|t| Case {
+                classname: format!("coldstart.{}.instructions", self.command),
+                name: t.name.clone(),
+                failure: (t.gate.verdict == Verdict::Regression).then(|| {
+                    format!(
+                        "{}: instructions {} (threshold {})",
+                        t.name,
+                        signed_percent(t.gate.change_percent()),
+                        percent(self.threshold_percent / 100.0)
+                    )
+                }),
+                output: t.explanation.clone().unwrap_or_default(),
+            })
+            .collect();
+        suite(&format!("coldstart {}", self.command), &cases)
+    }
+
+    fn json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("comparisons always serialize") + "\n"
+    }
+
+    fn annotations(&self) -> Vec<Annotation> {
+        let mut out: Vec<Annotation> = self
+            .targets
+            .iter()
+            .filter(|t| t.gate.verdict == Verdict::Regression)
+            .map(|t| {
+                Annotation::error(format!(
+                    "{}: instruction regression {}",
+                    t.name,
+                    signed_percent(t.gate.change_percent())
+                ))
+            })
+            .collect();
+        out.extend(
+            self.targets
+                .iter()
+                .filter_map(|t| t.explanation.as_ref())
+                .map(|e| Annotation::warning(e.clone())),
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(111_901_637), "111,901,637");
+    }
+}

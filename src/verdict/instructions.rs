@@ -1,0 +1,159 @@
+//! The comparison of two sides' instruction counts (`ab --metric instructions`): per target the
+//! counts, the count gate of `stats::instructions`, and the likely cause when counts vary.
+use crate::stats::instructions::{self, Cause, CountGate, CountParams, Evidence};
+use crate::stats::paired::Verdict;
+use serde::Serialize;
+
+/// What every instruction report says: counts are not time.
+pub const CAVEAT: &str = "instructions are not time: system calls (the import system's file-system work) are not counted, and counts compare only on one machine";
+
+/// One side of one target: the counts and what the children showed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SideCounts {
+    pub counts: Vec<u64>,
+    /// Sorted module sets of each child (to tell whether they differed).
+    pub module_sets: Vec<Vec<String>>,
+}
+
+impl SideCounts {
+    fn evidence(&self, hash_seed: &str) -> Evidence {
+        let modules_differ = self.module_sets.windows(2).any(|w| w[0] != w[1]);
+        let random_loaded = self
+            .module_sets
+            .iter()
+            .flatten()
+            .any(|m| matches!(m.as_str(), "random" | "secrets" | "uuid" | "tempfile"));
+        Evidence {
+            hash_seed: Some(hash_seed.to_string()),
+            max_threads: 1,
+            modules_differ,
+            random_loaded,
+        }
+    }
+}
+
+/// One target's comparison.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetCounts {
+    pub name: String,
+    pub statement: String,
+    pub baseline_counts: Vec<u64>,
+    pub candidate_counts: Vec<u64>,
+    pub gate: CountGate,
+    /// Set when the gate is inconclusive.
+    pub cause: Option<Cause>,
+    /// The one-line explanation of an inconclusive gate.
+    pub explanation: Option<String>,
+}
+
+/// The interpreter and environment of one side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideInfo {
+    pub python: String,
+    pub version: String,
+}
+
+/// Everything an instruction comparison reports and stores.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstructionComparison {
+    /// `instruction-comparison`: tells this file from a time comparison.
+    pub kind: &'static str,
+    pub command: String,
+    pub metric: &'static str,
+    /// `callgrind`.
+    pub counter: &'static str,
+    /// `valgrind-3.19.0`.
+    pub counter_version: String,
+    /// The `PYTHONHASHSEED` of every counted child.
+    pub hash_seed: String,
+    pub created_at: String,
+    pub baseline: SideInfo,
+    pub candidate: SideInfo,
+    pub threshold_percent: f64,
+    pub tolerance_percent: f64,
+    pub targets: Vec<TargetCounts>,
+    pub caveat: &'static str,
+}
+
+impl InstructionComparison {
+    /// No target regressed.
+    pub fn passed(&self) -> bool {
+        self.targets
+            .iter()
+            .all(|t| t.gate.verdict != Verdict::Regression)
+    }
+}
+
+/// Judges one target's counts; `None` when a side has no counts (never, once measured).
+pub fn judge(
+    name: &str,
+    statement: &str,
+    sides: (&SideCounts, &SideCounts),
+    params: &CountParams,
+    hash_seed: &str,
+) -> Option<TargetCounts> {
+    let gate = instructions::count_gate(&sides.0.counts, &sides.1.counts, params).ok()?;
+    let cause = (gate.verdict == Verdict::Inconclusive).then(|| {
+        sides
+            .0
+            .evidence(hash_seed)
+            .merge(&sides.1.evidence(hash_seed))
+            .likely_cause()
+    });
+    let explanation = cause.as_ref().and_then(|c| instructions::explain(&gate, c));
+    Some(TargetCounts {
+        name: name.to_string(),
+        statement: statement.to_string(),
+        baseline_counts: sides.0.counts.clone(),
+        candidate_counts: sides.1.counts.clone(),
+        gate,
+        cause,
+        explanation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn side(counts: &[u64], modules: &[&[&str]]) -> SideCounts {
+        SideCounts {
+            counts: counts.to_vec(),
+            module_sets: modules
+                .iter()
+                .map(|m| m.iter().map(|s| s.to_string()).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn exact_counts_give_a_verdict_without_a_cause() {
+        let a = side(&[1000; 3], &[&["a"], &["a"], &["a"]]);
+        let b = side(&[1030; 3], &[&["a"], &["a"], &["a"]]);
+        let t = judge("a", "import a", (&a, &b), &CountParams::default(), "0").expect("counts");
+        assert_eq!(t.gate.verdict, Verdict::Regression);
+        assert_eq!((t.cause, t.explanation), (None, None));
+    }
+
+    #[test]
+    fn varying_counts_name_the_evidence() {
+        let a = side(&[1000, 1100, 1050], &[&["a"], &["a", "b"], &["a"]]);
+        let b = side(&[1000; 3], &[&["a"], &["a"], &["a"]]);
+        let t = judge("a", "import a", (&a, &b), &CountParams::default(), "0").expect("counts");
+        assert_eq!(t.gate.verdict, Verdict::Inconclusive);
+        assert_eq!(t.cause, Some(Cause::ModulesDiffer));
+        let text = t.explanation.expect("explained");
+        assert!(
+            text.starts_with("inconclusive: instruction counts vary by 10.00 % between samples"),
+            "{text}"
+        );
+        let r = side(
+            &[1000, 1100, 1050],
+            &[&["random"], &["random"], &["random"]],
+        );
+        let t = judge("a", "import a", (&r, &b), &CountParams::default(), "0").expect("counts");
+        assert_eq!(t.cause, Some(Cause::Randomness));
+        let t = judge("a", "import a", (&r, &b), &CountParams::default(), "random").expect("c");
+        assert_eq!(t.cause, Some(Cause::HashRandomisation));
+    }
+}
