@@ -169,7 +169,7 @@ pub fn keys() -> Vec<Key> {
             "a statement or false",
             d::ANCHOR,
             MEASURING,
-            "reference workload measured in every round (false: none, like --no-anchor)",
+            "reference workload measured in every round (false for none: --no-anchor)",
         ),
         key(
             "tree_runs",
