@@ -56,6 +56,15 @@ pub enum Error {
     #[error("target '{target}' failed to import: {detail}{}", import_hint(detail))]
     ImportFailed { target: String, detail: String },
     #[error(
+        "timed out identifying '{path}' as a Python interpreter after {seconds} s (its whole process group was killed); raise --timeout, or check that `{path} -c pass` finishes"
+    )]
+    IdentifyTimeout { path: String, seconds: f64 },
+    /// The probe's scratch directory vanished between children (not during a target's).
+    #[error(
+        "coldstart's scratch directory {} was removed while measuring, by something other than the measured target (a temporary-file cleaner?); run again, or set TMPDIR to a directory nothing else cleans", path.display()
+    )]
+    ScratchRemoved { path: PathBuf },
+    #[error(
         "target '{target}' timed out after {seconds} s (its whole process group was killed); raise --timeout or fix the hang"
     )]
     Timeout { target: String, seconds: f64 },

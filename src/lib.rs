@@ -76,6 +76,19 @@ fn configure(cli: &Cli) -> error::Result<Option<config::Config>> {
 }
 
 fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::Exit> {
+    if matches!(
+        cli.command,
+        Command::Run(_)
+            | Command::Ab(_)
+            | Command::Tree(_)
+            | Command::Why(_)
+            | Command::Branches(_)
+            | Command::Bisect(_)
+            | Command::History(_)
+            | Command::Lazy(_)
+    ) {
+        commands::sweep_abandoned();
+    }
     let none = config::FileConfig::default();
     let file = config.map_or(&none, |c| &c.values);
     match &cli.command {

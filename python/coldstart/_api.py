@@ -142,6 +142,7 @@ def check(
     max_import_ms: Optional[Budget] = None,
     max_wall_ms: Optional[Budget] = None,
     max_modules: Optional[Budget] = None,
+    max_total_modules: Optional[Budget] = None,
     max_package_modules: Optional[Mapping[str, int]] = None,
     max_peak_rss_mib: Optional[Budget] = None,
     forbid: Iterable[str] = (),
@@ -153,7 +154,8 @@ def check(
 
     A number is a budget for every target, a mapping one per target; ``max_package_modules``
     maps a package prefix to its limit; ``statistic`` is ``median`` (default), ``mean``, ``p95``
-    or ``max``. Budgets of ``[tool.coldstart.budgets]`` in ``cwd`` apply where none is given.
+    or ``max``. ``max_modules`` counts the modules the import loaded beyond interpreter start-up,
+    ``max_total_modules`` all of ``sys.modules`` after it. Budgets of ``[tool.coldstart.budgets]`` in ``cwd`` apply where none is given.
     Raises :class:`BudgetExceeded` (its text names each exceeded budget and the chain that loaded
     each forbidden module) unless ``raise_on_failure`` is false.
     """
@@ -162,6 +164,7 @@ def check(
     cmd += _budget_args("--max-import-ms", max_import_ms)
     cmd += _budget_args("--max-wall-ms", max_wall_ms)
     cmd += _budget_args("--max-modules", max_modules)
+    cmd += _budget_args("--max-total-modules", max_total_modules)
     cmd += _budget_args("--max-package-modules", max_package_modules)
     cmd += _budget_args("--max-peak-rss-mib", max_peak_rss_mib)
     for m in forbid:

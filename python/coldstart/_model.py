@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: The newest ``format_version`` this package reads.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 class Stats:

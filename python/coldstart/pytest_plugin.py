@@ -24,7 +24,7 @@ from . import _api
 from ._binary import Error
 from ._model import BudgetExceeded, CheckReport, Comparison, Result
 
-_BUDGET_KEYS = ("max_import_ms", "max_wall_ms", "max_modules", "max_package_modules", "max_peak_rss_mib", "statistic")
+_BUDGET_KEYS = ("max_import_ms", "max_wall_ms", "max_modules", "max_total_modules", "max_package_modules", "max_peak_rss_mib", "statistic")
 _MARKER_DOC = (
     "import_budget(*targets, max_ms=None, max_modules=None, max_package_modules=None, max_wall_ms=None, "
     "max_peak_rss_mib=None, forbid=(), statistic=None, **run_options): measure TARGETS (default: "

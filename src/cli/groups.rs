@@ -178,15 +178,22 @@ pub struct BudgetArgs {
     /// Wall-time budget (spawn to exit) in ms (repeatable).
     #[arg(long, value_name = "[TARGET=]MS")]
     pub max_wall_ms: Vec<String>,
-    /// Budget on len(sys.modules) after the import (repeatable).
+    /// Budget on the modules the import loaded beyond interpreter start-up (repeatable).
     #[arg(long, value_name = "[TARGET=]N")]
     pub max_modules: Vec<String>,
+    /// Budget on len(sys.modules) after the import, start-up modules included (repeatable).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_total_modules: Vec<String>,
     /// Budget on the modules of one package prefix (repeatable).
     #[arg(long, value_name = "PREFIX=N")]
     pub max_package_modules: Vec<String>,
     /// Peak-memory budget in MiB (repeatable).
     #[arg(long, value_name = "[TARGET=]MIB")]
     pub max_peak_rss_mib: Vec<String>,
+    /// Budget on the statement's instructions, median count (repeatable; needs a result taken
+    /// with --metric instructions).
+    #[arg(long, value_name = "[TARGET=]N")]
+    pub max_instructions: Vec<String>,
     /// Which statistic of the samples a time or memory budget applies to [default: median].
     #[arg(long, value_enum)]
     pub statistic: Option<Statistic>,

@@ -110,6 +110,9 @@ pub struct BranchesArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (as ab --metric instructions) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +194,9 @@ pub struct CompareArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: ReportArgs,
+    /// What to compare: anchor-normalised import time, or the instruction counts of results taken with --metric instructions (no normalisation; default --threshold 1; the machines must match) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +289,9 @@ pub struct RunArgs {
     pub budgets: BudgetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// `instructions` also counts each target's instructions under valgrind's callgrind (3 children, up to 9 while counts vary) and stores the counts beside the times (for check --max-instructions and compare --metric instructions) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::render::report::emit;
 use crate::settings;
 
 pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
-    if settings::metric(args, file) == crate::model::choice::Metric::Instructions {
+    if settings::metric(args.metric, file) == crate::model::choice::Metric::Instructions {
         return instructions(args, file);
     }
     let cwd = super::cwd()?;
@@ -55,17 +55,45 @@ use std::path::{Path, PathBuf};
 fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
     let output = super::output(&args.output, file, &cwd)?;
-    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
-    let params = CountParams::with_threshold(gate.options.params.threshold);
     let baseline = settings::interpreter(Some(&args.baseline), &cwd);
     let candidate = settings::interpreter(Some(&args.candidate), &cwd);
     let values = settings::TargetValues::layered(&args.modules, &args.target, file);
     let m = settings::measure(&values, baseline.clone(), &cwd, std::env::vars())?;
-    let (valgrind, version) = counts::valgrind()?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
+    let valgrind = counts::valgrind()?;
     output.check_writable()?;
+    let how = Counted {
+        command: "ab",
+        threshold: gate.options.params.threshold,
+        warmup: settings::pair_warmup(&args.pairs, file),
+        report_only: gate.report_only,
+    };
+    count_pair(&how, &m, (&baseline, &candidate), &output, &valgrind)
+}
+
+/// What `ab` and `branches` pass to [`count_pair`].
+pub struct Counted {
+    pub command: &'static str,
+    /// A fraction (0.01 is 1 %).
+    pub threshold: f64,
+    /// Native warm-up children per side (bytecode).
+    pub warmup: usize,
+    pub report_only: bool,
+}
+
+/// Counts every target of `m` under both interpreters, judges, saves the comparison file and
+/// reports; `valgrind` is [`counts::valgrind`]'s answer, asked before anything slow.
+pub fn count_pair(
+    how: &Counted,
+    m: &crate::model::Measure,
+    (baseline, candidate): (&Path, &Path),
+    output: &crate::model::Output,
+    (valgrind, version): &(PathBuf, String),
+) -> Result<Exit> {
+    let params = CountParams::with_threshold(how.threshold);
     crate::sys::interrupt::install();
-    let mut a = PythonProbe::new(&baseline, m.env.clone(), m.pyc, m.timeout)?;
-    let mut b = PythonProbe::new(&candidate, m.env.clone(), m.pyc, m.timeout)?;
+    let mut a = PythonProbe::new(baseline, m.env.clone(), m.pyc, m.timeout)?;
+    let mut b = PythonProbe::new(candidate, m.env.clone(), m.pyc, m.timeout)?;
     let hash_seed = m
         .env
         .vars
@@ -75,14 +103,10 @@ fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     let created_at = chrono::Utc::now();
     let mut targets = Vec::new();
     for t in &m.targets {
-        let (sa, sb) = counts::count_target(
-            &m,
-            (&mut a, &mut b),
-            &valgrind,
-            t,
-            &params,
-            settings::pair_warmup(&args.pairs, file),
-        )?;
+        if !output.quiet {
+            eprintln!("counting the instructions of {} under callgrind...", t.name);
+        }
+        let (sa, sb) = counts::count_target(m, (&mut a, &mut b), valgrind, t, &params, how.warmup)?;
         targets.extend(judge(
             &t.name,
             &t.statement,
@@ -97,10 +121,10 @@ fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     };
     let comparison = InstructionComparison {
         kind: "instruction-comparison",
-        command: "ab".into(),
+        command: how.command.into(),
         metric: "instructions",
-        counter: callgrind::COUNTER,
-        counter_version: version,
+        counter: callgrind::COUNTER.to_string(),
+        counter_version: version.clone(),
         hash_seed,
         created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         baseline: info(&a),
@@ -109,13 +133,15 @@ fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
         tolerance_percent: params.tolerance * 100.0,
         targets,
         caveat: crate::verdict::instructions::CAVEAT,
+        files: None,
+        differences: Vec::new(),
     };
     let path = save(&output.dir, &comparison, output.label.as_deref())?;
-    emit(&comparison, &output, |k| std::env::var(k).ok())?;
+    emit(&comparison, output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(Exit::gate(comparison.passed(), gate.report_only))
+    Ok(Exit::gate(comparison.passed(), how.report_only))
 }
 
 /// Writes the comparison atomically as `cold_start_<stamp>[_<label>]_instructions.json`.

@@ -55,6 +55,15 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
     // Validated against the base interpreter; each side gets its environment's python below.
     let measure = settings::measure(&values, env.python.clone(), &cwd, std::env::vars())?;
     let plan = settings::pair_plan(&args.pairs, file, gate.options)?;
+    // --metric instructions (issue 14): valgrind and the threshold are checked before any
+    // checkout or environment is built.
+    let counted = match settings::metric(args.metric, file) {
+        crate::model::choice::Metric::Time => None,
+        crate::model::choice::Metric::Instructions => Some((
+            settings::gate(&args.gate, file, settings::Threshold::Counts)?,
+            crate::measure::counts::valgrind()?,
+        )),
+    };
     output.check_writable()?;
     let cand_name = cand
         .as_ref()
@@ -107,6 +116,16 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
             None => git::info(&cwd),
         }
     };
+    if let Some((count_gate, valgrind)) = &counted {
+        let how = crate::commands::ab::Counted {
+            command: "branches",
+            threshold: count_gate.options.params.threshold,
+            warmup: settings::pair_warmup(&args.pairs, file),
+            report_only: count_gate.report_only,
+        };
+        let pythons = (envs[0].python.as_path(), envs[1].python.as_path());
+        return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind);
+    }
     let mut measured = paired::measure_pairs(
         "branches",
         &measure,

@@ -65,6 +65,21 @@ pub fn measure_of(
     settings::measure(&values, python, &cwd, std::env::vars())
 }
 
+/// Removes what killed coldstart runs left, whichever command they were: scratch directories in
+/// the system temporary directory (git checkouts, probe directories, setup steps' `TMPDIR`s) and
+/// interrupted builds in the default environment cache (a `--cache-dir` elsewhere is swept when
+/// it is opened). Run at the start of every command that starts children, so a killed `branches`
+/// is cleaned up by the next `run` as well; processes a killed run left are killed before the
+/// first child (`crate::sys::process`). Only directories whose owning process is gone are
+/// touched, so concurrent runs are safe. Returns how many were removed.
+pub fn sweep_abandoned() -> usize {
+    let tmp = std::env::temp_dir();
+    let cache = crate::env::cache::default_dir().ok();
+    crate::git::sweep_stale_checkouts_in(&tmp).len()
+        + crate::probe::sweep_abandoned(&tmp)
+        + crate::env::sweep_abandoned(&tmp, cache.as_deref())
+}
+
 /// The import-tree pass of `tree` and `why`, with a progress bar on a terminal.
 pub fn import_trees(m: &Measure, progress: bool) -> Result<Vec<(String, ImportTree)>> {
     crate::sys::interrupt::install();

@@ -1,9 +1,10 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
 use crate::cli::RunArgs;
 use crate::config::FileConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::measure::single::{effective_warmup, start_session};
+use crate::model::choice::Metric;
 use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
@@ -22,8 +23,19 @@ pub fn execute(args: &RunArgs, file: &FileConfig) -> Result<Exit> {
     let measure = settings::measure(&values, python, &cwd, std::env::vars())?;
     let (runs, warmup) = settings::run_samples(args, file)?;
     let budgets = settings::run_budgets(args, file, &measure.forbid)?;
+    let counted = settings::metric(args.metric, file) == Metric::Instructions;
+    if !counted
+        && budgets
+            .as_ref()
+            .is_some_and(|b| !b.max_instructions.is_empty())
+    {
+        return Err(Error::Usage(
+            "--max-instructions needs instruction counts; add --metric instructions (or set metric = \"instructions\" in the configuration)".into(),
+        ));
+    }
+    let valgrind = counted.then(crate::measure::counts::valgrind).transpose()?;
     output.check_writable()?;
-    let result = measure_once(&measure, runs, warmup, &output, &cwd)?;
+    let result = measure_once(&measure, runs, warmup, &output, &cwd, valgrind)?;
     let path = store::save(&output.dir, &result, None)?;
     crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
@@ -58,6 +70,7 @@ fn measure_once(
     warmup: usize,
     output: &Output,
     cwd: &std::path::Path,
+    valgrind: Option<(std::path::PathBuf, String)>,
 ) -> Result<ResultFile> {
     crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
@@ -85,5 +98,20 @@ fn measure_once(
         noise,
         created_at: chrono::Utc::now(),
     };
-    Ok(build::build(&ctx, &sides[0]))
+    let mut result = build::build(&ctx, &sides[0]);
+    if let Some((valgrind, version)) = valgrind {
+        // After the timed samples: their warm-up compiled the bytecode the counts run with.
+        let mut counts = Vec::new();
+        for t in &m.targets {
+            if !output.quiet {
+                eprintln!("counting the instructions of {} under callgrind...", t.name);
+            }
+            let tolerance = crate::stats::instructions::CountParams::default().tolerance;
+            counts.push(crate::measure::counts::count_side(
+                &mut probe, &valgrind, t, tolerance,
+            )?);
+        }
+        crate::results::attach(&mut result, counts, crate::results::counting(m, &version));
+    }
+    Ok(result)
 }

@@ -36,7 +36,7 @@ pub struct FileConfig {
     pub min_effect: Option<f64>,
     pub effect_size: Option<EffectSize>,
     pub fail_on_new_modules: Option<bool>,
-    /// For `ab` (issue 14): `time` or `instructions`.
+    /// `time` or `instructions` (issue 14: run, ab, branches, compare).
     pub metric: Option<Metric>,
     pub output_dir: Option<PathBuf>,
     pub format: Option<Format>,
@@ -68,8 +68,10 @@ pub struct BudgetConfig {
     pub max_import_ms: Option<PerTarget<f64>>,
     pub max_wall_ms: Option<PerTarget<f64>>,
     pub max_modules: Option<PerTarget<usize>>,
+    pub max_total_modules: Option<PerTarget<usize>>,
     pub max_package_modules: Option<BTreeMap<String, usize>>,
     pub max_peak_rss_mib: Option<PerTarget<f64>>,
+    pub max_instructions: Option<PerTarget<u64>>,
     pub statistic: Option<Statistic>,
 }
 

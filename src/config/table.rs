@@ -224,8 +224,8 @@ pub fn keys() -> Vec<Key> {
             "--metric",
             choice::names::<Metric>(),
             choice::name(d::METRIC),
-            &["ab"],
-            "what ab compares: import time, or instructions counted under callgrind",
+            &["run", "ab", "branches", "compare"],
+            "what to compare: import time, or instructions counted under callgrind (run: also count them)",
         ),
         key(
             "output_dir",
@@ -348,6 +348,14 @@ pub fn budget_keys() -> Vec<Key> {
             "modules loaded after the import",
         ),
         key(
+            "max_total_modules",
+            "--max-total-modules",
+            "a whole number, or a table of them per target",
+            "(none)",
+            BUDGETED,
+            "modules after the import, start-up included",
+        ),
+        key(
             "max_package_modules",
             "--max-package-modules",
             "a table of whole numbers per package prefix",
@@ -362,6 +370,14 @@ pub fn budget_keys() -> Vec<Key> {
             "(none)",
             BUDGETED,
             "peak memory in MiB",
+        ),
+        key(
+            "max_instructions",
+            "--max-instructions",
+            "a whole number, or a table of them per target",
+            "(none)",
+            BUDGETED,
+            "the statement's instructions, median count (a result taken with --metric instructions)",
         ),
         key(
             "statistic",

@@ -101,12 +101,18 @@ pub fn list(cache_dir: &Path) -> Result<Vec<CacheEntry>, EnvError> {
     Ok(out)
 }
 
+/// Removes the in-progress build directories of `cache_dir` whose run is gone (without creating
+/// the cache); returns how many.
+pub fn sweep_builds(cache_dir: &Path) -> usize {
+    stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len()
+}
+
 /// Removes cached environments: all of them, or those not used for `older_than`; also the
 /// directories of interrupted builds whose run is gone, and logs as old as what is removed.
 pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanReport, EnvError> {
     let cutoff = older_than.map(|age| SystemTime::now() - age);
     let is_old = |t: SystemTime| cutoff.is_none_or(|c| t < c);
-    let stale_builds = stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len();
+    let stale_builds = sweep_builds(cache_dir);
     let mut report = CleanReport {
         removed: Vec::new(),
         freed_bytes: 0,

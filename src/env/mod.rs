@@ -14,5 +14,12 @@ mod run;
 pub use build::{BuiltEnv, EnvBuilder, Installer, Outcome};
 pub use error::EnvError;
 
+/// Removes what killed coldstart runs left of this layer: the setup steps' temporary directories
+/// in `tmp` (the system temporary directory) and the interrupted builds of the cache at
+/// `cache_dir`. Returns how many directories were removed.
+pub fn sweep_abandoned(tmp: &std::path::Path, cache_dir: Option<&std::path::Path>) -> usize {
+    run::sweep_step_tmpdirs(tmp) + cache_dir.map_or(0, cache::sweep_builds)
+}
+
 /// Metadata file inside every cached environment (the copier in fsutil.rs leaves it out).
 pub const META_FILE: &str = "coldstart-env.json";

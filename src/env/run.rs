@@ -20,6 +20,12 @@ pub(crate) const GRACE: Duration = Duration::from_secs(2);
 /// Prefix of the steps' temporary directories under the system one.
 const TMP_PREFIX: &str = "coldstart-tmp-";
 
+/// Removes the steps' temporary directories in `parent` (the system temporary directory) of
+/// coldstart processes that are gone; returns how many.
+pub(crate) fn sweep_step_tmpdirs(parent: &Path) -> usize {
+    crate::git::stale::sweep(parent, TMP_PREFIX).len()
+}
+
 /// A fresh temporary directory for one step's `TMPDIR`, after removing those of killed runs.
 fn step_tmpdir() -> std::io::Result<tempfile::TempDir> {
     let system = std::env::temp_dir();

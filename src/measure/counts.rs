@@ -81,3 +81,44 @@ pub fn count_target(
         }
     }
 }
+
+/// One interpreter's counts of `t` (`run --metric instructions`), its bytecode already warm:
+/// [`DEFAULT_SAMPLES`] children, then [`EXTEND_BY`] more at a time up to
+/// [`DEFAULT_MAX_SAMPLES`] while they spread by more than `tolerance` (a fraction).
+pub fn count_side(
+    probe: &mut PythonProbe,
+    valgrind: &Path,
+    t: &Target,
+    tolerance: f64,
+) -> Result<Vec<u64>> {
+    let request = Request {
+        target: &t.name,
+        statement: &t.statement,
+        check_bytecode: false,
+    };
+    let mut counts = Vec::new();
+    loop {
+        let spread = instructions::CountSummary::new(&counts).map(|s| s.spread);
+        let enough = match spread {
+            None => false,
+            Some(spread) => {
+                counts.len() >= DEFAULT_MAX_SAMPLES
+                    || (counts.len() >= DEFAULT_SAMPLES && spread <= tolerance)
+            }
+        };
+        if enough {
+            return Ok(counts);
+        }
+        let batch = if counts.len() < DEFAULT_SAMPLES {
+            DEFAULT_SAMPLES
+        } else {
+            EXTEND_BY.min(DEFAULT_MAX_SAMPLES - counts.len())
+        };
+        for _ in 0..batch {
+            if crate::sys::interrupt::requested() {
+                return Err(Error::Interrupted);
+            }
+            counts.push(probe.count(valgrind, &request)?.0);
+        }
+    }
+}

@@ -18,6 +18,7 @@ pub fn report(import_ms: f64, modules: &[&str]) -> ChildReport {
         peak_rss_kib: Some(10_000),
         outcome: StatementOutcome::Ok,
         modules: modules.iter().map(|m| m.to_string()).collect(),
+        startup_names: vec![],
         uncached: vec![],
         lazy: None,
     }

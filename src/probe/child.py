@@ -1,5 +1,7 @@
 import sys
-_cs_startup = len(sys.modules)
+# What start-up loaded, copied in one step (list()) before anything else is imported.
+_cs_startup_keys = list(sys.modules)
+_cs_startup = len(_cs_startup_keys)
 import time as _cs_time
 # argv: the number of an inherited file descriptor (an unnamed file nothing in the target's reach
 # can open by path), the statement, the bytecode-check flag. The report is written to it once,
@@ -88,6 +90,7 @@ def _cs_q(s):
 
 
 _cs_mods = sorted(_cs_name(k) for k in _cs_keys)
+_cs_startup_names = sorted(_cs_name(k) for k in _cs_startup_keys)
 _cs_hwm = "null"
 try:
     with open("/proc/self/status") as _cs_f:
@@ -111,9 +114,11 @@ if _cs_check:
                 and not _cs_os.path.exists(_cs_cached)):
             _cs_uncached.append(_cs_name(_cs_key))
 _cs_doc = '{"coldstart_report":2,"import_ns":%d,"import_cpu_ns":%d,"startup_modules":%d,' \
-    '"peak_rss_kib":%s,"outcome":%s,"detail":%s,"modules":[%s],"uncached":[%s],"lazy":%s}\n' % (
+    '"peak_rss_kib":%s,"outcome":%s,"detail":%s,"modules":[%s],"startup":[%s],"uncached":[%s],' \
+    '"lazy":%s}\n' % (
         _cs_t1 - _cs_t0, _cs_c1 - _cs_c0, _cs_startup, _cs_hwm, _cs_q(_cs_kind), _cs_q(_cs_detail),
-        ",".join(map(_cs_q, _cs_mods)), ",".join(map(_cs_q, _cs_uncached)), _cs_lazy_json)
+        ",".join(map(_cs_q, _cs_mods)), ",".join(map(_cs_q, _cs_startup_names)),
+        ",".join(map(_cs_q, _cs_uncached)), _cs_lazy_json)
 import os as _cs_os
 _cs_bytes = _cs_doc.encode("ascii")
 while _cs_bytes:

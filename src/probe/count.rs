@@ -29,7 +29,7 @@ impl PythonProbe {
             .map_err(|e| Error::io("cannot create the report file", e))?;
         let out = self.dir.path().join("callgrind.out");
         let fd = REPORT_FD.to_string();
-        let mut cmd = self.command(valgrind, &[]);
+        let mut cmd = self.command(valgrind, &[])?;
         cmd.args(callgrind::wrapper_args(&out))
             .arg(&self.interpreter.executable)
             .args([
@@ -67,6 +67,7 @@ impl PythonProbe {
         let report = self.checked_report(request, &finished, &mut report_file);
         // Read (and remove) the dumps whatever the report says: none may be left behind.
         let count = callgrind::read_count(&out);
+        self.check_cwd_kept(request.target)?;
         let report = report?;
         let count = count.map_err(|e| Error::ImportFailed {
             target: request.target.to_string(),

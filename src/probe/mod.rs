@@ -135,6 +135,12 @@ fn summary_line(stderr: &str) -> String {
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
 
+/// Removes the probe directories in `parent` (the system temporary directory) of coldstart
+/// processes that are gone; returns how many.
+pub fn sweep_abandoned(parent: &Path) -> usize {
+    crate::git::stale::sweep(parent, PROBE_DIR_PREFIX).len()
+}
+
 impl PythonProbe {
     /// Resolves `python` (a shim or a venv's `bin/python`) to the interpreter it runs, once.
     pub fn new(python: &Path, env: ChildEnv, pyc: Pyc, timeout: Duration) -> Result<PythonProbe> {
@@ -178,12 +184,22 @@ impl PythonProbe {
         let shown = python.display().to_string();
         // Isolated (-I): the identification must not depend on --path or the target's packages
         // (a `platform.py` there would shadow the standard library's).
-        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY]);
-        let finished =
-            process::run(&mut cmd, Duration::from_secs(60)).map_err(|e| Error::PythonNotFound {
-                path: shown.clone(),
-                reason: e.to_string(),
-            })?;
+        // It is a child like the samples, so --timeout bounds it too.
+        let mut cmd = self.command(python, &["-I", "-c", IDENTIFY])?;
+        let finished = process::run(&mut cmd, self.timeout).map_err(|e| Error::PythonNotFound {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        match finished.ending {
+            process::Ending::Interrupted => return Err(Error::Interrupted),
+            process::Ending::TimedOut => {
+                return Err(Error::IdentifyTimeout {
+                    path: shown,
+                    seconds: self.timeout.as_secs_f64(),
+                });
+            }
+            process::Ending::Exited(_) => {}
+        }
         let out = fs::read_to_string(self.dir.path().join("stdout")).unwrap_or_default();
         let ok = matches!(finished.ending, process::Ending::Exited(s) if s.success());
         match parse_identity(&out) {
@@ -210,13 +226,25 @@ impl PythonProbe {
         }
     }
 
+    /// The children's (empty) working directory.
+    fn cwd(&self) -> PathBuf {
+        self.dir.path().join("cwd")
+    }
+
     /// A command for `program` with the child environment, an empty cwd and output to files.
-    fn command(&self, program: &Path, args: &[&str]) -> Command {
+    /// Refused when the working directory is gone: spawning would fail with ENOENT, which reads
+    /// as if `program` did not exist. A target that removes it is caught right after its child
+    /// ([`PythonProbe::check_cwd_kept`]), so here something else removed it.
+    fn command(&self, program: &Path, args: &[&str]) -> Result<Command> {
+        let cwd = self.cwd();
+        if !cwd.is_dir() {
+            return Err(Error::ScratchRemoved { path: cwd });
+        }
         let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
             .envs(self.env.vars.iter())
-            .current_dir(self.dir.path().join("cwd"))
+            .current_dir(cwd)
             .stdin(Stdio::null());
         let file = |name: &str| {
             fs::File::create(self.dir.path().join(name))
@@ -224,7 +252,22 @@ impl PythonProbe {
                 .unwrap_or_else(|_| Stdio::null())
         };
         cmd.stdout(file("stdout")).stderr(file("stderr"));
-        cmd
+        Ok(cmd)
+    }
+
+    /// After a child that ran the target's code: its working directory must still be there.
+    fn check_cwd_kept(&self, target: &str) -> Result<()> {
+        let cwd = self.cwd();
+        if cwd.is_dir() {
+            return Ok(());
+        }
+        Err(Error::ImportFailed {
+            target: target.to_string(),
+            detail: format!(
+                "its working directory {} (an empty directory coldstart made for it) was removed while it ran; fix the target: an import must not delete directories it did not create",
+                cwd.display()
+            ),
+        })
     }
 
     /// The last non-empty line of the child's stderr (usually the exception), capped in length.
@@ -259,7 +302,7 @@ impl PythonProbe {
         report: Option<&fs::File>,
     ) -> Result<process::Finished> {
         let exe = self.interpreter.executable.clone();
-        let mut cmd = self.command(&exe, args);
+        let mut cmd = self.command(&exe, args)?;
         if self.pyc == Pyc::Cold {
             cmd.env("PYTHONPYCACHEPREFIX", self.fresh_pycache_prefix()?);
         }
@@ -399,6 +442,7 @@ impl Probe for PythonProbe {
         let experiment = self.experiment.clone();
         args.extend(experiment.iter().flatten().map(String::as_str));
         let finished = self.run_child_with(&args, request.target, Some(&report_file))?;
+        self.check_cwd_kept(request.target)?;
         let report = self.checked_report(request, &finished, &mut report_file)?;
         Ok(RawSample {
             report,
@@ -413,6 +457,7 @@ impl Probe for PythonProbe {
             &["-X", "importtime", "-c", TREE_SCRIPT, request.statement],
             request.target,
         )?;
+        self.check_cwd_kept(request.target)?;
         let text =
             String::from_utf8_lossy(&fs::read(self.dir.path().join("stderr")).unwrap_or_default())
                 .into_owned();
@@ -440,6 +485,25 @@ impl Probe for PythonProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_working_directory_removed_between_children_is_not_blamed_on_the_interpreter() {
+        let python = Path::new("python3");
+        let timeout = Duration::from_secs(60);
+        let mut env = ChildEnv::default();
+        env.vars
+            .insert("PATH".into(), std::env::var("PATH").unwrap_or_default());
+        let mut probe = PythonProbe::new(python, env, Pyc::Warm, timeout).expect("python3");
+        fs::remove_dir(probe.cwd()).unwrap();
+        let err = probe.startup().unwrap_err();
+        assert!(matches!(err, Error::ScratchRemoved { .. }), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("by something other than the measured target"),
+            "{text}"
+        );
+        assert!(!text.contains("not a usable Python"), "{text}");
+    }
 
     #[test]
     fn identity_is_six_lines() {

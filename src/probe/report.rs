@@ -28,6 +28,9 @@ pub struct ChildReport {
     /// newlines and control characters included); a name that is not valid Unicode (undecodable
     /// bytes, surrogate-escaped by Python) carries each such byte as the text `\udcXX`.
     pub modules: Vec<String>,
+    /// Sorted names of `sys.modules` before the statement (what start-up loaded), spelled as
+    /// [`ChildReport::modules`] is.
+    pub startup_names: Vec<String>,
     /// Modules whose bytecode cache file did not exist after the import (only when asked).
     pub uncached: Vec<String>,
     /// The records of `coldstart lazy`'s experiment (`src/probe/lazy.py`), when it ran.
@@ -49,6 +52,7 @@ struct Wire {
     outcome: String,
     detail: String,
     modules: Vec<String>,
+    startup: Vec<String>,
     uncached: Vec<String>,
     /// `coldstart lazy`'s records (`src/probe/lazy.py`); absent or null otherwise.
     #[serde(default)]
@@ -77,8 +81,17 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
         ("exit", d) => StatementOutcome::Exited(d),
         (other, _) => return Err(format!("unknown outcome '{other}' in report")),
     };
-    let (mut modules, mut uncached) = (wire.modules, wire.uncached);
+    if wire.startup.len() != wire.startup_modules as usize {
+        return Err(format!(
+            "report lists {} start-up modules but counts {}",
+            wire.startup.len(),
+            wire.startup_modules
+        ));
+    }
+    let (mut modules, mut startup_names, mut uncached) =
+        (wire.modules, wire.startup, wire.uncached);
     modules.sort();
+    startup_names.sort();
     uncached.sort();
     Ok(ChildReport {
         import_ns: wire.import_ns,
@@ -87,6 +100,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
         peak_rss_kib: wire.peak_rss_kib,
         outcome,
         modules,
+        startup_names,
         uncached,
         lazy: wire.lazy,
     })
@@ -96,7 +110,7 @@ pub fn parse(text: &str) -> Result<ChildReport, String> {
 mod tests {
     use super::*;
 
-    const OK: &str = r#"{"coldstart_report":2,"import_ns":1500000,"import_cpu_ns":1400000,"startup_modules":30,"peak_rss_kib":9000,"outcome":"ok","detail":"","modules":["json","sys"],"uncached":["z","a"]}
+    const OK: &str = r#"{"coldstart_report":2,"import_ns":1500000,"import_cpu_ns":1400000,"startup_modules":2,"peak_rss_kib":9000,"outcome":"ok","detail":"","modules":["json","sys"],"startup":["sys","builtins"],"uncached":["z","a"]}
 "#;
 
     #[test]
@@ -104,7 +118,8 @@ mod tests {
         let r = parse(OK).unwrap();
         assert_eq!(r.import_ns, 1_500_000);
         assert_eq!(r.import_cpu_ns, 1_400_000);
-        assert_eq!(r.startup_modules, 30);
+        assert_eq!(r.startup_modules, 2);
+        assert_eq!(r.startup_names, vec!["builtins", "sys"]);
         assert_eq!(r.peak_rss_kib, Some(9000));
         assert_eq!(r.outcome, StatementOutcome::Ok);
         assert_eq!(r.modules, vec!["json", "sys"]);
@@ -147,6 +162,11 @@ mod tests {
             r.modules,
             vec!["\u{1b}]0;x\u{7}", "\\udcff", "zzz\nimport_ns\t1"]
         );
+        let text = OK.replace(r#"["sys","builtins"]"#, r#"["a\tb\nc","\\udcff"]"#);
+        assert_eq!(
+            parse(&text).unwrap().startup_names,
+            vec!["\\udcff", "a\tb\nc"]
+        );
     }
 
     #[test]
@@ -161,6 +181,10 @@ mod tests {
         );
         let missing = OK.replace(r#""import_ns":1500000,"#, "");
         assert!(parse(&missing).unwrap_err().contains("import_ns"));
+        let no_startup = OK.replace(r#""startup":["sys","builtins"],"#, "");
+        assert!(parse(&no_startup).unwrap_err().contains("startup"));
+        let miscounted = OK.replace(r#""startup_modules":2"#, r#""startup_modules":3"#);
+        assert!(parse(&miscounted).unwrap_err().contains("start-up"));
         let extra = OK.replace(r#""import_ns":1500000,"#, r#""import_ns":1500000,"x":1,"#);
         assert!(parse(&extra).is_err(), "unknown field");
         let twice = OK.replace(

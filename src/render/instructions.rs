@@ -2,22 +2,10 @@
 use super::View;
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
+pub use crate::stats::instructions::grouped;
 use crate::stats::instructions::percent;
 use crate::stats::paired::Verdict;
 use crate::verdict::instructions::{CAVEAT, InstructionComparison, TargetCounts};
-
-/// 1234567 -> "1,234,567".
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
@@ -58,10 +46,25 @@ fn target_lines(t: &TargetCounts, view: &View) -> String {
         signed_percent(g.change_percent()),
         super::Styles::paint(style, verdict_word(g.verdict)),
     );
+    if let Some((a, b)) = t.import_ms {
+        out.push_str(&format!(
+            "  {}\n",
+            super::Styles::paint(s.dim, format!("time      {}", time_text(a, b)))
+        ));
+    }
     if let Some(e) = &t.explanation {
         out.push_str(&format!("  {}\n", super::Styles::paint(s.warn, e)));
     }
     out
+}
+
+/// The median import times beside the counts (not gated).
+fn time_text(a: f64, b: f64) -> String {
+    format!(
+        "{} ms -> {} ms (median import time, not gated)",
+        super::ms(a),
+        super::ms(b)
+    )
 }
 
 impl Report for InstructionComparison {
@@ -78,6 +81,10 @@ impl Report for InstructionComparison {
         for t in &self.targets {
             out.push_str(&target_lines(t, view));
             out.push('\n');
+        }
+        for d in &self.differences {
+            let w = super::Styles::paint(view.styles.warn, "warning:");
+            out.push_str(&format!("{w} {d}: counts may not be comparable\n"));
         }
         out.push_str(&format!("note: {CAVEAT}\n"));
         out
@@ -97,6 +104,16 @@ impl Report for InstructionComparison {
                 grouped(g.candidate.median),
                 signed_percent(g.change_percent()),
                 verdict_word(g.verdict)
+            ));
+        }
+        for t in &self.targets {
+            if let Some((a, b)) = t.import_ms {
+                out.push_str(&format!("\n`{}` time: {}\n", t.name, time_text(a, b)));
+            }
+        }
+        for d in &self.differences {
+            out.push_str(&format!(
+                "\n> **Warning:** {d}: counts may not be comparable\n"
             ));
         }
         for t in self.targets.iter().filter(|t| t.explanation.is_some()) {

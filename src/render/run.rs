@@ -113,6 +113,9 @@ fn terminal(r: &ResultFile, view: &View) -> String {
         if let Some(rss) = &s.peak_rss_kib {
             let _ = writeln!(out, "  peak mem  median {}", mib(rss.median));
         }
+        if let Some(c) = &t.instructions {
+            let _ = writeln!(out, "  instr     {}", count_text(c));
+        }
         let _ = writeln!(
             out,
             "  modules   {} loaded ({} at start-up){}",
@@ -150,7 +153,36 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
     }
+    if let Some(c) = &r.instructions {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            Styles::paint(st.dim, "note:"),
+            counting_note(c)
+        );
+    }
     out
+}
+
+/// `117,840,993 (median of 3 children, spread 0 %)`.
+fn count_text(c: &crate::results::TargetCounts) -> String {
+    format!(
+        "{} (median of {} children, spread {})",
+        crate::stats::instructions::grouped(c.summary.median),
+        c.summary.n,
+        crate::stats::instructions::percent(c.summary.spread)
+    )
+}
+
+/// How the counts were taken, and what they are not.
+fn counting_note(c: &crate::results::Counting) -> String {
+    format!(
+        "instructions counted with {} {} (PYTHONHASHSEED={}); {}",
+        c.counter,
+        c.counter_version,
+        c.hash_seed,
+        crate::verdict::instructions::CAVEAT
+    )
 }
 
 /// A Markdown table fit for a pull-request comment.
@@ -199,6 +231,16 @@ fn markdown(r: &ResultFile, view: &View) -> String {
                 forbidden.join(", ")
             }
         );
+    }
+    if let Some(c) = &r.instructions {
+        let _ = writeln!(out, "\n| target | instructions |\n|---|---:|");
+        for t in &r.targets {
+            if let Some(counts) = &t.instructions {
+                let name = t.name.replace('|', "\\|");
+                let _ = writeln!(out, "| `{name}` | {} |", count_text(counts));
+            }
+        }
+        let _ = writeln!(out, "\n_{}._", counting_note(c));
     }
     for t in &r.targets {
         if let (Some(tree), true) = (&t.import_tree, view.top > 0) {

@@ -99,6 +99,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             .map(|(t, data)| target(t, data, m))
             .collect(),
         warnings,
+        instructions: None,
     }
 }
 
@@ -122,6 +123,11 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
     let summaries = summaries(&samples);
     let first = &data.samples[0].report;
     let loaded = first.modules.clone();
+    let imported: Vec<String> = loaded
+        .iter()
+        .filter(|m| !first.startup_names.contains(m))
+        .cloned()
+        .collect();
     let mut union = BTreeSet::new();
     for s in &data.samples {
         union.extend(s.report.modules.iter().map(String::as_str));
@@ -142,10 +148,11 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
         .forbid
         .iter()
         .map(|f| {
-            let loaded = data
-                .samples
-                .iter()
-                .any(|s| s.report.modules.iter().any(|x| x == f));
+            let loaded = data.samples.iter().any(|s| {
+                // Loaded by the statement, not already by start-up (a `.pth` hook).
+                s.report.modules.iter().any(|x| x == f)
+                    && !s.report.startup_names.iter().any(|x| x == f)
+            });
             (f.clone(), loaded)
         })
         .collect();
@@ -161,10 +168,11 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
             by_package: t
                 .packages
                 .iter()
-                .map(|p| (p.clone(), count_package(&loaded, p)))
+                .map(|p| (p.clone(), count_package(&imported, p)))
                 .collect(),
             loaded,
             varying,
+            startup_loaded: first.startup_names.clone(),
         },
         forbidden,
         uncached: data.uncached.clone(),
@@ -178,6 +186,7 @@ fn target(t: &Target, data: &TargetData, m: &Measure) -> TargetResult {
         }),
         warnings,
         samples,
+        instructions: None,
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Bumped on any incompatible change; readers accept every version up to this one.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultFile {
@@ -32,6 +32,29 @@ pub struct ResultFile {
     pub targets: Vec<TargetResult>,
     /// Run-wide warnings (busy machine, environment notes).
     pub warnings: Vec<String>,
+    /// `--metric instructions` (issue 14): how the statement's instructions were counted; absent
+    /// from time-only results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<Counting>,
+}
+
+/// How instructions were counted: the same for every target of a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Counting {
+    /// `callgrind` (valgrind's tool, between two markers around the statement).
+    pub counter: String,
+    /// `valgrind-3.19.0`.
+    pub counter_version: String,
+    /// The `PYTHONHASHSEED` of every counted child.
+    pub hash_seed: String,
+}
+
+/// One target's instruction counts: one per counted child (each a fresh interpreter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetCounts {
+    pub samples: Vec<u64>,
+    /// Recomputed from `samples` when a file is loaded.
+    pub summary: crate::stats::instructions::CountSummary,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +123,9 @@ pub struct TargetResult {
     #[serde(default)]
     pub import_tree: Option<ImportTree>,
     pub warnings: Vec<String>,
+    /// `--metric instructions`: the statement's counted instructions (see `ResultFile::instructions`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<TargetCounts>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -145,4 +171,59 @@ pub struct Modules {
     pub loaded: Vec<String>,
     /// Modules present in some samples but not all (empty when the set is stable).
     pub varying: Vec<String>,
+    /// Sorted names in `sys.modules` before the import: what interpreter start-up loaded
+    /// (`site`, `.pth` hooks). Format version 2; empty in version 1 files.
+    #[serde(default)]
+    pub startup_loaded: Vec<String>,
+}
+
+impl Modules {
+    /// The modules the statement loaded beyond start-up, which diffs, `NOW EAGER`/`NOW LAZY`,
+    /// `--fail-on-new-modules` and `max_modules` use (start-up differs between interpreters and
+    /// environments). A version 1 file has no start-up names, so all loaded modules count.
+    pub fn imported(&self) -> Vec<&String> {
+        if self.startup_loaded.is_empty() {
+            return self.loaded.iter().collect();
+        }
+        self.loaded
+            .iter()
+            .filter(|m| self.startup_loaded.binary_search(m).is_err())
+            .collect()
+    }
+
+    /// How many modules the statement loaded beyond start-up (`total - startup` in a version 1
+    /// file, whose start-up names were not recorded).
+    pub fn imported_count(&self) -> usize {
+        if self.startup_loaded.is_empty() {
+            return self.total.saturating_sub(self.startup);
+        }
+        self.imported().len()
+    }
+}
+
+// --- issue 14: instruction counts ---
+
+/// How counted children run: the counter, its version, the hash seed (`--env PYTHONHASHSEED`
+/// if given, else [`crate::probe::COUNT_HASH_SEED`]).
+pub fn counting(m: &crate::model::Measure, version: &str) -> Counting {
+    Counting {
+        counter: crate::probe::callgrind::COUNTER.to_string(),
+        counter_version: version.to_string(),
+        hash_seed: m
+            .env
+            .vars
+            .get("PYTHONHASHSEED")
+            .cloned()
+            .unwrap_or_else(|| crate::probe::COUNT_HASH_SEED.to_string()),
+    }
+}
+
+/// Adds `counts` (one list per target, in order) and how they were taken to `result`.
+pub fn attach(result: &mut ResultFile, counts: Vec<Vec<u64>>, counting: Counting) {
+    for (t, samples) in result.targets.iter_mut().zip(counts) {
+        if let Some(summary) = crate::stats::instructions::CountSummary::new(&samples) {
+            t.instructions = Some(TargetCounts { samples, summary });
+        }
+    }
+    result.instructions = Some(counting);
 }

@@ -6,6 +6,7 @@
 //! budget pass on numbers nobody measured.
 use super::{ResultFile, Sample, Summaries};
 use crate::stats::Samples;
+use crate::stats::instructions::CountSummary;
 use crate::stats::summary::Summary;
 
 /// Validates `r` and replaces its summaries with the ones its samples give; the error is the
@@ -39,6 +40,20 @@ pub fn validate(r: &mut ResultFile) -> Result<(), String> {
             values(&format!("{at}.samples[].{name}"), xs, *positive)?;
         }
         t.summary = summaries(&t.samples);
+        if let Some(c) = &mut t.instructions {
+            if c.samples.contains(&0) {
+                return Err(format!(
+                    "{at}.instructions.samples: a count of 0 (a statement always executes instructions)"
+                ));
+            }
+            c.summary = CountSummary::new(&c.samples)
+                .ok_or_else(|| format!("{at}.instructions.samples: no counts"))?;
+            if r.instructions.is_none() {
+                return Err(format!(
+                    "{at}.instructions: counts without the top-level instructions record of how they were counted"
+                ));
+            }
+        }
     }
     Ok(())
 }

@@ -12,13 +12,14 @@ use crate::verdict::budget::{self, Budgets, Limit};
 use crate::verdict::compare::GateOptions;
 
 /// Which threshold applies: interleaved pairs (`threshold`), two stored files
-/// (`compare_threshold`, wider: they were taken at different times) or instruction counts
-/// (`threshold`, narrower: counts are exact).
+/// (`compare_threshold`, wider: they were taken at different times) or instruction counts,
+/// measured now (`threshold`) or stored (`compare_threshold`), narrower: counts are exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threshold {
     Pairs,
     Files,
     Counts,
+    StoredCounts,
 }
 
 /// The validated gate and whether its failure still exits 0.
@@ -35,6 +36,10 @@ pub fn gate(args: &GateArgs, file: &FileConfig, kind: Threshold) -> Result<Gate>
         Threshold::Counts => args
             .threshold
             .or(file.threshold)
+            .unwrap_or(crate::stats::instructions::DEFAULT_THRESHOLD * 100.0),
+        Threshold::StoredCounts => args
+            .threshold
+            .or(file.compare_threshold)
             .unwrap_or(crate::stats::instructions::DEFAULT_THRESHOLD * 100.0),
         Threshold::Files => args
             .threshold
@@ -124,8 +129,17 @@ pub fn budgets(
                 .map(|s| budget::parse_limit("--max-modules", s))
                 .collect::<Result<_>>()?
         },
+        max_total_modules: if args.max_total_modules.is_empty() {
+            from_file(&file.max_total_modules)
+        } else {
+            args.max_total_modules
+                .iter()
+                .map(|s| budget::parse_limit("--max-total-modules", s))
+                .collect::<Result<_>>()?
+        },
         max_package_modules,
         forbid: forbid.to_vec(),
+        max_instructions: instructions(&args.max_instructions, &file.max_instructions)?,
         max_peak_rss_mib: times(
             "--max-peak-rss-mib",
             &args.max_peak_rss_mib,
@@ -138,6 +152,24 @@ pub fn budgets(
             StatisticChoice::Max => Statistic::Max,
         }),
     })
+}
+
+/// Instruction-count limits: the flag's specs, else the file's; each a positive count.
+fn instructions(specs: &[String], file: &Option<PerTarget<u64>>) -> Result<Vec<Limit<u64>>> {
+    let limits = if specs.is_empty() {
+        from_file(file)
+    } else {
+        specs
+            .iter()
+            .map(|s| budget::parse_limit::<u64>("--max-instructions", s))
+            .collect::<Result<_>>()?
+    };
+    if limits.iter().any(|l| l.value == 0) {
+        return Err(Error::Usage(
+            "--max-instructions (or budgets.max_instructions) must be a positive count (e.g. --max-instructions 50000000)".into(),
+        ));
+    }
+    Ok(limits)
 }
 
 /// The file's limits of one kind.

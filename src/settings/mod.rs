@@ -19,6 +19,7 @@ use crate::cli::{CheckArgs, Command, EnvArgs, HistoryArgs, PythonArgs, RunArgs, 
 use crate::config::FileConfig;
 use crate::config::defaults as d;
 use crate::error::{Error, Result};
+use crate::model::choice::Metric;
 use crate::model::names::absolute;
 use crate::verdict::budget::Budgets;
 use std::io::IsTerminal;
@@ -126,9 +127,9 @@ pub fn check_budgets(args: &CheckArgs, file: &FileConfig) -> Result<Budgets> {
     Ok(budgets)
 }
 
-/// `ab --metric` (issue 14).
-pub fn metric(args: &crate::cli::AbArgs, file: &FileConfig) -> crate::model::choice::Metric {
-    args.metric.or(file.metric).unwrap_or(d::METRIC)
+/// `--metric` of run, ab, branches and compare (issue 14).
+pub fn metric(given: Option<Metric>, file: &FileConfig) -> Metric {
+    given.or(file.metric).unwrap_or(d::METRIC)
 }
 
 /// Discarded warm-up pairs (or counted samples) per target.

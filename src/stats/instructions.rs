@@ -300,6 +300,19 @@ pub fn explain(gate: &CountGate, cause: &Cause) -> Option<String> {
     ))
 }
 
+/// 1234567 -> "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A fraction as a percentage with enough digits to show small spreads (0.0004 %).
 pub fn percent(fraction: f64) -> String {
     let p = fraction * 100.0;

@@ -18,12 +18,20 @@ pub struct Limit<T> {
 pub struct Budgets {
     pub max_import_ms: Vec<Limit<f64>>,
     pub max_wall_ms: Vec<Limit<f64>>,
+    /// Modules the import loaded beyond start-up.
     pub max_modules: Vec<Limit<usize>>,
+    /// len(sys.modules) after the import, start-up included.
+    #[serde(default)]
+    pub max_total_modules: Vec<Limit<usize>>,
     /// Per package prefix, applied to every target.
     pub max_package_modules: Vec<(String, usize)>,
     pub forbid: Vec<String>,
     pub max_peak_rss_mib: Vec<Limit<f64>>,
     pub statistic: Option<Statistic>,
+    /// `--max-instructions` (issue 14): on the median count of a result taken with
+    /// `--metric instructions`.
+    #[serde(default)]
+    pub max_instructions: Vec<Limit<u64>>,
 }
 
 /// The outcome of one budget on one target.
@@ -57,9 +65,11 @@ impl Budgets {
         self.max_import_ms.is_empty()
             && self.max_wall_ms.is_empty()
             && self.max_modules.is_empty()
+            && self.max_total_modules.is_empty()
             && self.max_package_modules.is_empty()
             && self.forbid.is_empty()
             && self.max_peak_rss_mib.is_empty()
+            && self.max_instructions.is_empty()
     }
 }
 
@@ -102,6 +112,11 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             "the result file has no targets, so no budget can be checked; measure some with coldstart run MODULE".into(),
         ));
     }
+    if !budgets.max_instructions.is_empty() && result.instructions.is_none() {
+        return Err(Error::Usage(
+            "--max-instructions needs a result with instruction counts, and this one has none; measure it with coldstart run --metric instructions".into(),
+        ));
+    }
     let names: Vec<&str> = result.targets.iter().map(|t| t.name.as_str()).collect();
     let targets_named = budgets
         .max_import_ms
@@ -112,6 +127,13 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
         .chain(
             budgets
                 .max_modules
+                .iter()
+                .chain(&budgets.max_total_modules)
+                .filter_map(|l| l.target.as_deref()),
+        )
+        .chain(
+            budgets
+                .max_instructions
                 .iter()
                 .filter_map(|l| l.target.as_deref()),
         );
@@ -168,16 +190,36 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 ),
             }
         }
+        for l in budgets.max_instructions.iter().filter(|l| applies(l, t)) {
+            let budget = format!("median instructions <= {}", l.value);
+            match &t.instructions {
+                Some(c) => push(
+                    budget,
+                    crate::stats::instructions::grouped(c.summary.median),
+                    c.summary.median <= l.value,
+                ),
+                None => push(budget, "not counted".into(), false),
+            }
+        }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
+            let v = t.modules.imported_count();
+            push(
+                format!("modules beyond start-up <= {}", l.value),
+                v.to_string(),
+                v <= l.value,
+            );
+        }
+        for l in budgets.max_total_modules.iter().filter(|l| applies(l, t)) {
             let v = t.modules.total;
             push(
-                format!("modules <= {}", l.value),
+                format!("modules in total <= {}", l.value),
                 v.to_string(),
                 v <= l.value,
             );
         }
         for (prefix, max) in &budgets.max_package_modules {
-            let v = count_package(&t.modules.loaded, prefix);
+            let imported: Vec<String> = t.modules.imported().into_iter().cloned().collect();
+            let v = count_package(&imported, prefix);
             push(
                 format!("{prefix} modules <= {max}"),
                 v.to_string(),
@@ -189,7 +231,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .forbidden
                 .get(m)
                 .copied()
-                .unwrap_or_else(|| t.modules.loaded.contains(m));
+                .unwrap_or_else(|| t.modules.imported().contains(&m));
             push(
                 format!("{m} forbidden"),
                 if loaded {

@@ -107,7 +107,66 @@ pub fn environment_differences(a: &ResultFile, b: &ResultFile) -> Vec<String> {
     check("CPU count", ha.cpus.to_string(), hb.cpus.to_string());
     check("OS", ha.os.clone(), hb.os.clone());
     check("architecture", ha.arch.clone(), hb.arch.clone());
+    out.extend(startup_difference(a, b));
     out
+}
+
+/// The start-up sets of the two sides (the same for every target of one file), when both were
+/// recorded (format version 2) and differ: names added/removed and the likely cause.
+fn startup_difference(a: &ResultFile, b: &ResultFile) -> Option<String> {
+    use std::collections::BTreeSet;
+    let set = |r: &ResultFile| -> Option<BTreeSet<String>> {
+        let t = r.targets.first()?;
+        (!t.modules.startup_loaded.is_empty())
+            .then(|| t.modules.startup_loaded.iter().cloned().collect())
+    };
+    let (sa, sb) = (set(a)?, set(b)?);
+    if sa == sb {
+        return None;
+    }
+    let list = |names: Vec<&String>| {
+        let shown: Vec<&str> = names.iter().take(5).map(|s| s.as_str()).collect();
+        let more = names.len().saturating_sub(shown.len());
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("{}{tail}", shown.join(", "))
+    };
+    let added: Vec<&String> = sb.difference(&sa).collect();
+    let removed: Vec<&String> = sa.difference(&sb).collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("+ {}", list(added.clone())));
+    }
+    if !removed.is_empty() {
+        parts.push(format!("- {}", list(removed.clone())));
+    }
+    Some(format!(
+        "start-up modules differ: {} vs {} ({}); {}",
+        sa.len(),
+        sb.len(),
+        parts.join("; "),
+        startup_cause(added.iter().chain(&removed).map(|s| s.as_str()))
+    ))
+}
+
+/// The likely cause of a start-up difference, from the names that differ.
+fn startup_cause<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let has = |n: &str| {
+        names
+            .iter()
+            .any(|m| *m == n || m.starts_with(&format!("{n}.")))
+    };
+    if has("sitecustomize") || has("usercustomize") {
+        "likely a sitecustomize/usercustomize module on one side's path".into()
+    } else if has("_distutils_hack") {
+        "likely setuptools' distutils-precedence.pth in one side's site-packages".into()
+    } else {
+        "likely a .pth file in one side's site-packages (python -c \"import site; print(site.getsitepackages())\" lists where to look)".into()
+    }
 }
 
 /// Compares two result files. `paired` says the samples were interleaved pairs (from `ab`) and

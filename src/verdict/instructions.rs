@@ -1,5 +1,6 @@
 //! The comparison of two sides' instruction counts (`ab --metric instructions`): per target the
 //! counts, the count gate of `stats::instructions`, and the likely cause when counts vary.
+use crate::results::{Counting, ResultFile};
 use crate::stats::instructions::{self, Cause, CountGate, CountParams, Evidence};
 use crate::stats::paired::Verdict;
 use serde::Serialize;
@@ -44,6 +45,10 @@ pub struct TargetCounts {
     pub cause: Option<Cause>,
     /// The one-line explanation of an inconclusive gate.
     pub explanation: Option<String>,
+    /// `compare`: the median import times of the two results, shown beside the counts (not
+    /// gated: the count is the verdict).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub import_ms: Option<(f64, f64)>,
 }
 
 /// The interpreter and environment of one side.
@@ -61,7 +66,7 @@ pub struct InstructionComparison {
     pub command: String,
     pub metric: &'static str,
     /// `callgrind`.
-    pub counter: &'static str,
+    pub counter: String,
     /// `valgrind-3.19.0`.
     pub counter_version: String,
     /// The `PYTHONHASHSEED` of every counted child.
@@ -73,6 +78,12 @@ pub struct InstructionComparison {
     pub tolerance_percent: f64,
     pub targets: Vec<TargetCounts>,
     pub caveat: &'static str,
+    /// `compare`: the result files compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub files: Option<(String, String)>,
+    /// `compare`: how the two results' machines or counting differ (empty: comparable).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub differences: Vec<String>,
 }
 
 impl InstructionComparison {
@@ -92,23 +103,129 @@ pub fn judge(
     params: &CountParams,
     hash_seed: &str,
 ) -> Option<TargetCounts> {
-    let gate = instructions::count_gate(&sides.0.counts, &sides.1.counts, params).ok()?;
-    let cause = (gate.verdict == Verdict::Inconclusive).then(|| {
-        sides
-            .0
-            .evidence(hash_seed)
-            .merge(&sides.1.evidence(hash_seed))
-            .likely_cause()
-    });
+    let evidence = sides
+        .0
+        .evidence(hash_seed)
+        .merge(&sides.1.evidence(hash_seed));
+    judge_counts(
+        (name, statement),
+        (&sides.0.counts, &sides.1.counts),
+        params,
+        &evidence,
+    )
+}
+
+/// Judges one target's counts with what the children showed.
+fn judge_counts(
+    (name, statement): (&str, &str),
+    counts: (&[u64], &[u64]),
+    params: &CountParams,
+    evidence: &Evidence,
+) -> Option<TargetCounts> {
+    let gate = instructions::count_gate(counts.0, counts.1, params).ok()?;
+    let cause = (gate.verdict == Verdict::Inconclusive).then(|| evidence.likely_cause());
     let explanation = cause.as_ref().and_then(|c| instructions::explain(&gate, c));
     Some(TargetCounts {
         name: name.to_string(),
         statement: statement.to_string(),
-        baseline_counts: sides.0.counts.clone(),
-        candidate_counts: sides.1.counts.clone(),
+        baseline_counts: counts.0.to_vec(),
+        candidate_counts: counts.1.to_vec(),
         gate,
         cause,
         explanation,
+        import_ms: None,
+    })
+}
+
+/// How two results' counting differs: counter, its version, hash seed (each makes counts
+/// incomparable, as a different machine does).
+pub fn counting_differences(a: &Counting, b: &Counting) -> Vec<String> {
+    let mut out = Vec::new();
+    for (what, x, y) in [
+        ("counter", &a.counter, &b.counter),
+        ("counter version", &a.counter_version, &b.counter_version),
+        ("PYTHONHASHSEED", &a.hash_seed, &b.hash_seed),
+    ] {
+        if x != y {
+            out.push(format!("{what} differs: {x} vs {y}"));
+        }
+    }
+    out
+}
+
+/// `compare --metric instructions`: the count gate on every target both results counted, no
+/// anchor normalisation (counts do not depend on the machine's speed). `differences` are the
+/// caller's machine and counting differences, recorded in the comparison. `Err` names the
+/// side without counts.
+pub fn compare_results(
+    base: &ResultFile,
+    cand: &ResultFile,
+    files: (String, String),
+    params: &CountParams,
+    differences: Vec<String>,
+) -> Result<InstructionComparison, &'static str> {
+    let (Some(ca), Some(_)) = (&base.instructions, &cand.instructions) else {
+        return Err(if base.instructions.is_none() {
+            "baseline"
+        } else {
+            "candidate"
+        });
+    };
+    let evidence = |t: &crate::results::TargetResult, seed: &str| Evidence {
+        hash_seed: Some(seed.to_string()),
+        max_threads: 1,
+        modules_differ: !t.modules.varying.is_empty(),
+        random_loaded: t
+            .modules
+            .loaded
+            .iter()
+            .any(|m| matches!(m.as_str(), "random" | "secrets" | "uuid" | "tempfile")),
+    };
+    let seed = |r: &ResultFile| r.instructions.as_ref().map(|c| c.hash_seed.clone());
+    let (sa, sb) = (
+        seed(base).unwrap_or_default(),
+        seed(cand).unwrap_or_default(),
+    );
+    let mut targets = Vec::new();
+    for b in &base.targets {
+        let Some(c) = cand.targets.iter().find(|c| c.name == b.name) else {
+            continue;
+        };
+        let (Some(nb), Some(nc)) = (&b.instructions, &c.instructions) else {
+            continue;
+        };
+        let ev = evidence(b, &sa).merge(&evidence(c, &sb));
+        let judged = judge_counts(
+            (&b.name, &b.statement),
+            (&nb.samples, &nc.samples),
+            params,
+            &ev,
+        );
+        targets.extend(judged.map(|mut t| {
+            t.import_ms = Some((b.summary.import_ms.median, c.summary.import_ms.median));
+            t
+        }));
+    }
+    let info = |r: &ResultFile| SideInfo {
+        python: r.environment.python.executable.display().to_string(),
+        version: r.environment.python.version.clone(),
+    };
+    Ok(InstructionComparison {
+        kind: "instruction-comparison",
+        command: "compare".into(),
+        metric: "instructions",
+        counter: ca.counter.clone(),
+        counter_version: ca.counter_version.clone(),
+        hash_seed: ca.hash_seed.clone(),
+        created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        baseline: info(base),
+        candidate: info(cand),
+        threshold_percent: params.threshold * 100.0,
+        tolerance_percent: params.tolerance * 100.0,
+        targets,
+        caveat: CAVEAT,
+        files: Some(files),
+        differences,
     })
 }
 

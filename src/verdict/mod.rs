@@ -4,4 +4,6 @@ pub mod compare;
 pub mod gate;
 pub mod instructions;
 pub mod modules;
+#[cfg(test)]
+mod startup_tests;
 pub mod timing;

@@ -67,8 +67,10 @@ fn grouped(names: impl Iterator<Item = String>) -> BTreeMap<String, Vec<String>>
 /// The exact, noise-free module-set change.
 pub fn module_diff(a: &TargetResult, b: &TargetResult) -> ModuleDiff {
     use std::collections::BTreeSet;
-    let sa: BTreeSet<&String> = a.modules.loaded.iter().collect();
-    let sb: BTreeSet<&String> = b.modules.loaded.iter().collect();
+    // Beyond start-up on each side: start-up differences are environment differences
+    // (compare::environment_differences), not the import's doing.
+    let sa: BTreeSet<&String> = a.modules.imported().into_iter().collect();
+    let sb: BTreeSet<&String> = b.modules.imported().into_iter().collect();
     let mut by_package = BTreeMap::new();
     for p in a
         .modules
@@ -76,12 +78,15 @@ pub fn module_diff(a: &TargetResult, b: &TargetResult) -> ModuleDiff {
         .keys()
         .chain(b.modules.by_package.keys())
     {
-        let count = |t: &TargetResult| crate::model::names::count_package(&t.modules.loaded, p);
+        let count = |t: &TargetResult| {
+            let imported: Vec<String> = t.modules.imported().into_iter().cloned().collect();
+            crate::model::names::count_package(&imported, p)
+        };
         by_package.insert(p.clone(), [count(a), count(b)]);
     }
     ModuleDiff {
-        baseline_total: a.modules.total,
-        candidate_total: b.modules.total,
+        baseline_total: a.modules.imported_count(),
+        candidate_total: b.modules.imported_count(),
         added: grouped(sb.difference(&sa).map(|s| s.to_string())),
         removed: grouped(sa.difference(&sb).map(|s| s.to_string())),
         by_package,
@@ -99,7 +104,7 @@ pub fn forbidden_changes(a: &TargetResult, b: &TargetResult) -> Vec<ForbiddenCha
                 t.forbidden
                     .get(m)
                     .copied()
-                    .unwrap_or_else(|| t.modules.loaded.contains(m))
+                    .unwrap_or_else(|| t.modules.imported().contains(&m))
             };
             let (x, y) = (loaded(a), loaded(b));
             ForbiddenChange {

@@ -208,7 +208,7 @@ fn check(extra: &[&str]) -> assert_cmd::Command {
 
 #[test]
 fn every_budget_flag_passes_and_fails() {
-    // Fixture medians: sleepy50 ~50 ms, emptypkg ~0.4 ms, eagerpkg ~30 ms; 103-131 modules; ~14 MiB.
+    // Fixture medians: sleepy50 ~50 ms, emptypkg ~0.4 ms, eagerpkg ~30 ms; 103-131 modules in total, 29 beyond start-up for eagerpkg; ~14 MiB.
     for (pass, fail) in [
         (
             vec!["--max-import-ms", "1000"],
@@ -217,7 +217,11 @@ fn every_budget_flag_passes_and_fails() {
         (vec!["--max-wall-ms", "10000"], vec!["--max-wall-ms", "1"]),
         (
             vec!["--max-modules", "1000"],
-            vec!["--max-modules", "eagerpkg=110"],
+            vec!["--max-modules", "eagerpkg=20"],
+        ),
+        (
+            vec!["--max-total-modules", "1000"],
+            vec!["--max-total-modules", "eagerpkg=110"],
         ),
         (
             vec!["--max-package-modules", "eagerpkg=2"],
@@ -333,4 +337,43 @@ fn github_actions_get_a_step_summary_and_annotations() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("::error").not());
+}
+
+/// Two sides whose interpreter start-up differs (a `.pth` hook on one): the start-up modules are
+/// an environment difference, not a module diff, and `--strict` refuses the comparison.
+#[test]
+fn a_start_up_difference_is_an_environment_difference_and_strict_refuses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut clean = read_json(&fixture_result());
+    let mut hooked = read_json(&fixture_result());
+    for (v, extra) in [(&mut clean, None), (&mut hooked, Some("_distutils_hack"))] {
+        for t in v["targets"].as_array_mut().unwrap() {
+            let mut startup = vec!["site".to_string(), "sys".to_string()];
+            let mut loaded: Vec<String> = t["modules"]["loaded"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect();
+            if let Some(x) = extra {
+                startup.push(x.into());
+                loaded.push(x.into());
+                loaded.sort();
+            }
+            t["modules"]["startup_loaded"] = startup.into();
+            t["modules"]["loaded"] = loaded.into();
+        }
+    }
+    let a = write(dir.path(), "clean.json", &clean);
+    let b = write(dir.path(), "hooked.json", &hooked);
+    compare(&a, &b, &["--format", "json"])
+        .assert()
+        .stdout(predicate::str::contains(
+            "start-up modules differ: 2 vs 3 (+ _distutils_hack); likely setuptools' distutils-precedence.pth",
+        ))
+        .stdout(predicate::str::contains("\"_distutils_hack\": [").not());
+    compare(&a, &b, &["--strict"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("start-up modules differ"));
 }

@@ -243,3 +243,55 @@ fn kill_9_of_coldstart_kills_the_child_and_the_next_run_kills_what_it_left() {
     assert_eq!(files_in(&system_tmp), Vec::<String>::new(), "scratch left");
     assert_eq!(files_in(out.path()).len(), 2, "{:?}", files_in(out.path()));
 }
+
+#[test]
+fn run_sweeps_what_any_killed_command_left_in_tmpdir_and_the_cache() {
+    let tmp = tempfile::tempdir().unwrap();
+    let system_tmp = tmp.path().join("tmp");
+    let cache_home = tmp.path().join("cache");
+    let builds = cache_home.join("coldstart/tmp");
+    std::fs::create_dir_all(&system_tmp).unwrap();
+    std::fs::create_dir_all(&builds).unwrap();
+    // What a `branches` killed with SIGKILL leaves (its owner, a pid above pid_max, is gone):
+    // a checkout, a probe directory, a setup step's TMPDIR (named, killed before their pid file
+    // was written), one with a pid file, and an interrupted build in the cache.
+    let dead = "4194305-77";
+    for name in [
+        format!("coldstart-{dead}-ab12"),
+        format!("coldstart-probe-{dead}-cd34"),
+        format!("coldstart-tmp-{dead}-ef56"),
+        "coldstart-marked".to_string(),
+    ] {
+        std::fs::create_dir(system_tmp.join(&name)).unwrap();
+    }
+    std::fs::write(
+        system_tmp.join("coldstart-marked/coldstart.pid"),
+        "4194305 77\n",
+    )
+    .unwrap();
+    std::fs::create_dir(builds.join(format!("build-{dead}-gh78"))).unwrap();
+    // Not ours to remove: another tool's directory and one whose owner (this test) lives.
+    let foreign = system_tmp.join("coldstart-notatag");
+    std::fs::create_dir(&foreign).unwrap();
+    let live = system_tmp.join(format!("coldstart-{}-0-ij90", std::process::id()));
+    std::fs::create_dir(&live).unwrap();
+    std::fs::write(
+        live.join("coldstart.pid"),
+        format!("{} 0\n", std::process::id()),
+    )
+    .unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let mut next = quick_run(out.path());
+    next.env("TMPDIR", &system_tmp)
+        .env("XDG_CACHE_HOME", &cache_home);
+    assert!(next.status().unwrap().success());
+    let mut expected = vec![
+        "coldstart-notatag".to_string(),
+        live.file_name().unwrap().to_string_lossy().into_owned(),
+    ];
+    expected.sort();
+    assert_eq!(files_in(&system_tmp), expected);
+    assert_eq!(files_in(&builds), Vec::<String>::new());
+    assert_eq!(files_in(out.path()).len(), 2, "{:?}", files_in(out.path()));
+}

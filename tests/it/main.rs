@@ -16,6 +16,7 @@ mod git_checkout;
 mod git_resolve;
 mod instructions;
 mod integrity;
+mod integrity_blame;
 mod integrity_cache;
 mod lazy;
 mod run;

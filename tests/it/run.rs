@@ -25,7 +25,17 @@ fn sleeping_fixture_measures_at_least_its_sleep_and_empty_is_far_less() {
             .any(|n| n.starts_with("cold_start_") && n.ends_with("_fx.json"))
     );
     let r = read_json(&out.path().join("cold_start_latest.json"));
-    assert_eq!(r["format_version"], 1);
+    assert_eq!(r["format_version"], 2);
+    // The start-up set is recorded per side (real python3): sys is there, the target is not.
+    let startup: Vec<&str> = r["targets"][0]["modules"]["startup_loaded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(startup.contains(&"sys"), "{startup:?}");
+    let target = r["targets"][0]["name"].as_str().unwrap();
+    assert!(!startup.contains(&target), "{startup:?}");
     assert_eq!(r["label"], "fx");
     assert_eq!(r["settings"]["runs"], 5);
     let t = &r["targets"][0];

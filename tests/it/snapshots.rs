@@ -420,6 +420,7 @@ fn run_json() {
         ".targets[].modules.total" => "[N]",
         ".targets[].modules.startup" => "[N]",
         ".targets[].modules.loaded" => "[loaded]",
+        ".targets[].modules.startup_loaded" => "[startup names]",
         ".targets[].import_tree.startup_ms" => "[n]",
         ".targets[].import_tree.startup_modules" => "[N]",
         ".targets[].import_tree.modules[].name" => "[module]",

@@ -114,7 +114,7 @@ def test_runs_option_and_report_file(pytester):
     result = pytester.runpytest("-p", "no:cacheprovider", "--coldstart-runs", "2", f"--coldstart-report={report}")
     result.assert_outcomes(passed=2)
     text = report.read_text()
-    assert "| `lightpkg` |" in text and "test_marker: passed" in text and "modules <= 5000" in text
+    assert "| `lightpkg` |" in text and "test_marker: passed" in text and "modules beyond start-up <= 5000" in text
 
 
 def test_tool_coldstart_in_pyproject_is_honoured(pytester):

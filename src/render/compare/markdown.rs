@@ -15,7 +15,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     );
     let _ = writeln!(
         out,
-        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules | verdict |"
+        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules beyond start-up | verdict |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
     for t in &c.targets {

@@ -91,7 +91,7 @@ const MAX_GROUPS: usize = 8;
 fn module_lines(t: &TargetComparison) -> Vec<String> {
     let d = &t.modules;
     let mut lines = vec![format!(
-        "modules {} → {} ({:+}): {} added, {} removed",
+        "modules beyond start-up {} → {} ({:+}): {} added, {} removed",
         d.baseline_total,
         d.candidate_total,
         d.candidate_total as i64 - d.baseline_total as i64,
