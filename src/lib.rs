@@ -51,7 +51,11 @@ pub fn main() -> u8 {
     match outcome {
         Ok(exit) => exit.code(),
         Err(e) => {
-            eprintln!("error: {e}");
+            // Messages may quote a child's output or a file's names: every line is shown with
+            // its invisible characters (ESC, BEL, bidi overrides) spelled out.
+            let text = e.to_string();
+            let lines: Vec<_> = text.split('\n').map(escape::terminal).collect();
+            eprintln!("error: {}", lines.join("\n"));
             e.exit().code()
         }
     }

@@ -166,13 +166,35 @@ class Result:
         return f"Result(targets={self.names}, python={self.python.get('version')!r})"
 
 
+def _actual_text(raw: Mapping[str, Any]) -> str:
+    """The measured value of one check as the terminal report prints it (``50.58 ms``, ``103``)."""
+    kind = raw.get("kind")
+    if kind in ("import_ms", "wall_ms"):
+        return f"{raw['actual_ms']:.2f} ms"
+    if kind == "peak_rss_mib":
+        return "not measured" if raw["actual_mib"] is None else f"{raw['actual_mib']:.1f} MiB"
+    if kind in ("modules", "total_modules", "package_modules"):
+        return str(raw["actual_modules"])
+    if kind == "forbidden":
+        return "loaded" if raw["loaded"] else "not loaded"
+    return str(raw.get("actual", ""))
+
+
 class Check:
-    """One budget line: ``target``, ``budget`` (``median import <= 300 ms``), ``actual``, ``passed``."""
+    """One budget line: ``target``, ``budget`` (``median import <= 300 ms``), ``kind``
+    (``import_ms``, ``wall_ms``, ``peak_rss_mib``, ``modules``, ``package_modules``,
+    ``forbidden``), ``limit`` and ``value`` (numbers in the kind's unit; for ``forbidden``,
+    ``value`` is whether the module was loaded), ``actual`` (the value as text) and ``passed``."""
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
         self.target: str = raw["target"]
         self.budget: str = raw["budget"]
-        self.actual: str = raw["actual"]
+        self.kind: str = raw["kind"]
+        unit = {"import_ms": "ms", "wall_ms": "ms", "peak_rss_mib": "mib"}.get(self.kind, "modules")
+        self.limit: Optional[float] = raw.get(f"limit_{unit}")
+        self.value: Any = raw["loaded"] if self.kind == "forbidden" else raw.get(f"actual_{unit}")
+        self.actual: str = _actual_text(raw)
         self.passed: bool = bool(raw["passed"])
         #: For a loaded forbidden module: the chain that loaded it, when the tree shows it.
         self.chain: Optional[List[str]] = None
@@ -193,9 +215,8 @@ class CheckReport:
         self.statistic: str = raw["statistic"]
         self.checks: List[Check] = [Check(c) for c in raw["checks"]]
         for c in self.checks:
-            module = c.budget[: -len(" forbidden")] if c.budget.endswith(" forbidden") else None
-            if module and not c.passed and result is not None and c.target in result:
-                c.chain = result[c.target].chain(module)
+            if c.kind == "forbidden" and not c.passed and result is not None and c.target in result:
+                c.chain = result[c.target].chain(c.raw["module"])
 
     @property
     def failed(self) -> List[Check]:
@@ -203,7 +224,8 @@ class CheckReport:
 
     @property
     def passed(self) -> bool:
-        return not self.failed
+        """The document's own ``passed``: every budget held."""
+        return bool(self.raw["passed"])
 
     def __str__(self) -> str:
         head = f"coldstart budgets ({self.statistic}): {len(self.failed)} of {len(self.checks)} exceeded"

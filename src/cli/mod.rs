@@ -106,6 +106,10 @@ pub struct BranchesArgs {
     pub env: EnvArgs,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -255,6 +259,10 @@ pub struct AbArgs {
     pub candidate: PathBuf,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]

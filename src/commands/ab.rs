@@ -19,7 +19,7 @@ pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     let candidate = settings::interpreter(Some(&args.candidate), &cwd);
     let values = settings::TargetValues::layered(&args.modules, &args.target, file);
     let measure = settings::measure(&values, baseline.clone(), &cwd, std::env::vars())?;
-    let plan = settings::pair_plan(&args.pairs, file, gate.options)?;
+    let plan = settings::pair_plan(&args.pairs, Some(args.anchor_every), file, gate.options)?;
     output.check_writable()?;
     let git = crate::git::info(&cwd);
     let mut measured = paired::measure_pairs(

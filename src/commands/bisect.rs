@@ -2,6 +2,7 @@
 //! search over first-parent history (or every parent). Each commit is materialised outside the
 //! checkout and gets its environment from the cache; exact conditions take one sample a commit,
 //! `--slower` interleaved pairs against GOOD's environment (kept built for the whole run).
+use crate::model::words::count;
 use std::path::PathBuf;
 
 use super::revision::{self, CommitEnvs, classify};
@@ -133,8 +134,9 @@ pub fn execute(args: &BisectArgs, file: &FileConfig) -> Result<Exit> {
             effect: EffectSize::Estimate,
         },
         fail_on_new_modules: false,
+        report_only: false,
     };
-    let plan = settings::pair_plan(&args.pairs, file, gate)?;
+    let plan = settings::pair_plan(&args.pairs, None, file, gate)?;
     // No result files: only the report (--output) and the chart (--svg) are written.
     crate::results::store::check_file_writable(output.file.as_deref())?;
     crate::results::store::check_file_writable(output.svg.as_deref())?;
@@ -146,8 +148,8 @@ pub fn execute(args: &BisectArgs, file: &FileConfig) -> Result<Exit> {
     let good = repo.commit(&good)?;
     if !output.quiet {
         eprintln!(
-            "bisecting {} commits after {} ({}) for: {}",
-            range.len(),
+            "bisecting {} after {} ({}) for: {}",
+            count(range.len(), "commit"),
             good.short,
             good.subject,
             condition.describe()

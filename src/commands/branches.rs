@@ -54,7 +54,7 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
     let env = settings::revision_env(&args.env, file, &cwd)?;
     // Validated against the base interpreter; each side gets its environment's python below.
     let measure = settings::measure(&values, env.python.clone(), &cwd, std::env::vars())?;
-    let plan = settings::pair_plan(&args.pairs, file, gate.options)?;
+    let plan = settings::pair_plan(&args.pairs, Some(args.anchor_every), file, gate.options)?;
     // --metric instructions (issue 14): valgrind and the threshold are checked before any
     // checkout or environment is built.
     let counted = match settings::metric(args.metric, file) {

@@ -58,7 +58,10 @@ pub fn execute(args: &CompareArgs, file: &FileConfig) -> Result<Exit> {
     );
     if !output.quiet {
         for d in &comparison.environment_differences {
-            eprintln!("warning: {d}: timings may not be comparable (--strict makes this an error)");
+            eprintln!(
+                "warning: {}: timings may not be comparable (--strict makes this an error)",
+                crate::escape::terminal(d)
+            );
         }
     }
     emit(&comparison, &output, |k| std::env::var(k).ok())?;
@@ -91,7 +94,7 @@ fn instructions(
 ) -> Result<Exit> {
     use crate::stats::instructions::CountParams;
     use crate::verdict::instructions::{compare_results, counting_differences};
-    let gate = settings::gate(&args.gate, file, settings::Threshold::StoredCounts)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
     let params = CountParams::with_threshold(gate.options.params.threshold);
     let mut differences = environment_differences(base, cand);
     if let (Some(a), Some(b)) = (&base.instructions, &cand.instructions) {

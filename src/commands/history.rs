@@ -11,6 +11,7 @@ use crate::git::{self, Commit, Repo, evenly_spaced};
 use crate::history::driver::{self, HistoryProbe, Measurement, Plan};
 use crate::history::{Store, StoredTarget};
 use crate::model::Measure;
+use crate::model::words::count;
 use crate::probe::PythonProbe;
 use crate::render::history_svg::render_history_svg;
 use crate::render::report::emit;
@@ -163,8 +164,8 @@ pub fn execute(args: &HistoryArgs, file: &FileConfig) -> Result<Exit> {
     );
     if !output.quiet {
         eprintln!(
-            "history of {} commits ({walk_name}), results stored in {}",
-            commits.len(),
+            "history of {} ({walk_name}), results stored in {}",
+            count(commits.len(), "commit"),
             store.dir().display()
         );
     }

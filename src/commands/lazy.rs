@@ -17,7 +17,7 @@ pub fn execute(args: &LazyArgs, file: &FileConfig) -> Result<Exit> {
     let opts = settings::lazy(args)?;
     // The same gate as `ab`.
     let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
-    let plan = settings::pair_plan(&args.pairs, file, gate.options)?;
+    let plan = settings::pair_plan(&args.pairs, None, file, gate.options)?;
     let output = super::report_output(&args.report, file, &cwd)?;
     crate::results::store::check_file_writable(output.file.as_deref())?;
     crate::sys::interrupt::install();

@@ -34,6 +34,7 @@ pub fn measure_pairs(
     let mut a = PythonProbe::new(pythons.0, m.env.clone(), m.pyc, m.timeout)?;
     let mut b = PythonProbe::new(pythons.1, m.env.clone(), m.pyc, m.timeout)?;
     let (ia, ib) = (a.interpreter().clone(), b.interpreter().clone());
+    let installed = (a.installed()?, b.installed()?);
     let hostp = ProcHost;
     let info = hostp.info();
     let warmup = effective_warmup(m.pyc, plan.warmup);
@@ -45,6 +46,7 @@ pub fn measure_pairs(
         m,
         warmup,
         plan.design.first_look(),
+        plan.anchor_every,
         &mut on_progress,
     )?;
     let created_at = chrono::Utc::now();
@@ -57,19 +59,26 @@ pub fn measure_pairs(
         let noise = before
             .zip(hostp.counters())
             .map(|(x, y)| host::noise(&x, &y));
-        let ctx = |interpreter, git| build::Context {
+        let ctx = |interpreter, installed, git| build::Context {
             measure: m,
             runs: session.rounds_done(),
             warmup,
             label: output.label.clone(),
             interpreter,
+            installed,
             host: info.clone(),
             git,
             noise,
             created_at,
         };
-        let baseline = build::build(&ctx(ia.clone(), git.0.clone()), &session.sides[0]);
-        let candidate = build::build(&ctx(ib.clone(), git.1.clone()), &session.sides[1]);
+        let baseline = build::build(
+            &ctx(ia.clone(), installed.0.clone(), git.0.clone()),
+            &session.sides[0],
+        );
+        let candidate = build::build(
+            &ctx(ib.clone(), installed.1.clone(), git.1.clone()),
+            &session.sides[1],
+        );
         let stamp = created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let comparison = compare::compare(
             command,

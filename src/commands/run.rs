@@ -3,7 +3,7 @@ use crate::cli::RunArgs;
 use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::measure::single::{effective_warmup, start_session};
+use crate::measure::single::{AnchorEvery, effective_warmup, start_session};
 use crate::model::choice::Metric;
 use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
@@ -75,13 +75,21 @@ fn measure_once(
     crate::sys::interrupt::install();
     let mut probe = PythonProbe::new(&m.python, m.env.clone(), m.pyc, m.timeout)?;
     let interpreter = probe.interpreter().clone();
+    let installed = probe.installed()?;
     let host = ProcHost;
     let info = host.info();
     let warmup = effective_warmup(m.pyc, warmup);
     let mut bar = Bar::new(output.progress);
     let mut on_progress = |p| bar.update(p);
     let before = host.counters();
-    let mut session = start_session(vec![&mut probe], m, warmup, runs, &mut on_progress)?;
+    let mut session = start_session(
+        vec![&mut probe],
+        m,
+        warmup,
+        runs,
+        AnchorEvery::ROUND,
+        &mut on_progress,
+    )?;
     session.trees(m.tree_runs)?;
     let sides = session.into_sides();
     let after = host.counters();
@@ -93,6 +101,7 @@ fn measure_once(
         warmup,
         label: output.label.clone(),
         interpreter,
+        installed,
         host: info,
         git: crate::git::info(cwd),
         noise,

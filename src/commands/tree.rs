@@ -4,6 +4,7 @@ use crate::commands::artifacts::{SVG_MIN_MS, write_svgs};
 use crate::config::FileConfig;
 use crate::error::Result;
 use crate::exit::Exit;
+use crate::model::words::count;
 use crate::render::emit_document;
 use crate::tree::render_text;
 
@@ -46,12 +47,11 @@ pub fn execute(args: &TreeArgs, file: &FileConfig) -> Result<Exit> {
     let mut text = String::new();
     for (name, tree) in &trees {
         text += &format!(
-            "{name}: {} ms over {} run{} (interpreter start-up {} ms, {} modules, not shown)\n",
+            "{name}: {} ms over {} (interpreter start-up {} ms, {}, not shown)\n",
             crate::render::ms(tree.total_ms()),
-            tree.runs,
-            if tree.runs == 1 { "" } else { "s" },
+            count(tree.runs, "run"),
             crate::render::ms(tree.startup_ms),
-            tree.startup_modules
+            count(tree.startup_modules, "module")
         );
         text += &render_text(tree, min_ms, args.group);
     }

@@ -185,7 +185,7 @@ pub fn keys() -> Vec<Key> {
             "a number (percent)",
             format!("{} (percent, ab and branches)", d::THRESHOLD),
             &["ab", "branches", "lazy"],
-            "relative change a regression must clear",
+            "relative change a time regression must clear (not the count gate of --metric instructions, 1 % unless --threshold)",
         ),
         key(
             "compare_threshold",
@@ -193,7 +193,7 @@ pub fn keys() -> Vec<Key> {
             "a number (percent)",
             format!("{} (percent, compare)", d::COMPARE_THRESHOLD),
             &["compare"],
-            "relative change a regression must clear between two stored files",
+            "relative change a time regression must clear between two stored files (not counts)",
         ),
         key(
             "min_effect",

@@ -3,6 +3,7 @@ pub mod choice;
 pub mod names;
 pub mod output;
 pub mod target;
+pub mod words;
 
 pub use names::{absolute, is_module_name, top_level};
 pub use output::{Format, Output};

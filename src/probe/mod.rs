@@ -2,6 +2,7 @@
 //! implementation that spawns a fresh interpreter per sample.
 pub mod callgrind;
 mod count;
+pub mod installed;
 pub mod report;
 
 pub use count::COUNT_HASH_SEED;
@@ -117,6 +118,8 @@ pub struct PythonProbe {
     cold_counter: usize,
     /// `coldstart lazy`: the experiment's code and arguments, passed to every sample's child.
     experiment: Option<[String; 4]>,
+    /// The installed distributions, once read ([`PythonProbe::installed`]).
+    installed: Option<installed::Installed>,
 }
 
 /// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
@@ -162,6 +165,7 @@ impl PythonProbe {
             dir,
             cold_counter: 0,
             experiment: None,
+            installed: None,
         };
         probe.interpreter = probe.identify(python)?;
         Ok(probe)

@@ -1,12 +1,17 @@
 //! Reports of `coldstart bisect`: each measured commit, then the first bad commit with what
 //! changed at it (module diff against its parent, the chain that loads the module, the tree diff),
 //! or the candidates that skips left.
+use crate::model::words::count;
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::bisect::report::{BisectReport, FirstBad, Measured, Outcome, Role, Step};
+use crate::escape::terminal as esc;
+
+// Commit subjects and authors (from the repository) and module names (from children) are shown
+// through `esc` on a terminal.
 
 impl Report for BisectReport {
     fn terminal(&self, view: &View) -> String {
@@ -14,12 +19,12 @@ impl Report for BisectReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} · bad when {} · {}..{} ({} commits, {})",
+            "{} · bad when {} · {}..{} ({}, {})",
             Styles::paint(st.heading, "coldstart bisect"),
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -35,10 +40,10 @@ impl Report for BisectReport {
                 s.commit.short,
                 mark,
                 value(&s.value),
-                Styles::paint(st.dim, super::ellipsize(&s.commit.subject, 60))
+                Styles::paint(st.dim, esc(&super::ellipsize(&s.commit.subject, 60)))
             );
             if let Some(note) = &s.note {
-                let _ = writeln!(out, "        {}", Styles::paint(st.warn, note));
+                let _ = writeln!(out, "        {}", Styles::paint(st.warn, esc(note)));
             }
         }
         match (&self.outcome, &self.first_bad) {
@@ -50,28 +55,28 @@ impl Report for BisectReport {
                     Styles::paint(st.warn, "no single first bad commit")
                 );
                 for c in &self.candidates {
-                    let _ = writeln!(out, "  {} {}", c.short, c.subject);
+                    let _ = writeln!(out, "  {} {}", c.short, esc(&c.subject));
                 }
             }
         }
         let _ = writeln!(out, "{}", summary(self));
         for w in &self.warnings {
-            let _ = writeln!(out, "{}: {w}", Styles::paint(st.warn, "warning"));
+            let _ = writeln!(out, "{}: {}", Styles::paint(st.warn, "warning"), esc(w));
         }
         out
     }
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({} commits, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
+            "### coldstart bisect: {}\n\nBad when {} · `{}..{}` ({}, {})\n\n| step | commit | subject | measured | mark |\n|---|---|---|---|---|\n",
             match (&self.outcome, &self.first_bad) {
                 (Outcome::Found, Some(f)) => format!("first bad commit `{}`", f.commit.short),
-                _ => format!("{} candidates", self.candidates.len()),
+                _ => count(self.candidates.len(), "candidate"),
             },
             self.condition.describe(),
             self.good.short,
             self.bad.short,
-            self.range_commits,
+            count(self.range_commits, "commit"),
             self.walk
         );
         for (i, s) in self.steps.iter().enumerate() {
@@ -114,10 +119,20 @@ impl Report for BisectReport {
                     );
                 }
                 for chain in &f.chains {
-                    let _ = writeln!(out, "- why `{}`: {}", chain.module, chain_text(chain));
+                    let _ = writeln!(
+                        out,
+                        "- why {}: {}",
+                        crate::escape::markdown_code(&chain.module),
+                        chain_text(chain)
+                    );
                 }
                 for t in f.tree_changes.iter().take(5) {
-                    let _ = writeln!(out, "- tree: `{}` {} ms", t.module, signed_ms(t.delta_ms));
+                    let _ = writeln!(
+                        out,
+                        "- tree: {} {} ms",
+                        crate::escape::markdown_code(&t.module),
+                        signed_ms(t.delta_ms)
+                    );
                 }
             }
             _ => {
@@ -170,10 +185,20 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
         "{} {} {}",
         Styles::paint(st.bad, "first bad commit:"),
         f.commit.short,
-        f.commit.subject
+        esc(&f.commit.subject)
     );
-    let _ = writeln!(out, "  author   {} · {}", f.commit.author, f.commit.date);
-    let _ = writeln!(out, "  parent   {} {}", f.parent.short, f.parent.subject);
+    let _ = writeln!(
+        out,
+        "  author   {} · {}",
+        esc(&f.commit.author),
+        esc(&f.commit.date)
+    );
+    let _ = writeln!(
+        out,
+        "  parent   {} {}",
+        f.parent.short,
+        esc(&f.parent.subject)
+    );
     let c = &f.changes;
     let _ = writeln!(
         out,
@@ -193,7 +218,7 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
         );
     }
     for chain in &f.chains {
-        let _ = writeln!(out, "  why {}: {}", chain.module, chain_text(chain));
+        let _ = writeln!(out, "  why {}: {}", esc(&chain.module), chain_text(chain));
     }
     if !f.tree_changes.is_empty() {
         let moved: Vec<String> = f
@@ -206,7 +231,7 @@ fn first_bad_terminal(out: &mut String, f: &FirstBad, view: &View) {
                     (Some(_), None) => " (gone)",
                     _ => "",
                 };
-                format!("{} {} ms{what}", t.module, signed_ms(t.delta_ms))
+                format!("{} {} ms{what}", esc(&t.module), signed_ms(t.delta_ms))
             })
             .collect();
         let _ = writeln!(out, "  tree     {}", moved.join(" · "));
@@ -231,10 +256,10 @@ fn value(v: &Measured) -> String {
             r.estimate, r.low, r.high
         ));
         if let Some(p) = v.pairs {
-            parts.push(format!("{p} pairs"));
+            parts.push(count(p, "pair"));
         }
     } else if let Some(m) = v.modules {
-        parts.push(format!("{m} modules"));
+        parts.push(count(m, "module"));
     }
     if let Some(t) = v.import_ms {
         parts.push(format!("{} ms", ms(t)));
@@ -250,7 +275,7 @@ fn chain_text(chain: &crate::bisect::report::Chain) -> String {
     chain
         .links
         .iter()
-        .map(|l| format!("{} ({} ms)", l.module, ms(l.cumulative_ms)))
+        .map(|l| format!("{} ({} ms)", esc(&l.module), ms(l.cumulative_ms)))
         .collect::<Vec<_>>()
         .join(" -> ")
 }
@@ -259,9 +284,9 @@ fn summary(r: &BisectReport) -> String {
     let skipped = r.skipped().count();
     let e = &r.environments;
     format!(
-        "measured {} of {} commits after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
+        "measured {} of {} after GOOD{}; environments: {} built, {} cloned, {} reused{} · {:.1} s",
         r.range_steps(),
-        r.range_commits,
+        count(r.range_commits, "commit"),
         if skipped == 0 {
             String::new()
         } else {
@@ -287,7 +312,7 @@ fn listed(names: &[String], max: usize, quote: &str) -> String {
     let shown: Vec<String> = names
         .iter()
         .take(max)
-        .map(|n| format!("{quote}{n}{quote}"))
+        .map(|n| format!("{quote}{}{quote}", esc(n)))
         .collect();
     let more = names.len().saturating_sub(max);
     let tail = if more > 0 {
@@ -299,7 +324,7 @@ fn listed(names: &[String], max: usize, quote: &str) -> String {
 }
 
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
+    esc(text).replace('|', "\\|")
 }
 
 #[cfg(test)]

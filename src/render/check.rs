@@ -2,8 +2,33 @@
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View};
+use crate::model::words::{count, noun_for};
 use crate::verdict::budget::CheckReport;
 use std::fmt::Write;
+
+/// `PASS all 7 budgets held` / `FAIL 2 of 7 budgets exceeded`.
+fn summary(r: &CheckReport, st: &Styles) -> String {
+    let n = r.budgets_checked;
+    if r.passed() {
+        let all = if n == 1 { "" } else { "all " };
+        format!(
+            "{} {all}{} held",
+            Styles::paint(st.good, "PASS"),
+            count(n, "budget")
+        )
+    } else {
+        format!(
+            "{} {} of {n} {} exceeded",
+            Styles::paint(st.bad, "FAIL"),
+            r.budgets_exceeded,
+            noun_for(n, "budget")
+        )
+    }
+}
+use crate::escape::{markdown_code, terminal as esc};
+
+// Target names, the file name and the budget texts (which name modules) come from the user or a
+// result file: shown escaped for each format.
 
 impl Report for CheckReport {
     fn terminal(&self, view: &View) -> String {
@@ -15,7 +40,7 @@ impl Report for CheckReport {
             Styles::paint(st.heading, "coldstart check"),
             self.file
                 .as_ref()
-                .map_or(String::new(), |f| format!(" · {f}"))
+                .map_or(String::new(), |f| format!(" · {}", esc(f)))
         );
         for c in &self.checks {
             let mark = if c.passed {
@@ -26,20 +51,12 @@ impl Report for CheckReport {
             let _ = writeln!(
                 out,
                 "  {mark} {}: {} (actual {})",
-                c.target, c.budget, c.actual
+                esc(&c.target),
+                esc(&c.budget),
+                esc(&c.actual_text())
             );
         }
-        let failed = self.failures().count();
-        let _ = writeln!(
-            out,
-            "{} {} budgets, {failed} exceeded",
-            if failed == 0 {
-                Styles::paint(st.good, "PASS")
-            } else {
-                Styles::paint(st.bad, "FAIL")
-            },
-            self.checks.len()
-        );
+        let _ = writeln!(out, "{}", summary(self, st));
         out
     }
 
@@ -55,10 +72,10 @@ impl Report for CheckReport {
         for c in &self.checks {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                c.target.replace('|', "\\|"),
-                c.budget,
-                c.actual,
+                "| {} | {} | {} | {} |",
+                markdown_code(&c.target),
+                esc(&c.budget).replace('|', "\\|"),
+                esc(&c.actual_text()).replace('|', "\\|"),
                 if c.passed { "✅" } else { "❌" }
             );
         }
@@ -73,8 +90,8 @@ impl Report for CheckReport {
                 classname: format!("coldstart.check.{}", c.target),
                 name: c.budget.clone(),
                 failure: (!c.passed)
-                    .then(|| format!("{}: {} but was {}", c.target, c.budget, c.actual)),
-                output: format!("actual {}", c.actual),
+                    .then(|| format!("{}: {} but was {}", c.target, c.budget, c.actual_text())),
+                output: format!("actual {}", c.actual_text()),
             })
             .collect();
         suite("coldstart check", &cases)
@@ -89,7 +106,9 @@ impl Report for CheckReport {
             .map(|c| {
                 Annotation::error(format!(
                     "{}: budget {} exceeded (actual {})",
-                    c.target, c.budget, c.actual
+                    c.target,
+                    c.budget,
+                    c.actual_text()
                 ))
             })
             .collect()

@@ -1,11 +1,16 @@
 //! Reports of `coldstart history`: one table per target with a row per commit (import time with
 //! its interval, change, module count, forbidden modules loaded, new top-level packages).
+use crate::model::words::count;
 use std::fmt::Write;
 
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
+use crate::escape::terminal as esc;
 use crate::history::report::{CommitTarget, HistoryCommit, HistoryReport};
+
+// Commit subjects and dates (from the repository or the store), target and module names (from the
+// store or children) are shown through `esc`, and in Markdown as code spans or escaped cells.
 
 impl Report for HistoryReport {
     fn terminal(&self, view: &View) -> String {
@@ -13,24 +18,24 @@ impl Report for HistoryReport {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} · {} commits ({}) · {} measured, {} from the store · {}",
+            "{} · {} ({}) · {} measured, {} from the store · {}",
             Styles::paint(st.heading, "coldstart history"),
-            self.commits.len(),
+            count(self.commits.len(), "commit"),
             self.walk,
             self.measured,
             self.stored,
             time_note(self)
         );
         for (t, name) in self.targets.iter().enumerate() {
-            let _ = writeln!(out, "\n{}", Styles::paint(st.heading, name));
+            let _ = writeln!(out, "\n{}", Styles::paint(st.heading, esc(name)));
             let _ = writeln!(
                 out,
                 "  {:<9} {:<10} {:>26} {:>9} {:>8}  subject",
                 "commit", "date", "import ms (95 %)", "change", "modules"
             );
             for c in &self.commits {
-                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
-                let subject = super::ellipsize(&c.commit.subject, 50);
+                let date = esc(c.commit.date.get(..10).unwrap_or(&c.commit.date));
+                let subject = esc(&super::ellipsize(&c.commit.subject, 50)).into_owned();
                 match c.targets.get(t) {
                     Some(x) => {
                         let change = x.change_ms.map_or("".into(), signed_ms);
@@ -46,7 +51,7 @@ impl Report for HistoryReport {
                             interval(x),
                             x.modules,
                             Styles::paint(st.dim, subject),
-                            notes(x, c)
+                            esc(&notes(x, c))
                         );
                     }
                     None => {
@@ -65,15 +70,15 @@ impl Report for HistoryReport {
         }
         let _ = writeln!(out, "\n{}", summary(self));
         for w in &self.warnings {
-            let _ = writeln!(out, "{}: {w}", Styles::paint(st.warn, "warning"));
+            let _ = writeln!(out, "{}: {}", Styles::paint(st.warn, "warning"), esc(w));
         }
         out
     }
 
     fn markdown(&self, _view: &View) -> String {
         let mut out = format!(
-            "### coldstart history: {} commits\n\n{} · {} measured, {} from the store · {}\n",
-            self.commits.len(),
+            "### coldstart history: {}\n\n{} · {} measured, {} from the store · {}\n",
+            count(self.commits.len(), "commit"),
             self.walk,
             self.measured,
             self.stored,
@@ -82,12 +87,13 @@ impl Report for HistoryReport {
         for (t, name) in self.targets.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "\n#### `{}`\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
-                name.replace('|', "\\|")
+                "\n#### {}\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
+                crate::escape::markdown_code(name)
             );
             for c in &self.commits {
-                let date = c.commit.date.get(..10).unwrap_or(&c.commit.date);
-                let subject = c.commit.subject.replace('|', "\\|");
+                let date =
+                    esc(c.commit.date.get(..10).unwrap_or(&c.commit.date)).replace('|', "\\|");
+                let subject = esc(&c.commit.subject).replace('|', "\\|");
                 let _ = match c.targets.get(t) {
                     Some(x) => writeln!(
                         out,
@@ -96,7 +102,7 @@ impl Report for HistoryReport {
                         interval(x),
                         x.change_ms.map_or(String::new(), signed_ms),
                         x.modules,
-                        notes(x, c).trim().replace('|', "\\|")
+                        esc(notes(x, c).trim()).replace('|', "\\|")
                     ),
                     None => writeln!(
                         out,
@@ -121,7 +127,14 @@ impl Report for HistoryReport {
                 output: c
                     .targets
                     .iter()
-                    .map(|x| format!("{}: {} ms, {} modules", x.name, interval(x), x.modules))
+                    .map(|x| {
+                        format!(
+                            "{}: {} ms, {}",
+                            x.name,
+                            interval(x),
+                            count(x.modules, "module")
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n"),
             })
@@ -174,8 +187,8 @@ fn summary(r: &HistoryReport) -> String {
     let e = &r.environments;
     let failed = r.commits.iter().filter(|c| c.status != "ok").count();
     format!(
-        "{} commits: {} measured, {} from the store{}; environments: {} built, {} cloned, {} reused · {:.1} s",
-        r.commits.len(),
+        "{}: {} measured, {} from the store{}; environments: {} built, {} cloned, {} reused · {:.1} s",
+        count(r.commits.len(), "commit"),
         r.measured,
         r.stored,
         if failed == 0 {

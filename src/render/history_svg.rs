@@ -2,6 +2,7 @@
 //! import time per commit (median line, 95 % interval band; anchor-adjusted when there is an
 //! anchor) on top, module count per commit below, the largest steps annotated with the commit's
 //! subject, `<title>` tooltips on every point, commits whose build failed marked with a cross.
+use crate::model::words::count;
 use std::fmt::Write as _;
 
 use super::svg::escape;
@@ -89,7 +90,7 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         r##"<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
     );
     let adjusted = report.reference_anchor_ms.is_some();
-    let title = format!("import {name}: {} commits", n);
+    let title = format!("import {name}: {}", count(n, "commit"));
     text(&mut out, WIDTH / 2.0, 24.0, "middle", 17.0, TEXT, &title);
     let subtitle = format!(
         "{} · {} measured, {} from the store · {}",
@@ -173,8 +174,13 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
                     .change_ms
                     .map_or(String::new(), |d| format!(", change {d:+.2} ms"));
                 let tip = format!(
-                    "{} {}\nimport {:.2} ms (95 % {:.2}..{:.2}){change}\n{} modules",
-                    c.commit.short, c.commit.subject, p.median, p.low, p.high, t.modules
+                    "{} {}\nimport {:.2} ms (95 % {:.2}..{:.2}){change}\n{}",
+                    c.commit.short,
+                    c.commit.subject,
+                    p.median,
+                    p.low,
+                    p.high,
+                    count(t.modules, "module")
                 );
                 let _ = writeln!(
                     out,

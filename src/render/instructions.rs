@@ -22,9 +22,9 @@ fn signed_percent(x: f64) -> String {
 
 fn side(counts: &[u64], spread: f64, median: u64) -> String {
     format!(
-        "{} ({} samples, spread {})",
+        "{} ({}, spread {})",
         grouped(median),
-        counts.len(),
+        crate::model::words::count(counts.len(), "sample"),
         percent(spread)
     )
 }

@@ -2,6 +2,12 @@
 //! format needs only escaping (shared with the SVG writer) and a handful of elements; an XML crate
 //! would add more than it saves.
 use crate::render::svg::escape;
+
+/// An attribute value: a raw newline there would be folded into a space by every XML reader, so
+/// names (which may carry one) have their invisible characters spelled out first.
+fn attr(text: &str) -> String {
+    escape(&crate::escape::terminal(text))
+}
 use std::fmt::Write;
 
 /// One test case; `failure` holds the message of a failed case.
@@ -13,6 +19,11 @@ pub struct Case {
 }
 
 pub fn suite(name: &str, cases: &[Case]) -> String {
+    suite_with_output(name, cases, "")
+}
+
+/// [`suite`] with the suite's own `<system-out>` (what concerns no single case), when not empty.
+pub fn suite_with_output(name: &str, cases: &[Case], output: &str) -> String {
     let failures = cases.iter().filter(|c| c.failure.is_some()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -23,21 +34,21 @@ pub fn suite(name: &str, cases: &[Case]) -> String {
     let _ = writeln!(
         out,
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">",
-        escape(name),
+        attr(name),
         cases.len()
     );
     for c in cases {
         let _ = write!(
             out,
             "    <testcase classname=\"{}\" name=\"{}\">",
-            escape(&c.classname),
-            escape(&c.name)
+            attr(&c.classname),
+            attr(&c.name)
         );
         if let Some(f) = &c.failure {
             let _ = write!(
                 out,
                 "<failure message=\"{}\">{}</failure>",
-                escape(f),
+                attr(f),
                 escape(f)
             );
         }
@@ -45,6 +56,9 @@ pub fn suite(name: &str, cases: &[Case]) -> String {
             let _ = write!(out, "<system-out>{}</system-out>", escape(&c.output));
         }
         let _ = writeln!(out, "</testcase>");
+    }
+    if !output.is_empty() {
+        let _ = writeln!(out, "    <system-out>{}</system-out>", escape(output));
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out

@@ -1,6 +1,7 @@
 //! Terminal, Markdown, JUnit and JSON forms of the [`LazyReport`]. Module names, file names and
 //! error messages come from the child: control characters are escaped for the terminal and
 //! Markdown specials for Markdown (hand-written: two small character maps).
+use crate::model::words::{count, noun_for};
 use std::fmt::Write as _;
 
 use super::report::{Annotation, Report};
@@ -46,8 +47,9 @@ fn saving_text(s: &Option<Interval>, pct: &Option<Interval>) -> String {
     }
 }
 
-fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
-    if n == 1 { one } else { many }
+/// `module avoided` / `modules avoided` for a count of `n`.
+fn avoided(n: usize) -> String {
+    format!("{} avoided", noun_for(n, "module"))
 }
 
 fn status_style(status: Status, st: &Styles) -> owo_colors::Style {
@@ -64,7 +66,7 @@ fn combination_line(c: &Combination) -> String {
         c.names.join(", "),
         saving_text(&c.saving_ms, &c.saving_pct),
         c.modules_avoided.len(),
-        plural(c.modules_avoided.len(), "module avoided", "modules avoided"),
+        avoided(c.modules_avoided.len()),
         ms(c.sum_of_savings_ms),
         c.summary
     )
@@ -79,10 +81,10 @@ fn terminal_target(t: &TargetReport, view: &View, out: &mut String) {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "\n{} · normal import {} ms · {} modules{workload}",
+        "\n{} · normal import {} ms · {}{workload}",
         Styles::paint(st.heading, clean(&t.target)),
         ms(t.import_ms),
-        t.modules
+        count(t.modules, "module")
     );
     if t.candidates.is_empty() {
         let _ = writeln!(out, "  no candidate to defer");
@@ -100,7 +102,7 @@ fn terminal_target(t: &TargetReport, view: &View, out: &mut String) {
             clean(&c.name),
             saving_text(&c.saving_ms, &c.saving_pct),
             c.modules_avoided.len(),
-            plural(c.modules_avoided.len(), "module avoided", "modules avoided"),
+            avoided(c.modules_avoided.len()),
             Styles::paint(status_style(c.status, st), clean(&c.summary)),
         );
     }
@@ -176,10 +178,10 @@ fn markdown(r: &LazyReport) -> String {
     for t in &r.targets {
         let _ = writeln!(
             out,
-            "\n### `{}`\n\nnormal import {} ms, {} modules\n\n| candidate | saving | modules avoided | status |\n|---|---|---|---|",
+            "\n### `{}`\n\nnormal import {} ms, {}\n\n| candidate | saving | modules avoided | status |\n|---|---|---|---|",
             clean(&t.target).replace('`', "'"),
             ms(t.import_ms),
-            t.modules
+            count(t.modules, "module")
         );
         for c in &t.candidates {
             let _ = writeln!(

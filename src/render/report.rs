@@ -64,7 +64,8 @@ fn escape_annotation(text: &str) -> String {
         .replace('\n', "%0A")
 }
 
-/// The annotation lines for a report.
+/// The annotation lines for a report. Their text may carry names from a child or a file: invisible
+/// characters are spelled out first (they reach a terminal in the CI log).
 pub fn annotations(report: &dyn Report) -> String {
     let mut out = String::new();
     for a in report.annotations() {
@@ -74,7 +75,7 @@ pub fn annotations(report: &dyn Report) -> String {
         };
         out.push_str(&format!(
             "::{kind} title=coldstart::{}\n",
-            escape_annotation(&a.text)
+            escape_annotation(&crate::escape::terminal(&a.text))
         ));
     }
     out

@@ -2,10 +2,22 @@
 use super::junit::{Case, suite};
 use super::report::{Annotation, Report};
 use super::{Styles, View, mib, ms};
+use crate::escape::{markdown_code, terminal as esc};
+use crate::model::words::count;
 use crate::results::{ResultFile, TargetResult};
 use crate::stats::summary::Summary;
 use crate::tree::ImportTree;
 use std::fmt::Write;
+
+// Every name, path, statement and warning below came from a child or a result file: it is shown
+// through `esc` (terminal), `markdown_code`/`escape::markdown` (Markdown) or `html` (inline HTML),
+// so it cannot move the cursor, retitle the terminal, fake a line or break a table. Warnings are
+// prose with their own Markdown (backticks): there only invisible characters are escaped.
+
+/// `text` for inline HTML (`<summary>`): invisible characters spelled out, then XML-escaped.
+fn html(text: &str) -> String {
+    super::svg::escape(&esc(text))
+}
 
 fn spread(s: &Summary) -> String {
     format!(
@@ -23,16 +35,29 @@ fn packages(t: &TargetResult) -> String {
     t.modules
         .by_package
         .iter()
-        .map(|(p, n)| format!("{p}: {n}"))
+        .map(|(p, n)| format!("{}: {n}", esc(p)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// A chain as `a (12.0 ms) -> b (3.1 ms)`.
-pub fn chain_text(links: &[crate::tree::Link]) -> String {
+/// How a renderer shows a module name from a child or a file: escaped for its format.
+pub type Name = fn(&str) -> String;
+
+/// [`Name`] for a terminal.
+pub fn terminal_name(name: &str) -> String {
+    esc(name).into_owned()
+}
+
+/// [`Name`] for Markdown text.
+pub fn markdown_name(name: &str) -> String {
+    crate::escape::markdown(name).into_owned()
+}
+
+/// A chain as `a (12.0 ms) -> b (3.1 ms)`, names shown with `name`.
+pub fn chain_text(links: &[crate::tree::Link], name: Name) -> String {
     links
         .iter()
-        .map(|l| format!("{} ({} ms)", l.module, ms(l.cumulative_ms)))
+        .map(|l| format!("{} ({} ms)", name(&l.module), ms(l.cumulative_ms)))
         .collect::<Vec<_>>()
         .join(" -> ")
 }
@@ -41,7 +66,7 @@ pub fn chain_text(links: &[crate::tree::Link]) -> String {
 fn tree_lines(t: &TargetResult, tree: &ImportTree, top: usize) -> Vec<String> {
     let list = |mods: Vec<&crate::tree::ModuleStats>, f: fn(&crate::tree::ModuleStats) -> f64| {
         mods.iter()
-            .map(|m| format!("{} {} ms", m.name, ms(f(m))))
+            .map(|m| format!("{} {} ms", esc(&m.name), ms(f(m))))
             .collect::<Vec<_>>()
             .join(" · ")
     };
@@ -58,7 +83,11 @@ fn tree_lines(t: &TargetResult, tree: &ImportTree, top: usize) -> Vec<String> {
     }
     for (m, loaded) in &t.forbidden {
         if let (true, Some(links)) = (*loaded, tree.why(m)) {
-            lines.push(format!("why {m}: {}", chain_text(&links)));
+            lines.push(format!(
+                "why {}: {}",
+                esc(m),
+                chain_text(&links, terminal_name)
+            ));
         }
     }
     if tree.unreliable_runs > 0 {
@@ -77,17 +106,22 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     let py = &r.environment.python;
     let _ = writeln!(
         out,
-        "{} {} ({}) · {} runs, {} warm-up, pyc {}",
+        "{} {} ({}) · {}, {} warm-up, pyc {}",
         Styles::paint(st.heading, "Python"),
-        py.version,
-        py.executable.display(),
-        r.settings.runs,
+        esc(&py.version),
+        esc(&py.executable.display().to_string()),
+        count(r.settings.runs, "run"),
         r.settings.warmup,
         r.settings.pyc.as_str()
     );
     let mut context = format!("start-up {} ms", ms(r.startup_ms.median));
     if let Some(a) = &r.anchor {
-        let _ = write!(context, " · anchor {} ms", ms(a.summary.median));
+        // The anchor is not self-explanatory: say what it is for in a few words.
+        let _ = write!(
+            context,
+            " · anchor {} ms (reference import timed every round, so compare can remove machine speed)",
+            ms(a.summary.median)
+        );
     }
     if let Some(n) = &r.noise {
         let _ = write!(context, " · foreign CPU {:.2}", n.foreign_cpus);
@@ -95,10 +129,11 @@ fn terminal(r: &ResultFile, view: &View) -> String {
     let _ = writeln!(out, "{}", Styles::paint(st.dim, context));
     for t in &r.targets {
         let _ = writeln!(out);
-        let title = if t.statement == format!("import {}", t.name) {
-            t.name.clone()
+        // A --stmt target is named by its statement: say it once.
+        let title = if t.statement == t.name || t.statement == format!("import {}", t.name) {
+            esc(&t.name).into_owned()
         } else {
-            format!("{} ({})", t.name, t.statement)
+            format!("{} ({})", esc(&t.name), esc(&t.statement))
         };
         let _ = writeln!(out, "{}", Styles::paint(st.heading, title));
         let s = &t.summary;
@@ -133,9 +168,9 @@ fn terminal(r: &ResultFile, view: &View) -> String {
                 .iter()
                 .map(|(m, loaded)| {
                     if *loaded {
-                        format!("{m} {}", Styles::paint(st.bad, "LOADED"))
+                        format!("{} {}", esc(m), Styles::paint(st.bad, "LOADED"))
                     } else {
-                        format!("{m} {}", Styles::paint(st.good, "not loaded"))
+                        format!("{} {}", esc(m), Styles::paint(st.good, "not loaded"))
                     }
                 })
                 .collect();
@@ -147,11 +182,11 @@ fn terminal(r: &ResultFile, view: &View) -> String {
             }
         }
         for w in &t.warnings {
-            let _ = writeln!(out, "  {} {w}", Styles::paint(st.warn, "warning:"));
+            let _ = writeln!(out, "  {} {}", Styles::paint(st.warn, "warning:"), esc(w));
         }
     }
     for w in &r.warnings {
-        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
+        let _ = writeln!(out, "{} {}", Styles::paint(st.warn, "warning:"), esc(w));
     }
     if let Some(c) = &r.instructions {
         let _ = writeln!(
@@ -192,9 +227,9 @@ fn markdown(r: &ResultFile, view: &View) -> String {
     let _ = writeln!(out, "### coldstart: import times\n");
     let _ = writeln!(
         out,
-        "Python {} · {} runs per target · interpreter start-up {} ms\n",
-        py.version,
-        r.settings.runs,
+        "Python {} · {} per target · interpreter start-up {} ms\n",
+        crate::escape::markdown(&py.version),
+        count(r.settings.runs, "run"),
         ms(r.startup_ms.median)
     );
     let _ = writeln!(
@@ -214,8 +249,8 @@ fn markdown(r: &ResultFile, view: &View) -> String {
             .collect();
         let _ = writeln!(
             out,
-            "| `{}` | {} ms | {} ± {} ms | {} ms | {} ms | {} | {} | {} |",
-            t.name.replace('|', "\\|"),
+            "| {} | {} ms | {} ± {} ms | {} ms | {} ms | {} | {} | {} |",
+            markdown_code(&t.name),
             ms(s.import_ms.median),
             ms(s.import_ms.mean),
             ms(s.import_ms.stddev),
@@ -247,14 +282,14 @@ fn markdown(r: &ResultFile, view: &View) -> String {
             let _ = writeln!(
                 out,
                 "\n<details><summary><code>{}</code>: where the time goes</summary>\n",
-                t.name
+                html(&t.name)
             );
             let _ = writeln!(out, "| module | self | cumulative |\n|---|---:|---:|");
             for m in tree.top_by_cumulative(view.top) {
                 let _ = writeln!(
                     out,
-                    "| `{}` | {} ms | {} ms |",
-                    m.name,
+                    "| {} | {} ms | {} ms |",
+                    markdown_code(&m.name),
                     ms(m.self_ms),
                     ms(m.cumulative_ms)
                 );
@@ -265,12 +300,12 @@ fn markdown(r: &ResultFile, view: &View) -> String {
     let warnings: Vec<String> = r
         .warnings
         .iter()
-        .cloned()
-        .chain(
-            r.targets
+        .map(|w| esc(w).into_owned())
+        .chain(r.targets.iter().flat_map(|t| {
+            t.warnings
                 .iter()
-                .flat_map(|t| t.warnings.iter().map(move |w| format!("`{}`: {w}", t.name))),
-        )
+                .map(move |w| format!("{}: {}", markdown_code(&t.name), esc(w)))
+        }))
         .collect();
     if !warnings.is_empty() {
         let _ = writeln!(out);
@@ -299,9 +334,9 @@ impl Report for ResultFile {
                 name: t.name.clone(),
                 failure: None,
                 output: format!(
-                    "median import {} ms, {} modules",
+                    "median import {} ms, {}",
                     ms(t.summary.import_ms.median),
-                    t.modules.total
+                    count(t.modules.total, "module")
                 ),
             })
             .collect();

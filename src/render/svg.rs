@@ -2,6 +2,7 @@
 //! proportional to cumulative time, one row per depth, `<title>` tooltips, labels where they fit,
 //! colour by top-level package, or (diff) by change against a base tree.
 
+use crate::model::words::count;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -224,20 +225,20 @@ fn chart(
         WIDTH / 2.0,
         escape(title)
     );
-    let runs = plural(tree.runs, "run");
+    let runs = count(tree.runs, "run");
     let unreliable = match tree.unreliable_runs {
         0 => String::new(),
         n => format!(", {n} unreliable: nesting may be wrong"),
     };
     let hidden = match layout.hidden {
         0 => String::new(),
-        n => format!(", {} under {min_ms} ms hidden", plural(n, "module")),
+        n => format!(", {} under {min_ms} ms hidden", count(n, "module")),
     };
     let subtitle = format!(
         "imports {:.1} ms (median of {runs}{unreliable}){}; {} shown{hidden}; start-up {:.1} ms not included",
         tree.total_ms(),
         footer.subtitle,
-        plural(layout.bars.len(), "module"),
+        count(layout.bars.len(), "module"),
         tree.startup_ms,
     );
     let _ = writeln!(
@@ -272,8 +273,13 @@ fn chart(
         let m = &tree.modules[b.idx];
         let s = style(m);
         let tooltip = format!(
-            "{}\nself {:.2} ms, cumulative {:.2} ms, in {} of {} runs{}",
-            m.name, m.self_ms, m.cumulative_ms, m.runs, tree.runs, s.note
+            "{}\nself {:.2} ms, cumulative {:.2} ms, in {} of {}{}",
+            m.name,
+            m.self_ms,
+            m.cumulative_ms,
+            m.runs,
+            count(tree.runs, "run"),
+            s.note
         );
         let y = TOP + ROW * (b.depth + 1) as f64;
         bar(
@@ -328,14 +334,6 @@ fn bar(out: &mut String, x: f64, y: f64, w: f64, fill: &str, tooltip: &str, text
     out.push_str("</g>\n");
 }
 
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// The label that fits in a bar `w` wide: name and time, name, or a truncated name.
 fn label(name: &str, cumulative_ms: f64, w: f64) -> Option<String> {
     let fit = ((w - 6.0) / CHAR_W).floor();
@@ -387,8 +385,11 @@ fn hsl_hex(hue: f64, saturation: f64, lightness: f64) -> String {
     format!("#{:02x}{:02x}{:02x}", byte(r), byte(g), byte(b))
 }
 
-/// Escape text for XML content and attributes; characters XML 1.0 forbids become U+FFFD.
-/// Shared by every XML writer (SVG here, JUnit in `render::junit`).
+/// Escape text for XML content and attributes. Tabs and newlines are kept (tooltips are written
+/// on several lines); every other invisible character (ESC, BEL, bidi overrides, which XML 1.0
+/// forbids or a reader would not see) is spelled out as on a terminal (`crate::escape::terminal`),
+/// and the non-characters U+FFFE/U+FFFF become U+FFFD. Shared by every XML writer (SVG here,
+/// JUnit in `render::junit`).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -399,8 +400,8 @@ pub fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push_str(&crate::escape::terminal(c.encode_utf8(&mut [0; 4]))),
         }
     }
     out

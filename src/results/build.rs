@@ -3,6 +3,7 @@
 use super::*;
 use crate::measure::session::{SideData, TargetData};
 use crate::model::names::count_package;
+use crate::model::words::count;
 use crate::model::{Measure, Target};
 use std::collections::BTreeSet;
 
@@ -16,6 +17,8 @@ pub struct Context<'a> {
     pub warmup: usize,
     pub label: Option<String>,
     pub interpreter: Interpreter,
+    /// The side's installed distributions ([`crate::probe::PythonProbe::installed`]).
+    pub installed: crate::probe::installed::Installed,
     pub host: HostInfo,
     pub git: Option<GitInfo>,
     pub noise: Option<Noise>,
@@ -52,6 +55,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             }
         });
     let mut warnings = m.warnings.clone();
+    warnings.extend(ctx.installed.warning.clone());
     warnings.extend(crate::sys::host::busy_warning(
         &ctx.host,
         ctx.noise.as_ref(),
@@ -70,6 +74,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             python: ctx.interpreter.clone(),
             host: ctx.host.clone(),
             git: ctx.git.clone(),
+            distributions: ctx.installed.distributions.clone(),
         },
         settings: RunSettings {
             runs: ctx.runs,
@@ -233,8 +238,8 @@ fn target_warnings(
             }
         };
         w.push(format!(
-            "{} modules are compiled from source on every run (e.g. {}): {fix}",
-            uncached.len(),
+            "{} compiled from source on every run (e.g. {}): {fix}",
+            count(uncached.len(), "module"),
             shown.join(", ")
         ));
     }
@@ -271,6 +276,10 @@ mod tests {
                 executable: "/usr/bin/python3".into(),
                 version: "3.11.7".into(),
                 implementation: "cpython".into(),
+            },
+            installed: crate::probe::installed::Installed {
+                distributions: Some(vec![]),
+                warning: None,
             },
             host: HostInfo {
                 os: "linux".into(),

@@ -7,6 +7,7 @@ pub mod validate;
 use crate::git::GitInfo;
 use crate::model::Pyc;
 use crate::probe::Interpreter;
+use crate::probe::installed::Distribution;
 use crate::stats::summary::Summary;
 use crate::sys::host::{HostInfo, Noise};
 use crate::tree::ImportTree;
@@ -68,6 +69,10 @@ pub struct Environment {
     pub python: Interpreter,
     pub host: HostInfo,
     pub git: Option<GitInfo>,
+    /// The installed distributions the target sees, sorted by normalised name (format version 2;
+    /// `None` in version 1 files and when they could not be read, which a warning says).
+    #[serde(default)]
+    pub distributions: Option<Vec<Distribution>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

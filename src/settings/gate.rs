@@ -12,17 +12,17 @@ use crate::verdict::budget::{self, Budgets, Limit};
 use crate::verdict::compare::GateOptions;
 
 /// Which threshold applies: interleaved pairs (`threshold`), two stored files
-/// (`compare_threshold`, wider: they were taken at different times) or instruction counts,
-/// measured now (`threshold`) or stored (`compare_threshold`), narrower: counts are exact.
+/// (`compare_threshold`, wider: they were taken at different times) or instruction counts
+/// (`--threshold` only: the file's two are time thresholds; narrower, counts are exact).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threshold {
     Pairs,
     Files,
     Counts,
-    StoredCounts,
 }
 
-/// The validated gate and whether its failure still exits 0.
+/// The validated gate and whether its failure still exits 0 (also in `options`, which result
+/// files store).
 #[derive(Debug, Clone, Copy)]
 pub struct Gate {
     pub options: GateOptions,
@@ -31,15 +31,12 @@ pub struct Gate {
 
 /// Validates the gate flags over the file.
 pub fn gate(args: &GateArgs, file: &FileConfig, kind: Threshold) -> Result<Gate> {
+    let report_only = switch(args.report_only, file.report_only);
     let threshold = match kind {
         Threshold::Pairs => args.threshold.or(file.threshold).unwrap_or(d::THRESHOLD),
+        // The file's thresholds are for time: the count gate keeps its own default.
         Threshold::Counts => args
             .threshold
-            .or(file.threshold)
-            .unwrap_or(crate::stats::instructions::DEFAULT_THRESHOLD * 100.0),
-        Threshold::StoredCounts => args
-            .threshold
-            .or(file.compare_threshold)
             .unwrap_or(crate::stats::instructions::DEFAULT_THRESHOLD * 100.0),
         Threshold::Files => args
             .threshold
@@ -76,8 +73,9 @@ pub fn gate(args: &GateArgs, file: &FileConfig, kind: Threshold) -> Result<Gate>
                 effect,
             },
             fail_on_new_modules: switch(args.fail_on_new_modules, file.fail_on_new_modules),
+            report_only,
         },
-        report_only: switch(args.report_only, file.report_only),
+        report_only,
     })
 }
 
@@ -226,4 +224,27 @@ fn times(flag: &str, specs: &[String], file: &Option<PerTarget<f64>>) -> Result<
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_files_thresholds_are_for_time_and_the_count_gate_keeps_its_default() {
+        let file: FileConfig =
+            toml::from_str("threshold = 5\ncompare_threshold = 10\nreport_only = true\n").unwrap();
+        let none = GateArgs::default();
+        let percent = |kind| gate(&none, &file, kind).unwrap().options.params.threshold * 100.0;
+        assert_eq!(percent(Threshold::Pairs), 5.0);
+        assert_eq!(percent(Threshold::Files), 10.0);
+        assert!((percent(Threshold::Counts) - 1.0).abs() < 1e-9);
+        let given = GateArgs {
+            threshold: Some(2.0),
+            ..GateArgs::default()
+        };
+        let g = gate(&given, &file, Threshold::Counts).unwrap();
+        assert_eq!(g.options.params.threshold, 0.02);
+        assert!(g.report_only && g.options.report_only);
+    }
 }

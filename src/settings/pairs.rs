@@ -5,6 +5,7 @@ use crate::config::FileConfig;
 use crate::config::defaults as d;
 use crate::error::{Error, Result};
 use crate::measure::pairs::EXTEND_BY;
+use crate::measure::single::AnchorEvery;
 use crate::stats::sequential::Design;
 use crate::verdict::compare::GateOptions;
 
@@ -16,11 +17,23 @@ pub struct PairPlan {
     /// Issue 14: when to look at the pairs and how strictly.
     pub design: Design,
     pub warmup: usize,
+    /// Issue 14: the anchor is measured every this many pairs (the paired verdict never uses it).
+    pub anchor_every: AnchorEvery,
     pub gate: GateOptions,
 }
 
-/// Validates the pair flags over the file.
-pub fn pair_plan(args: &PairArgs, file: &FileConfig, gate: GateOptions) -> Result<PairPlan> {
+/// How often `ab` and `branches` measure the anchor by default, in pairs (issue 14).
+pub const ANCHOR_EVERY: usize = 3;
+
+/// Validates the pair flags over the file; `anchor_every` is `--anchor-every` of the commands
+/// that have it (`None`: the default).
+pub fn pair_plan(
+    args: &PairArgs,
+    anchor_every: Option<usize>,
+    file: &FileConfig,
+    gate: GateOptions,
+) -> Result<PairPlan> {
+    let anchor_every = anchor_every.unwrap_or(ANCHOR_EVERY);
     let pairs = args.pairs.or(file.pairs).unwrap_or(d::PAIRS);
     let max_pairs = args.max_pairs.or(file.max_pairs).unwrap_or(d::MAX_PAIRS);
     if pairs < 5 {
@@ -43,6 +56,12 @@ pub fn pair_plan(args: &PairArgs, file: &FileConfig, gate: GateOptions) -> Resul
             ..Design::sequential(pairs, EXTEND_BY, max_pairs)
         }
     };
+    if anchor_every == 0 {
+        return Err(Error::TooSmall {
+            flag: "--anchor-every",
+            bound: "1 (the anchor in every pair; --no-anchor measures none)",
+        });
+    }
     if design.unreachable_look().is_some() {
         return Err(Error::TooSmall {
             flag: "--min-pairs",
@@ -54,6 +73,7 @@ pub fn pair_plan(args: &PairArgs, file: &FileConfig, gate: GateOptions) -> Resul
         max_pairs,
         design,
         warmup: args.warmup.or(file.warmup).unwrap_or(d::WARMUP),
+        anchor_every: AnchorEvery(anchor_every),
         gate,
     })
 }

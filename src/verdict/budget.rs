@@ -34,26 +34,124 @@ pub struct Budgets {
     pub max_instructions: Vec<Limit<u64>>,
 }
 
+/// The version of the `check --format json` document (docs/results-format.md).
+pub const CHECK_FORMAT_VERSION: u32 = 1;
+
+/// What one budget measured, as numbers with their unit in the field name (`kind` tags it in
+/// JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Measured {
+    ImportMs {
+        limit_ms: f64,
+        actual_ms: f64,
+    },
+    WallMs {
+        limit_ms: f64,
+        actual_ms: f64,
+    },
+    /// `actual_mib` is `None` when the file has no peak-memory samples (the budget fails).
+    PeakRssMib {
+        limit_mib: f64,
+        actual_mib: Option<f64>,
+    },
+    /// Modules the statement loaded beyond start-up (`--max-modules`).
+    Modules {
+        limit_modules: usize,
+        actual_modules: usize,
+    },
+    /// Every module in `sys.modules` after the import, start-up included
+    /// (`--max-total-modules`).
+    TotalModules {
+        limit_modules: usize,
+        actual_modules: usize,
+    },
+    PackageModules {
+        package: String,
+        limit_modules: usize,
+        actual_modules: usize,
+    },
+    Forbidden {
+        module: String,
+        loaded: bool,
+    },
+    /// The median instruction count (`--max-instructions`); `None` when the file has no counts
+    /// (the budget fails).
+    Instructions {
+        limit_instructions: u64,
+        actual_instructions: Option<u64>,
+    },
+}
+
+impl Measured {
+    /// The measured value as the reports print it: `50.58 ms`, `103`, `loaded`.
+    pub fn actual_text(&self) -> String {
+        match self {
+            Measured::ImportMs { actual_ms, .. } | Measured::WallMs { actual_ms, .. } => {
+                format!("{actual_ms:.2} ms")
+            }
+            Measured::PeakRssMib { actual_mib, .. } => {
+                actual_mib.map_or("not measured".into(), |v| format!("{v:.1} MiB"))
+            }
+            Measured::Modules { actual_modules, .. }
+            | Measured::TotalModules { actual_modules, .. }
+            | Measured::PackageModules { actual_modules, .. } => actual_modules.to_string(),
+            Measured::Forbidden { loaded: true, .. } => "loaded".into(),
+            Measured::Forbidden { loaded: false, .. } => "not loaded".into(),
+            Measured::Instructions {
+                actual_instructions,
+                ..
+            } => actual_instructions.map_or("not counted".into(), |n| {
+                crate::stats::instructions::grouped(n)
+            }),
+        }
+    }
+}
+
 /// The outcome of one budget on one target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub target: String,
-    /// e.g. `median import_ms <= 300`.
+    /// The budget in words, e.g. `median import <= 300 ms`.
     pub budget: String,
-    pub actual: String,
+    #[serde(flatten)]
+    pub measured: Measured,
     pub passed: bool,
+}
+
+impl CheckResult {
+    pub fn actual_text(&self) -> String {
+        self.measured.actual_text()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
+    pub format_version: u32,
     pub file: Option<String>,
     pub statistic: Statistic,
+    /// Every budget held.
+    pub passed: bool,
+    pub budgets_checked: usize,
+    pub budgets_exceeded: usize,
     pub checks: Vec<CheckResult>,
 }
 
 impl CheckReport {
+    fn new(file: Option<String>, statistic: Statistic, checks: Vec<CheckResult>) -> CheckReport {
+        let exceeded = checks.iter().filter(|c| !c.passed).count();
+        CheckReport {
+            format_version: CHECK_FORMAT_VERSION,
+            file,
+            statistic,
+            passed: exceeded == 0,
+            budgets_checked: checks.len(),
+            budgets_exceeded: exceeded,
+            checks,
+        }
+    }
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.passed)
+        self.passed
     }
     pub fn failures(&self) -> impl Iterator<Item = &CheckResult> {
         self.checks.iter().filter(|c| !c.passed)
@@ -148,11 +246,11 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
     let mut checks = Vec::new();
     let s = stat.as_str();
     for t in &result.targets {
-        let mut push = |budget: String, actual: String, passed: bool| {
+        let mut push = |budget: String, measured: Measured, passed: bool| {
             checks.push(CheckResult {
                 target: t.name.clone(),
                 budget,
-                actual,
+                measured,
                 passed,
             });
         };
@@ -161,7 +259,10 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             let v = timed(&t.summary.import_ms);
             push(
                 format!("{s} import <= {} ms", l.value),
-                format!("{v:.2} ms"),
+                Measured::ImportMs {
+                    limit_ms: l.value,
+                    actual_ms: v,
+                },
                 v <= l.value,
             );
         }
@@ -169,43 +270,48 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             let v = timed(&t.summary.wall_ms);
             push(
                 format!("{s} wall <= {} ms", l.value),
-                format!("{v:.2} ms"),
+                Measured::WallMs {
+                    limit_ms: l.value,
+                    actual_ms: v,
+                },
                 v <= l.value,
             );
         }
         for l in budgets.max_peak_rss_mib.iter().filter(|l| applies(l, t)) {
-            match &t.summary.peak_rss_kib {
-                Some(rss) => {
-                    let v = timed(rss) / 1024.0;
-                    push(
-                        format!("{s} peak memory <= {} MiB", l.value),
-                        format!("{v:.1} MiB"),
-                        v <= l.value,
-                    );
-                }
-                None => push(
-                    format!("{s} peak memory <= {} MiB", l.value),
-                    "not measured".into(),
-                    false,
-                ),
-            }
+            let v = t
+                .summary
+                .peak_rss_kib
+                .as_ref()
+                .map(|rss| timed(rss) / 1024.0);
+            push(
+                format!("{s} peak memory <= {} MiB", l.value),
+                Measured::PeakRssMib {
+                    limit_mib: l.value,
+                    actual_mib: v,
+                },
+                v.is_some_and(|v| v <= l.value),
+            );
         }
         for l in budgets.max_instructions.iter().filter(|l| applies(l, t)) {
             let budget = format!("median instructions <= {}", l.value);
-            match &t.instructions {
-                Some(c) => push(
-                    budget,
-                    crate::stats::instructions::grouped(c.summary.median),
-                    c.summary.median <= l.value,
-                ),
-                None => push(budget, "not counted".into(), false),
-            }
+            let actual = t.instructions.as_ref().map(|c| c.summary.median);
+            push(
+                budget,
+                Measured::Instructions {
+                    limit_instructions: l.value,
+                    actual_instructions: actual,
+                },
+                actual.is_some_and(|n| n <= l.value),
+            );
         }
         for l in budgets.max_modules.iter().filter(|l| applies(l, t)) {
             let v = t.modules.imported_count();
             push(
                 format!("modules beyond start-up <= {}", l.value),
-                v.to_string(),
+                Measured::Modules {
+                    limit_modules: l.value,
+                    actual_modules: v,
+                },
                 v <= l.value,
             );
         }
@@ -213,7 +319,10 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             let v = t.modules.total;
             push(
                 format!("modules in total <= {}", l.value),
-                v.to_string(),
+                Measured::TotalModules {
+                    limit_modules: l.value,
+                    actual_modules: v,
+                },
                 v <= l.value,
             );
         }
@@ -222,7 +331,11 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             let v = count_package(&imported, prefix);
             push(
                 format!("{prefix} modules <= {max}"),
-                v.to_string(),
+                Measured::PackageModules {
+                    package: prefix.clone(),
+                    limit_modules: *max,
+                    actual_modules: v,
+                },
                 v <= *max,
             );
         }
@@ -234,10 +347,9 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
                 .unwrap_or_else(|| t.modules.imported().contains(&m));
             push(
                 format!("{m} forbidden"),
-                if loaded {
-                    "loaded".into()
-                } else {
-                    "not loaded".into()
+                Measured::Forbidden {
+                    module: m.clone(),
+                    loaded,
                 },
                 !loaded,
             );
@@ -248,11 +360,7 @@ pub fn check(result: &ResultFile, budgets: &Budgets, file: Option<String>) -> Re
             "no budget applies to the result's targets, so nothing was checked; name a target the file has (TARGET=VALUE) or give a budget for all".into(),
         ));
     }
-    Ok(CheckReport {
-        file,
-        statistic: stat,
-        checks,
-    })
+    Ok(CheckReport::new(file, stat, checks))
 }
 
 #[cfg(test)]

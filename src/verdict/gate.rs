@@ -10,6 +10,10 @@ pub struct GateOptions {
     pub params: GateParams,
     /// Fail when the candidate loads modules the baseline did not.
     pub fail_on_new_modules: bool,
+    /// `--report-only`: a failed gate is reported but the exit code stays 0 (older comparison
+    /// documents lack the field: false).
+    #[serde(default)]
+    pub report_only: bool,
 }
 
 /// Whether more pairs could still change a verdict: inconclusive, or unchanged while the interval

@@ -1,6 +1,7 @@
 //! Judging results: comparisons of two results and budgets.
 pub mod budget;
 pub mod compare;
+pub mod distributions;
 pub mod gate;
 pub mod instructions;
 pub mod modules;

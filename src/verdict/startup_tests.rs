@@ -80,15 +80,31 @@ fn max_modules_counts_beyond_start_up_and_max_total_modules_counts_all() {
         ..Budgets::default()
     };
     let checks = budget::check(&r, &budgets, None).unwrap().checks;
-    let got: Vec<(&str, &str, bool)> = checks
+    let got: Vec<(&str, String, bool)> = checks
         .iter()
-        .map(|c| (c.budget.as_str(), c.actual.as_str(), c.passed))
+        .map(|c| (c.budget.as_str(), c.actual_text(), c.passed))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("modules beyond start-up <= 2", "2", true),
-            ("modules in total <= 4", "5", false),
+            ("modules beyond start-up <= 2", "2".to_owned(), true),
+            ("modules in total <= 4", "5".to_owned(), false),
+        ]
+    );
+    assert_eq!(
+        checks
+            .iter()
+            .map(|c| c.measured.clone())
+            .collect::<Vec<_>>(),
+        vec![
+            budget::Measured::Modules {
+                limit_modules: 2,
+                actual_modules: 2
+            },
+            budget::Measured::TotalModules {
+                limit_modules: 4,
+                actual_modules: 5
+            },
         ]
     );
 }

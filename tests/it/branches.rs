@@ -239,6 +239,102 @@ fn working_tree_candidate_includes_uncommitted_changes() {
     );
 }
 
+/// The revision's `install.py` copies the project and the revision's `deps/` (fixture
+/// distributions: minimal `*.dist-info` directories) into the environment: no index needed.
+const INSTALL_PY: &str = "import shutil, sys, sysconfig\nfrom pathlib import Path\nsite = Path(sysconfig.get_paths()['purelib'])\nshutil.copytree('src/tinyproj', site / 'tinyproj')\nfor d in Path('deps').iterdir():\n    shutil.copytree(d, site / d.name)\n";
+
+fn dist_info(repo: &Path, dir_name: &str, name: &str, version: &str) {
+    let info = repo.join("deps").join(format!("{dir_name}.dist-info"));
+    std::fs::create_dir_all(&info).unwrap();
+    std::fs::write(
+        info.join("METADATA"),
+        format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_setup_step_installing_other_versions_on_the_candidate_is_named_in_the_reports() {
+    let s = setup();
+    git(&s.repo, &["checkout", "-q", "-b", "deps-old"]);
+    std::fs::write(s.repo.join("install.py"), INSTALL_PY).unwrap();
+    dist_info(&s.repo, "rich-12.0.0", "rich", "12.0.0");
+    dist_info(&s.repo, "commonmark-0.9.1", "commonmark", "0.9.1");
+    git(&s.repo, &["add", "-A"]);
+    git(&s.repo, &["commit", "-q", "-m", "old deps"]);
+    git(&s.repo, &["checkout", "-q", "-b", "deps-new"]);
+    std::fs::remove_dir_all(s.repo.join("deps")).unwrap();
+    dist_info(&s.repo, "rich-15.0.0", "rich", "15.0.0");
+    dist_info(&s.repo, "markdown_it_py-3.0.0", "markdown-it-py", "3.0.0");
+    git(&s.repo, &["add", "-A"]);
+    git(&s.repo, &["commit", "-q", "-m", "new deps"]);
+    git(&s.repo, &["checkout", "-q", "main"]);
+    // One run: the terminal report on stdout, the Markdown one in a file, the JSON comparison in
+    // the output directory (JUnit is the same renderer as ab's and compare's, tested there).
+    let markdown_file = s.tmp.parent().unwrap().join("report.md");
+    let output = format!("--output={}", markdown_file.display());
+    let out = branches(
+        &s.repo,
+        &s.tmp,
+        &s.out,
+        &[
+            "deps-old",
+            "deps-new",
+            "tinyproj",
+            "--pairs",
+            "8",
+            "--max-pairs",
+            "8",
+            "--setup",
+            "\"$COLDSTART_PYTHON\" install.py",
+            "--color",
+            "never",
+            "--format",
+            "markdown",
+            &output,
+        ],
+    )
+    .output()
+    .unwrap();
+    let terminal = String::from_utf8(out.stdout).unwrap();
+    // The same code on both sides: the verdict is not the point, the exit code is 0 or 1.
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{terminal}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The venv's own pip (and setuptools) are the same on both sides.
+    for line in [
+        "  installed distributions: 3 changed, ",
+        "    rich 12.0.0 → 15.0.0\n",
+        "    + markdown-it-py 3.0.0\n",
+        "    - commonmark 0.9.1\n",
+    ] {
+        assert!(terminal.contains(line), "{line}: {terminal}");
+    }
+    let markdown = std::fs::read_to_string(&markdown_file).unwrap();
+    for line in [
+        "- `rich` 12.0.0 → 15.0.0",
+        "- **+** `markdown-it-py` 3.0.0",
+        "- **-** `commonmark` 0.9.1",
+    ] {
+        assert!(markdown.contains(line), "{line}: {markdown}");
+    }
+    let name = files_in(&s.out)
+        .into_iter()
+        .find(|n| n.ends_with("_comparison.json"))
+        .unwrap();
+    let c = read_json(&s.out.join(name));
+    assert_eq!(
+        c["distributions"]["changes"],
+        serde_json::json!([
+            {"name": "rich", "baseline": "12.0.0", "candidate": "15.0.0"},
+            {"name": "markdown-it-py", "baseline": null, "candidate": "3.0.0"},
+            {"name": "commonmark", "baseline": "0.9.1", "candidate": null},
+        ])
+    );
+}
+
 #[test]
 fn failed_setup_unknown_revisions_and_non_repositories_are_clear_errors() {
     let s = setup();

@@ -319,6 +319,35 @@ fn interrupt_kills_children_and_writes_nothing() {
 }
 
 #[test]
+fn interrupt_while_identifying_the_interpreter_is_an_interrupt() {
+    // An "interpreter" that never answers: Ctrl-C during its identification is the user's
+    // interrupt (exit 130), not a verdict that it is not Python (exit 2).
+    let out = tempfile::tempdir().unwrap();
+    let python = out.path().join("slowpython");
+    std::fs::write(&python, "#!/bin/sh\nsleep 30\n").unwrap();
+    let mut perms = std::fs::metadata(&python).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&python, perms).unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("coldstart"))
+        .args(["run", "json", "--no-anchor", "--python"])
+        .arg(&python)
+        .arg("--output-dir")
+        .arg(out.path().join("results"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // SAFETY: sending SIGINT to our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let results = out.path().join("results");
+    assert!(!results.exists() || files_in(&results).is_empty());
+}
+
+#[test]
 fn budget_flags_on_run_check_after_measuring() {
     let out = tempfile::tempdir().unwrap();
     // Three quick samples of sleepy50 with the budget flags `extra`.

@@ -107,7 +107,9 @@ fn set_loaded(v: &mut Value, target: usize, names: &BTreeSet<String>) {
 ///   more modules, a new subtree in its import tree;
 /// * `eagerpkg` made its heavy submodule lazy: 60 % faster, the `eagerpkg.heavy` subtree gone;
 /// * `emptypkg` unchanged, without import trees;
-/// * `newpkg` is measured by the candidate only, which also runs a newer Python.
+/// * `newpkg` is measured by the candidate only, which also runs a newer Python;
+/// * the candidate's environment has rich 15.0.0 (was 12.0.0), markdown-it-py and mdurl (new),
+///   typing_extensions 4.12.2 (was 4.9.0) and no commonmark; Pygments is the same on both sides.
 fn with_changes() -> (Value, Value) {
     let mut base = fixture_json();
     let mut cand = fixture_json();
@@ -166,6 +168,26 @@ fn with_changes() -> (Value, Value) {
     cand["targets"].as_array_mut().unwrap().push(newpkg);
     cand["label"] = "lazy-heavy".into();
     cand["environment"]["python"]["version"] = "3.12.1".into();
+    let dists = |list: &[(&str, &str)]| -> Value {
+        list.iter()
+            .map(|(name, version)| json!({"name": name, "version": version}))
+            .collect()
+    };
+    base["format_version"] = 2.into();
+    cand["format_version"] = 2.into();
+    base["environment"]["distributions"] = dists(&[
+        ("commonmark", "0.9.1"),
+        ("Pygments", "2.17.2"),
+        ("rich", "12.0.0"),
+        ("typing_extensions", "4.9.0"),
+    ]);
+    cand["environment"]["distributions"] = dists(&[
+        ("markdown-it-py", "3.0.0"),
+        ("mdurl", "0.1.2"),
+        ("pygments", "2.17.2"),
+        ("rich", "15.0.0"),
+        ("typing_extensions", "4.12.2"),
+    ]);
     (base, cand)
 }
 
@@ -279,6 +301,101 @@ fn check_in_every_format() {
         ]);
         insta::assert_snapshot!(format!("check_{format}"), stdout(cmd, 1));
     }
+}
+
+/// The JSON budget report holds numbers (unit in the field name), a `passed` per budget and
+/// overall, the counts and its `format_version`; the terminal summary counts in words.
+#[test]
+fn check_json_holds_numbers_and_the_overall_result() {
+    let args = [
+        "check",
+        FIXTURE,
+        "--max-import-ms",
+        "sleepy50=20",
+        "--max-wall-ms",
+        "10000",
+        "--max-package-modules",
+        "eagerpkg=1",
+        "--max-peak-rss-mib",
+        "emptypkg=1000",
+        "--forbid",
+        "eagerpkg.heavy",
+        "--format",
+        "json",
+    ];
+    let v: Value = serde_json::from_str(&stdout(at_root(&args), 1)).unwrap();
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["passed"], false);
+    let checks = v["checks"].as_array().unwrap();
+    assert_eq!(v["budgets_checked"], checks.len());
+    let failed = checks.iter().filter(|c| c["passed"] == false).count();
+    assert_eq!(v["budgets_exceeded"], failed);
+    for c in checks {
+        assert!(c["passed"].is_boolean() && c.get("actual").is_none(), "{c}");
+        match c["kind"].as_str().unwrap() {
+            "import_ms" | "wall_ms" => {
+                assert!(c["limit_ms"].is_f64() && c["actual_ms"].is_f64(), "{c}")
+            }
+            "peak_rss_mib" => assert!(c["limit_mib"].is_f64() && c["actual_mib"].is_f64(), "{c}"),
+            "package_modules" => {
+                assert_eq!(c["package"], "eagerpkg");
+                assert!(
+                    c["limit_modules"].is_u64() && c["actual_modules"].is_u64(),
+                    "{c}"
+                )
+            }
+            "forbidden" => {
+                assert_eq!(c["module"], "eagerpkg.heavy");
+                assert_eq!(c["loaded"], c["target"] == "eagerpkg", "{c}");
+            }
+            other => panic!("unexpected kind {other}: {c}"),
+        }
+    }
+    let sleepy = &checks[0];
+    assert_eq!(
+        (&sleepy["kind"], &sleepy["limit_ms"]),
+        (&json!("import_ms"), &json!(20.0))
+    );
+    assert!(sleepy["actual_ms"].as_f64().unwrap() > 50.0);
+    // The terminal summary: one budget, singular; all held.
+    let one = stdout(
+        at_root(&["check", FIXTURE, "--max-import-ms", "sleepy50=20"]),
+        1,
+    );
+    let pass = stdout(at_root(&["check", FIXTURE, "--max-import-ms", "1000"]), 0);
+    insta::assert_snapshot!("check_summaries", format!("{one}{pass}"));
+}
+
+/// A `--stmt` target is titled by its statement once; the run header says what the anchor is.
+#[test]
+fn run_of_a_statement_with_an_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = coldstart();
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("PYTHON")) {
+        cmd.env_remove(k);
+    }
+    cmd.current_dir(dir.path())
+        .args(["run", "--stmt", "import emptypkg; emptypkg", "--path"])
+        .arg(pkgs())
+        .args([
+            "--runs",
+            "2",
+            "--anchor",
+            "pass",
+            "--tree-runs",
+            "0",
+            "--quiet",
+        ])
+        .args(["--color", "never"]);
+    let text = stdout(cmd, 0);
+    let result = read_json(&dir.path().join("benchmark_results/cold_start_latest.json"));
+    let redacted = redact_run_text(&text, &result);
+    assert_eq!(
+        redacted.matches("import emptypkg; emptypkg").count(),
+        1,
+        "{redacted}"
+    );
+    insta::assert_snapshot!("run_stmt_terminal", redacted);
 }
 
 /// `coldstart run emptypkg` (3 runs, one import-tree run) in `format`, from an empty directory
@@ -397,6 +514,7 @@ fn run_json() {
         ".environment.host.cpus" => "[cpus]",
         ".environment.host.load_avg_1m" => "[n]",
         ".environment.git" => "[git]",
+        ".environment.distributions" => "[distributions]",
         ".settings.path[]" => "[pkgs]",
         ".startup_ms.median" => "[n]",
         ".startup_ms.samples[]" => "[n]",
@@ -463,7 +581,7 @@ fn color_always_paints_terminal_reports_only() {
     let plain = std::fs::read_to_string(&file).unwrap();
     assert!(has_escapes(&painted));
     assert!(!has_escapes(&plain), "{plain}");
-    assert!(plain.contains("FAIL 1 budgets, 1 exceeded"), "{plain}");
+    assert!(plain.contains("FAIL 1 of 1 budget exceeded"), "{plain}");
 }
 
 #[test]
@@ -479,7 +597,7 @@ fn color_auto_follows_the_terminal_no_color_and_term() {
     let (code, text) = output_on_a_tty(compare(&[]));
     assert_eq!(code, Some(0));
     assert!(
-        text.contains("0 regressed, 0 improved, 3 unchanged"),
+        text.contains("0 regressions, 0 improvements, 3 unchanged"),
         "{text}"
     );
     assert!(has_escapes(&text), "{text}");
@@ -490,7 +608,7 @@ fn color_auto_follows_the_terminal_no_color_and_term() {
         let (code, text) = output_on_a_tty(compare(&[env]));
         assert_eq!(code, Some(0));
         assert!(
-            text.contains("0 regressed, 0 improved, 3 unchanged"),
+            text.contains("0 regressions, 0 improvements, 3 unchanged"),
             "{env:?}: {text}"
         );
         assert!(!has_escapes(&text), "{env:?}: {text}");
@@ -500,7 +618,7 @@ fn color_auto_follows_the_terminal_no_color_and_term() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("0 regressed, 0 improved, 3 unchanged"),
+        text.contains("0 regressions, 0 improvements, 3 unchanged"),
         "{text}"
     );
     assert!(!has_escapes(&text), "{text}");

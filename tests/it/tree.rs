@@ -79,6 +79,54 @@ fn why_exits_1_for_a_module_the_target_does_not_import() {
         .stderr(predicate::str::contains("--tree-runs must be at least 1"));
 }
 
+/// With no chain to show, `why` says definitely why: loaded at start-up (`sys`), loaded but by
+/// no traced import (`planted`, set into `sys.modules` by the fixture), or not loaded at all.
+#[test]
+fn why_says_why_there_is_no_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkgs = dir.path().join("pkgs");
+    std::fs::create_dir_all(pkgs.join("planter")).unwrap();
+    std::fs::write(
+        pkgs.join("planter/__init__.py"),
+        "import sys, types\nsys.modules['planted'] = types.ModuleType('planted')\n",
+    )
+    .unwrap();
+    let why = |name: &str, format: &str| {
+        let mut cmd = coldstart();
+        cmd.current_dir(dir.path())
+            .args([
+                "why",
+                name,
+                "planter",
+                "--tree-runs",
+                "1",
+                "--format",
+                format,
+            ])
+            .arg("--path")
+            .arg(&pkgs);
+        stdout_of(&cmd.assert().code(1))
+    };
+    let text: String = ["sys", "planted", "nosuchmodule"]
+        .iter()
+        .map(|name| why(name, "terminal"))
+        .collect();
+    insta::assert_snapshot!("why_without_a_chain", text);
+    for (name, absent) in [
+        ("sys", "startup"),
+        ("planted", "untraced"),
+        ("nosuchmodule", "not-loaded"),
+    ] {
+        let v: Value = serde_json::from_str(&why(name, "json")).unwrap();
+        let t = &v["targets"][0];
+        assert_eq!(
+            (&t["chain"], &t["absent"]),
+            (&Value::Null, &Value::from(absent)),
+            "{v}"
+        );
+    }
+}
+
 #[test]
 fn tree_prints_the_indented_chain_with_its_times() {
     let dir = tempfile::tempdir().unwrap();

@@ -53,6 +53,13 @@ def test_check_passes_and_returns_the_report(result):
         "modules beyond start-up <= 5000",
         "budgetpkg modules <= 2",
     ]
+    # The JSON document behind it holds numbers, a version and the overall result.
+    assert report.raw["format_version"] == 1 and report.raw["passed"] is True
+    assert (report.raw["budgets_checked"], report.raw["budgets_exceeded"]) == (6, 0)
+    timed = next(c for c in report.checks if c.target == "budgetpkg" and c.kind == "import_ms")
+    assert timed.limit == 10_000 and isinstance(timed.value, float) and timed.actual.endswith(" ms")
+    package = next(c for c in report.checks if c.target == "budgetpkg" and c.kind == "package_modules")
+    assert (package.limit, package.value, package.actual) == (2, 2, "2")
 
 
 def test_an_exceeded_budget_raises_with_the_report_and_the_chain(result):

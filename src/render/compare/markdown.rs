@@ -1,10 +1,61 @@
 //! The Markdown report of a comparison (also the GitHub step summary).
 use super::*;
+use crate::escape::{markdown_code, terminal as esc};
+
+// Names come from result files or children: code spans (`markdown_code`), escaped text
+// (`markdown_name`) or escaped HTML; prose (warnings, failures) keeps its own backticks and only
+// has its invisible characters spelled out.
+
+/// The installed-distribution difference below the table: a list, folded when it is long.
+fn distributions(c: &Comparison, out: &mut String) {
+    let Some(summary) = distribution_summary(c) else {
+        return;
+    };
+    let changes = c.distributions.iter().flat_map(|d| &d.changes);
+    let folded = changes.clone().count() > MAX_DISTRIBUTIONS_SHOWN;
+    if folded {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Installed distributions: {summary}</summary>\n"
+        );
+    } else {
+        let _ = writeln!(out, "\n**Installed distributions:** {summary}\n");
+    }
+    for change in changes {
+        let name = crate::escape::markdown_code(&change.name);
+        let v =
+            |s: &Option<String>| crate::escape::markdown(s.as_deref().unwrap_or("")).into_owned();
+        let line = match (&change.baseline, &change.candidate) {
+            (Some(_), Some(_)) => {
+                format!("{name} {} → {}", v(&change.baseline), v(&change.candidate))
+            }
+            (None, _) => format!("**+** {name} {}", v(&change.candidate)),
+            (_, None) => format!("**-** {name} {}", v(&change.baseline)),
+        };
+        let _ = writeln!(out, "- {line}");
+    }
+    if folded {
+        let _ = writeln!(out, "\n</details>");
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map_or(String::new(), |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
 
 pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     let mut out = String::new();
     let title = format!("coldstart {}", c.command);
-    let verdict = if c.passed() { "✅ pass" } else { "❌ fail" };
+    let verdict = if c.passed() {
+        "✅ pass".to_owned()
+    } else if c.gate.report_only {
+        format!("❌ fail ({REPORT_ONLY})")
+    } else {
+        "❌ fail".to_owned()
+    };
     let _ = writeln!(out, "### {title}: {verdict}\n");
     let _ = writeln!(
         out,
@@ -13,17 +64,25 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         gate_text(c),
         counts(c)
     );
+    if let Some(legend) = anchored_legend(c) {
+        let _ = writeln!(out, "{}.\n", capitalise(legend));
+    }
+    let delta = if matches!(c.method, Method::Anchored | Method::AnchorShift) {
+        "anchored "
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "| target | baseline | candidate | Δ ms | Δ % | 90 % interval | modules beyond start-up | verdict |"
+        "| target | baseline | candidate | {delta}Δ ms | {delta}Δ % | 90 % interval | modules beyond start-up | verdict |"
     );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|---|---:|---|");
     for t in &c.targets {
         let i = &t.import;
         let _ = writeln!(
             out,
-            "| `{}` | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
-            t.name.replace('|', "\\|"),
+            "| {} | {} ms | {} ms | {} | {} | {:.3}–{:.3} | {} → {} | {} |",
+            markdown_code(&t.name),
             ms(i.baseline_median_ms),
             ms(i.candidate_median_ms),
             signed_ms(i.delta_ms),
@@ -39,6 +98,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
             }
         );
     }
+    distributions(c, &mut out);
     for t in &c.targets {
         let changes: Vec<String> = t
             .forbidden
@@ -47,20 +107,21 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
             .map(|f| {
                 format!(
                     "{} {}",
-                    crate::escape::markdown_code(&f.module),
+                    markdown_code(&f.module),
                     transition_word(f.transition)
                 )
             })
             .collect();
-        let modules = module_lines(t);
-        let tree = tree_lines(t, view.top);
+        let modules = module_lines(t, markdown_name);
+        let tree = tree_lines(t, view.top, markdown_name);
         if changes.is_empty() && modules.len() <= 1 && tree.is_empty() {
             continue;
         }
         let _ = writeln!(
             out,
             "\n<details><summary><code>{}</code>: {}</summary>\n",
-            t.name, modules[0]
+            super::super::svg::escape(&esc(&t.name)),
+            modules[0]
         );
         for line in changes {
             let _ = writeln!(out, "- {line}");
@@ -80,17 +141,21 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         (&c.only_in_candidate, "candidate"),
     ] {
         for name in names {
-            let _ = writeln!(out, "\n`{name}` is only in the {side} (not compared).");
+            let _ = writeln!(
+                out,
+                "\n{} is only in the {side} (not compared).",
+                markdown_code(name)
+            );
         }
     }
     if !c.failures.is_empty() || !c.warnings.is_empty() {
         let _ = writeln!(out);
     }
     for f in &c.failures {
-        let _ = writeln!(out, "- ❌ {f}");
+        let _ = writeln!(out, "- ❌ {}", esc(f));
     }
     for w in c.environment_differences.iter().chain(&c.warnings) {
-        let _ = writeln!(out, "\n> **Warning:** {w}");
+        let _ = writeln!(out, "\n> **Warning:** {}", esc(w));
     }
     out
 }

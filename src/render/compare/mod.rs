@@ -1,19 +1,21 @@
 //! Reports of a comparison (`ab`, `compare`, `branches`): terminal and Markdown.
-use super::junit::{Case, suite};
+use super::junit::{Case, suite_with_output};
 use super::report::{Annotation, Report};
-use super::run::chain_text;
+use super::run::{Name, chain_text, markdown_name, terminal_name};
 use super::{Styles, View, ms, signed_ms};
+use crate::model::words::count;
 use crate::stats::paired::{EffectSize, Verdict};
 use crate::verdict::compare::{Comparison, Method, TargetComparison, Timing, Transition};
 use std::fmt::Write;
 
 mod markdown;
+mod table;
 mod terminal;
 use markdown::markdown;
 use terminal::terminal;
 
 fn pct(ratio: f64) -> String {
-    format!("{:+.1} %", (ratio - 1.0) * 100.0)
+    crate::model::words::ratio_change(ratio)
 }
 
 fn method_text(c: &Comparison) -> String {
@@ -21,6 +23,9 @@ fn method_text(c: &Comparison) -> String {
     match c.method {
         Method::Paired => format!("{n} interleaved pairs"),
         Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::AnchorShift => {
+            "files compared through their anchors' shift (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
@@ -43,52 +48,70 @@ fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
     }
 }
 
-/// One row of the timing table; the header uses the same widths.
-fn row(cells: [&str; 7]) -> String {
-    let [metric, base, cand, delta, pct, interval, verdict] = cells;
-    format!("{metric:<6} {base:>11} → {cand:>11}  {delta:>11}  {pct:>8}  {interval:<16}  {verdict}")
+/// What the medians and the Δ of the anchored method are (said once per report).
+fn anchored_legend(c: &Comparison) -> Option<&'static str> {
+    match c.method {
+        Method::Anchored => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
+        ),
+        Method::AnchorShift => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval are the target's change less its anchor's change between the files",
+        ),
+        Method::Paired | Method::Raw => None,
+    }
 }
 
-fn header() -> String {
-    row([
-        "metric",
-        "baseline",
-        "candidate",
-        "Δ",
-        "Δ %",
-        "ratio interval",
-        "verdict",
-    ])
-}
-
-/// The gated metric (`import`) shows the verdict; wall and CPU are informational and say only
-/// which way they moved, so they cannot read as a second verdict.
-fn timing_line(label: &str, t: &Timing) -> String {
-    let word = if label == "import" {
-        verdict_word(t.verdict)
-    } else {
-        match t.verdict {
-            Verdict::Regression => "slower",
-            Verdict::Improvement => "faster",
-            Verdict::Unchanged => "same",
-            Verdict::Inconclusive => "unclear",
+/// The noise line: the spread of the pair ratios, the smallest change these samples detect, and
+/// (paired) how many pairs would detect twice the threshold.
+fn noise_text(t: &Timing, c: &Comparison) -> String {
+    let threshold = c.gate.params.threshold;
+    let samples = match c.method {
+        Method::Paired => count(t.n_baseline, "pair"),
+        Method::Anchored | Method::AnchorShift | Method::Raw => {
+            format!("{} per side", count(t.n_baseline, "sample"))
         }
     };
-    row([
-        label,
-        &format!("{} ms", ms(t.baseline_median_ms)),
-        &format!("{} ms", ms(t.candidate_median_ms)),
-        &format!("{} ms", signed_ms(t.delta_ms)),
-        &pct(t.ratio),
-        &format!("[{:.3}, {:.3}]", t.ratio_low, t.ratio_high),
-        word,
-    ])
+    let mut text = format!(
+        "noise {:.1} % · with {samples} a change ≥ {} is detected (80 % power)",
+        t.noise * 100.0,
+        pct(t.mde_ratio)
+    );
+    if let Some(n) = t.pairs_needed {
+        let _ = write!(
+            text,
+            " · {} detect {} (twice the {:.0} % threshold)",
+            count(n, "pair"),
+            pct((1.0 + threshold).powi(2)),
+            threshold * 100.0
+        );
+    }
+    text
 }
+
+/// Distribution changes listed in the terminal before the rest is summarised (JSON, Markdown and
+/// JUnit list all).
+const MAX_DISTRIBUTIONS_SHOWN: usize = 12;
+
+/// The counts of the installed-distribution difference (`3 changed, 95 unchanged`), or `None`
+/// when a side did not record its distributions; each format puts its own label before it.
+fn distribution_summary(c: &Comparison) -> Option<String> {
+    let d = c.distributions.as_ref()?;
+    Some(if d.changes.is_empty() {
+        format!("none changed ({} on both sides)", d.unchanged)
+    } else {
+        format!("{} changed, {} unchanged", d.changes.len(), d.unchanged)
+    })
+}
+
+/// The label of [`distribution_summary`] in the terminal and JUnit reports.
+const DISTRIBUTIONS: &str = "installed distributions:";
 
 /// Package groups listed per direction before the rest is summarised.
 const MAX_GROUPS: usize = 8;
+/// Names of the remaining packages listed on the summary line.
+const MAX_REST_NAMES: usize = 12;
 
-fn module_lines(t: &TargetComparison) -> Vec<String> {
+fn module_lines(t: &TargetComparison, name: Name) -> Vec<String> {
     let d = &t.modules;
     let mut lines = vec![format!(
         "modules beyond start-up {} → {} ({:+}): {} added, {} removed",
@@ -103,7 +126,7 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
         groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
         let rest: Vec<(&String, &Vec<String>)> = groups.split_off(groups.len().min(MAX_GROUPS));
         for (top, names) in groups {
-            let shown: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
+            let shown: Vec<String> = names.iter().take(6).map(|n| name(n)).collect();
             let more = names.len().saturating_sub(shown.len());
             let tail = if more > 0 {
                 format!(" … (+{more})")
@@ -111,17 +134,31 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
                 String::new()
             };
             lines.push(format!(
-                "  {sign} {top} ({}): {}{tail}",
+                "  {sign} {} ({}): {}{tail}",
+                name(top),
                 names.len(),
                 shown.join(", ")
             ));
         }
         if !rest.is_empty() {
-            let count: usize = rest.iter().map(|(_, n)| n.len()).sum();
-            let names: Vec<&str> = rest.iter().map(|(t, _)| t.as_str()).collect();
+            // Says what it lists: the other packages' names, not their modules.
+            let modules: usize = rest.iter().map(|(_, n)| n.len()).sum();
+            let names: Vec<String> = rest
+                .iter()
+                .take(MAX_REST_NAMES)
+                .map(|(t, _)| name(t))
+                .collect();
+            let more = rest.len() - names.len();
+            let tail = if more > 0 {
+                format!(" … (+{more})")
+            } else {
+                String::new()
+            };
             lines.push(format!(
-                "  {sign} … {count} more in {} packages: {}",
+                "  {sign} {} more {} ({}): {}{tail}",
                 rest.len(),
+                crate::model::words::noun_for(rest.len(), "package"),
+                count(modules, "module"),
                 names.join(", ")
             ));
         }
@@ -130,7 +167,7 @@ fn module_lines(t: &TargetComparison) -> Vec<String> {
 }
 
 /// The import-tree diff: biggest moves, subtrees that appeared or disappeared, and why.
-fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
+fn tree_lines(t: &TargetComparison, top: usize, name: Name) -> Vec<String> {
     let mut lines = Vec::new();
     let Some(d) = &t.tree else { return lines };
     let moved: Vec<String> = d
@@ -138,29 +175,33 @@ fn tree_lines(t: &TargetComparison, top: usize) -> Vec<String> {
         .iter()
         .take(top)
         .filter(|m| m.delta_ms.abs() >= 0.05)
-        .map(|m| format!("{} {} ms", m.module, signed_ms(m.delta_ms)))
+        .map(|m| format!("{} {} ms", name(&m.module), signed_ms(m.delta_ms)))
         .collect();
     if !moved.is_empty() {
         lines.push(format!("tree: moved most {}", moved.join(" · ")));
     }
     for s in d.appeared.iter().take(top) {
         lines.push(format!(
-            "tree: + {} ({} ms, {} modules) appeared",
-            s.module,
+            "tree: + {} ({} ms, {}) appeared",
+            name(&s.module),
             ms(s.cumulative_ms),
-            s.modules
+            count(s.modules, "module")
         ));
     }
     for s in d.disappeared.iter().take(top) {
         lines.push(format!(
-            "tree: - {} ({} ms, {} modules) disappeared",
-            s.module,
+            "tree: - {} ({} ms, {}) disappeared",
+            name(&s.module),
             ms(s.cumulative_ms),
-            s.modules
+            count(s.modules, "module")
         ));
     }
     for c in &t.chains {
-        lines.push(format!("why {}: {}", c.module, chain_text(&c.links)));
+        lines.push(format!(
+            "why {}: {}",
+            name(&c.module),
+            chain_text(&c.links, name)
+        ));
     }
     lines
 }
@@ -188,27 +229,36 @@ fn gate_text(c: &Comparison) -> String {
     )
 }
 
-/// The human report.
+/// How many targets got each verdict, in the verdicts' own words (README, "How the verdict is
+/// reached"): `1 regression, 0 improvements, 2 unchanged, 0 inconclusive`.
 fn counts(c: &Comparison) -> String {
     let n = |v: Verdict| c.targets.iter().filter(|t| t.import.verdict == v).count();
     format!(
-        "{} regressed, {} improved, {} unchanged, {} inconclusive",
-        n(Verdict::Regression),
-        n(Verdict::Improvement),
+        "{}, {}, {} unchanged, {} inconclusive",
+        count(n(Verdict::Regression), "regression"),
+        count(n(Verdict::Improvement), "improvement"),
         n(Verdict::Unchanged),
         n(Verdict::Inconclusive)
     )
 }
 
+/// Why a failed comparison still exits 0.
+const REPORT_ONLY: &str = "exit code 0 on purpose: --report-only";
+
 fn summary_line(c: &Comparison, st: &Styles) -> String {
     if c.passed() {
         format!("{} {}", Styles::paint(st.good, "PASS"), counts(c))
     } else {
+        let report_only = if c.gate.report_only {
+            format!(" ({REPORT_ONLY})")
+        } else {
+            String::new()
+        };
         format!(
-            "{} {} · {} gate failures",
+            "{} {} · {}{report_only}",
             Styles::paint(st.bad, "FAIL"),
             counts(c),
-            c.failures.len()
+            count(c.failures.len(), "gate failure")
         )
     }
 }
@@ -243,7 +293,7 @@ impl Report for Comparison {
                             .collect::<Vec<_>>()
                             .join("; ")
                     }),
-                    output: timing_line("import", &t.import),
+                    output: table::import_line(t),
                 }
             })
             .collect();
@@ -255,7 +305,15 @@ impl Report for Comparison {
                 output: String::new(),
             });
         }
-        suite(&format!("coldstart {}", self.command), &cases)
+        // The distribution difference belongs to the whole comparison: the suite's own output.
+        let mut output = distribution_summary(self)
+            .map(|s| format!("{DISTRIBUTIONS} {s}"))
+            .unwrap_or_default();
+        for change in self.distributions.iter().flat_map(|d| &d.changes) {
+            output.push('\n');
+            output.push_str(&change.text(str::to_string));
+        }
+        suite_with_output(&format!("coldstart {}", self.command), &cases, &output)
     }
 
     fn json(&self) -> String {
@@ -273,3 +331,6 @@ impl Report for Comparison {
         failures.chain(warnings).collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,8 @@
 //! The terminal report of a comparison.
 use super::*;
+use crate::escape::terminal as esc;
+
+// Names, paths, versions and warnings come from result files or children: shown through `esc`.
 
 pub(super) fn terminal(c: &Comparison, view: &View) -> String {
     let st = &view.styles;
@@ -14,52 +17,59 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
     );
     for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
         let git = s.git.as_ref().map_or(String::new(), |g| {
-            format!(" @ {}", &g.commit[..g.commit.len().min(10)])
+            format!(" @ {}", esc(&g.commit.chars().take(10).collect::<String>()))
         });
         let _ = writeln!(
             out,
             "  {name} Python {} {}{git}",
-            s.python.version,
-            s.python.executable.display()
+            esc(&s.python.version),
+            esc(&s.python.executable.display().to_string())
         );
     }
     for d in &c.environment_differences {
-        let _ = writeln!(out, "  {} {d}", Styles::paint(st.warn, "environment:"));
+        let _ = writeln!(
+            out,
+            "  {} {}",
+            Styles::paint(st.warn, "environment:"),
+            esc(d)
+        );
     }
+    if let Some(summary) = distribution_summary(c) {
+        let _ = writeln!(out, "  {DISTRIBUTIONS} {summary}");
+        let changes = c.distributions.iter().flat_map(|d| &d.changes);
+        let esc = |s: &str| crate::escape::terminal(s).into_owned();
+        for change in changes.clone().take(MAX_DISTRIBUTIONS_SHOWN) {
+            let _ = writeln!(out, "    {}", change.text(esc));
+        }
+        let more = changes.count().saturating_sub(MAX_DISTRIBUTIONS_SHOWN);
+        if more > 0 {
+            let _ = writeln!(out, "    … {more} more (--format json lists all)");
+        }
+    }
+    if let Some(legend) = anchored_legend(c) {
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, legend));
+    }
+    let widths = table::Widths::of(c);
     for t in &c.targets {
         let _ = writeln!(out);
         let v = t.import.verdict;
         let _ = writeln!(
             out,
             "{}  {}",
-            Styles::paint(st.heading, &t.name),
+            Styles::paint(st.heading, esc(&t.name)),
             Styles::paint(verdict_style(v, st), verdict_word(v))
         );
-        let _ = writeln!(out, "  {}", Styles::paint(st.dim, header()));
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, widths.header(c.method)));
+        let [import, wall, cpu] = table::target_rows(t);
         let _ = writeln!(
             out,
             "  {}",
-            Styles::paint(verdict_style(v, st), timing_line("import", &t.import))
+            Styles::paint(verdict_style(v, st), widths.line(&import))
         );
-        let _ = writeln!(out, "  {}", timing_line("wall", &t.wall));
-        let _ = writeln!(out, "  {}", timing_line("cpu", &t.cpu));
-        let noise = &t.import;
-        let _ = writeln!(
-            out,
-            "  {}",
-            Styles::paint(
-                st.dim,
-                format!(
-                    "noise {:.1} % · detectable change ≥ {} at this noise{}",
-                    noise.noise * 100.0,
-                    pct(noise.mde_ratio),
-                    noise
-                        .pairs_needed
-                        .map_or(String::new(), |n| format!(" · pairs needed {n}"))
-                )
-            )
-        );
-        for line in module_lines(t) {
+        let _ = writeln!(out, "  {}", widths.line(&wall));
+        let _ = writeln!(out, "  {}", widths.line(&cpu));
+        let _ = writeln!(out, "  {}", Styles::paint(st.dim, noise_text(&t.import, c)));
+        for line in module_lines(t, terminal_name) {
             let _ = writeln!(out, "  {line}");
         }
         for f in &t.forbidden {
@@ -71,30 +81,30 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
             let _ = writeln!(
                 out,
                 "  forbidden {} {}",
-                f.module,
+                esc(&f.module),
                 Styles::paint(style, transition_word(f.transition))
             );
         }
-        for line in tree_lines(t, view.top) {
+        for line in tree_lines(t, view.top, terminal_name) {
             let _ = writeln!(out, "  {line}");
         }
     }
     for name in &c.only_in_baseline {
-        let _ = writeln!(out, "\n{} only in the baseline (not compared)", name);
+        let _ = writeln!(out, "\n{} only in the baseline (not compared)", esc(name));
     }
     for name in &c.only_in_candidate {
-        let _ = writeln!(out, "\n{} only in the candidate (not compared)", name);
+        let _ = writeln!(out, "\n{} only in the candidate (not compared)", esc(name));
     }
     if !c.warnings.is_empty() {
         let _ = writeln!(out);
     }
     for w in &c.warnings {
-        let _ = writeln!(out, "{} {w}", Styles::paint(st.warn, "warning:"));
+        let _ = writeln!(out, "{} {}", Styles::paint(st.warn, "warning:"), esc(w));
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", summary_line(c, st));
     for f in &c.failures {
-        let _ = writeln!(out, "  {} {f}", Styles::paint(st.bad, "✗"));
+        let _ = writeln!(out, "  {} {}", Styles::paint(st.bad, "✗"), esc(f));
     }
     out
 }
