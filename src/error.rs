@@ -24,8 +24,13 @@ pub enum Error {
     #[error("cannot read config file {}: {reason}; check the file, or pass --config FILE", path.display())]
     ConfigUnreadable { path: PathBuf, reason: String },
     /// A bad key or value in a configuration file.
-    #[error("{}: {problem}", file.display())]
-    Config { file: PathBuf, problem: String },
+    #[error("{}{}: {problem}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Config {
+        file: PathBuf,
+        /// 1-based, when the problem has a place in the file.
+        line: Option<usize>,
+        problem: String,
+    },
     /// `check` with nothing to check.
     #[error(
         "no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])"

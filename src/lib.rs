@@ -36,18 +36,18 @@ pub mod simulation {
 use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 
-/// Parses the command line, applies the configuration file and runs the command; returns the
+/// Parses the command line, reads the configuration file and runs the command; returns the
 /// process exit code.
 pub fn main() -> u8 {
     default_python::init();
     let matches = Cli::command()
         .mut_subcommand("config", |c| c.long_about(config::key_help()))
         .get_matches();
-    let mut cli = match Cli::from_arg_matches(&matches) {
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    let outcome = configure(&mut cli, &matches).and_then(|config| dispatch(&cli, config.as_ref()));
+    let outcome = configure(&cli).and_then(|config| dispatch(&cli, config.as_ref()));
     match outcome {
         Ok(exit) => exit.code(),
         Err(e) => {
@@ -61,14 +61,20 @@ pub fn main() -> u8 {
     }
 }
 
-fn configure(cli: &mut Cli, matches: &clap::ArgMatches) -> error::Result<Option<config::Config>> {
+/// The configuration file of this run, if any. One found above the current directory is named
+/// on stderr (unless quiet): a file the user is not looking at changes what is measured.
+fn configure(cli: &Cli) -> error::Result<Option<config::Config>> {
     if matches!(cli.command, Command::Completions(_) | Command::Man(_)) {
         return Ok(None); // they describe the tool, whatever the configuration file says
     }
     let cwd = commands::cwd()?;
     let loaded = config::load(&cwd, cli.config.as_deref())?;
-    if let (Some(c), Some((_, sub))) = (&loaded, matches.subcommand()) {
-        config::apply(&mut cli.command, sub, c)?;
+    if let Some(c) = &loaded {
+        let elsewhere = cli.config.is_none() && c.file.parent() != Some(cwd.as_path());
+        let said = matches!(cli.command, Command::Config(_));
+        if elsewhere && !said && !settings::quiet(&cli.command, &c.values) {
+            eprintln!("using configuration {} ({})", c.file.display(), c.origin);
+        }
     }
     Ok(loaded)
 }
@@ -87,19 +93,21 @@ fn dispatch(cli: &Cli, config: Option<&config::Config>) -> error::Result<exit::E
     ) {
         commands::sweep_abandoned();
     }
+    let none = config::FileConfig::default();
+    let file = config.map_or(&none, |c| &c.values);
     match &cli.command {
-        Command::Run(args) => commands::run::execute(args),
-        Command::Ab(args) => commands::ab::execute(args),
-        Command::Compare(args) => commands::compare::execute(args),
-        Command::Check(args) => commands::check::execute(args),
-        Command::Tree(args) => commands::tree::execute(args),
-        Command::Why(args) => commands::why::execute(args),
-        Command::Branches(args) => commands::branches::execute(args),
-        Command::Cache(args) => commands::cache::execute(args),
+        Command::Run(args) => commands::run::execute(args, file),
+        Command::Ab(args) => commands::ab::execute(args, file),
+        Command::Compare(args) => commands::compare::execute(args, file),
+        Command::Check(args) => commands::check::execute(args, file),
+        Command::Tree(args) => commands::tree::execute(args, file),
+        Command::Why(args) => commands::why::execute(args, file),
+        Command::Branches(args) => commands::branches::execute(args, file),
+        Command::Cache(args) => commands::cache::execute(args, file),
         Command::Config(args) => commands::config::execute(args, config),
-        Command::Bisect(args) => commands::bisect::execute(args),
-        Command::History(args) => commands::history::execute(args),
-        Command::Lazy(args) => commands::lazy::execute(args),
+        Command::Bisect(args) => commands::bisect::execute(args, file),
+        Command::History(args) => commands::history::execute(args, file),
+        Command::Lazy(args) => commands::lazy::execute(args, file),
         Command::Completions(args) => commands::completions::execute(args),
         Command::Man(args) => commands::man::execute(args),
     }

@@ -86,8 +86,8 @@ def run(
 ) -> Result:
     """Measure the import of ``targets`` (module names) and ``stmts`` in fresh interpreters.
 
-    Options left ``None`` take the value of ``[tool.coldstart]`` / ``coldstart.toml`` in ``cwd``,
-    else the binary's default (``python``: see "default interpreter" in the README). ``anchor``
+    Options left ``None`` take the value of ``[tool.coldstart]`` / ``coldstart.toml`` in ``cwd``
+    or its nearest parent up to the repository root, else the binary's default (``python``: see "default interpreter" in the README). ``anchor``
     is a statement, or ``False`` for ``--no-anchor``. ``args`` are extra command-line flags.
     The result file goes to ``output_dir`` (default: the binary's, ``benchmark_results``).
     Raises :class:`coldstart.Error` with the binary's message on a usage or runtime error.

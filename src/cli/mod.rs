@@ -1,9 +1,15 @@
 //! Command-line types (clap derive) and nothing else: `settings` validates them into domain types.
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use crate::model::choice::Metric;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+mod groups;
 mod revisions;
-pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
+pub use groups::{
+    BudgetArgs, ChildArgs, EnvArgs, GateArgs, OutputArgs, PairArgs, PythonArgs, ReportArgs,
+    TargetArgs, TextOutputArgs,
+};
+pub use revisions::{BisectArgs, HistoryArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,7 +19,8 @@ pub use revisions::{BisectArgs, HistoryArgs, RevisionEnvArgs};
     after_help = crate::exit::HELP
 )]
 pub struct Cli {
-    /// Configuration file [default: ./coldstart.toml, else [tool.coldstart] in ./pyproject.toml].
+    /// Configuration file [default: coldstart.toml, else [tool.coldstart] in pyproject.toml, in the
+    /// current directory or the nearest parent up to the repository root].
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
     #[command(subcommand)]
@@ -31,33 +38,12 @@ pub enum Command {
     /// Check a result file against absolute budgets (import time, modules, memory, forbidden modules).
     Check(CheckArgs),
     /// Print where the import time goes: the aggregated `-X importtime` tree.
-    // The shared target flags that only timed samples use are accepted (a configuration file may
-    // set them) but not shown.
-    #[command(
-        mut_arg("forbid", |a| a.hide(true)),
-        mut_arg("packages", |a| a.hide(true)),
-        mut_arg("anchor", |a| a.hide(true)),
-        mut_arg("no_anchor", |a| a.hide(true))
-    )]
     Tree(TreeArgs),
     // --- coldstart lazy (issue 17) ---
     /// Measure what deferring an import would save, and whether the module would stay unloaded.
-    #[command(
-        mut_arg("forbid", |a| a.hide(true)),
-        mut_arg("packages", |a| a.hide(true)),
-        mut_arg("anchor", |a| a.hide(true)),
-        mut_arg("no_anchor", |a| a.hide(true)),
-        mut_arg("anchor_every", |a| a.hide(true))
-    )]
     Lazy(LazyArgs),
     // --- end coldstart lazy ---
     /// Print the import chain that loads NAME, e.g. `pkg -> pkg.cli -> paramiko`.
-    #[command(
-        mut_arg("forbid", |a| a.hide(true)),
-        mut_arg("packages", |a| a.hide(true)),
-        mut_arg("anchor", |a| a.hide(true)),
-        mut_arg("no_anchor", |a| a.hide(true))
-    )]
     Why(WhyArgs),
     /// Compare two git revisions end to end (each in its own checkout and environment) without
     /// touching your working tree.
@@ -70,7 +56,6 @@ pub enum Command {
     // bisect and history (issue 16), types in cli/revisions.rs
     /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
     /// the module count grows past N or the import got slower; never touches your checkout.
-    #[command(mut_arg("anchor_every", |a| a.hide(true)))]
     Bisect(BisectArgs),
     /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
     /// per commit so an overlapping run measures only new commits.
@@ -120,18 +105,14 @@ pub struct BranchesArgs {
     pub rest: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
-    /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
-    /// the revision's directory; `VIRTUAL_ENV` and `COLDSTART_PYTHON` are set).
-    #[arg(long, value_name = "COMMAND")]
-    pub setup: Option<String>,
-    /// Where environments are cached [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub env: EnvArgs,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
     /// Not a flag of this command (it takes --pairs): accepted only to say so.
     #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
     pub runs: Option<String>,
@@ -139,15 +120,9 @@ pub struct BranchesArgs {
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Targets and statements from the configuration file, used when neither modules nor `--stmt`
-    /// follow the revisions (which positionals are modules is known only once revisions resolve).
-    #[arg(skip)]
-    pub default_modules: Vec<String>,
-    #[arg(skip)]
-    pub default_stmts: Vec<String>,
-    /// What to compare: import time, or instructions counted under valgrind's callgrind (as ab --metric instructions).
-    #[arg(long, value_enum, default_value = "time")]
-    pub metric: MetricArg,
+    /// What to compare: import time, or instructions counted under valgrind's callgrind (as ab --metric instructions) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]
@@ -190,13 +165,12 @@ pub struct TreeArgs {
     #[arg(value_name = "MODULE")]
     pub modules: Vec<String>,
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
-    /// Hide modules whose cumulative time is below MS.
-    #[arg(long, default_value_t = 1.0, value_name = "MS")]
-    pub min_ms: f64,
+    pub child: ChildArgs,
+    #[command(flatten)]
+    pub python: PythonArgs,
+    /// Hide modules whose cumulative time is below MS [default: 1].
+    #[arg(long, value_name = "MS")]
+    pub min_ms: Option<f64>,
     /// Merge consecutive modules of the same top-level package into one row.
     #[arg(long)]
     pub group: bool,
@@ -207,32 +181,6 @@ pub struct TreeArgs {
     pub output: TextOutputArgs,
 }
 
-/// The formats of reports that are text or a JSON document (`tree`, `why`, `config`, `cache`):
-/// they have no Markdown or JUnit form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TextFormatArg {
-    Terminal,
-    Json,
-}
-
-/// The output flags of `tree`, `why`, `config` and `cache`, named and behaving as those of the
-/// measuring commands (`ReportArgs`).
-#[derive(Debug, Clone, Args)]
-pub struct TextOutputArgs {
-    /// Report format (on stdout, or in the --output file); `json` is one document.
-    #[arg(long, value_enum, default_value_t = TextFormatArg::Terminal)]
-    pub format: TextFormatArg,
-    /// Write the --format report to FILE; the terminal report still goes to stdout.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// When to use colours (these reports have none; accepted like everywhere else).
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
-    /// No progress bar, warnings or notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
 #[derive(Debug, Args)]
 pub struct WhyArgs {
     /// The module whose import chain to show.
@@ -241,10 +189,9 @@ pub struct WhyArgs {
     #[arg(value_name = "MODULE")]
     pub modules: Vec<String>,
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Interpreter to use [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
+    pub child: ChildArgs,
+    #[command(flatten)]
+    pub python: PythonArgs,
     #[command(flatten)]
     pub output: TextOutputArgs,
 }
@@ -260,14 +207,14 @@ pub struct CompareArgs {
     pub strict: bool,
     /// Write an SVG icicle chart of each target's candidate tree coloured by change.
     #[arg(long, value_name = "FILE")]
-    pub svg: Option<std::path::PathBuf>,
+    pub svg: Option<PathBuf>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
     pub output: ReportArgs,
-    /// What to compare: anchor-normalised import time, or the instruction counts of results taken with --metric instructions (no normalisation; default --threshold 1; the machines must match).
-    #[arg(long, value_enum, default_value = "time")]
-    pub metric: MetricArg,
+    /// What to compare: anchor-normalised import time, or the instruction counts of results taken with --metric instructions (no normalisation; default --threshold 1; the machines must match) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]
@@ -283,67 +230,6 @@ pub struct CheckArgs {
     pub output: ReportArgs,
 }
 
-/// Absolute budgets; each limit is `MS` for every target or `TARGET=MS` for one.
-#[derive(Debug, Args, Default)]
-pub struct BudgetArgs {
-    /// Import-time budget in ms (repeatable).
-    #[arg(long, value_name = "[TARGET=]MS")]
-    pub max_import_ms: Vec<String>,
-    /// Wall-time budget (spawn to exit) in ms (repeatable).
-    #[arg(long, value_name = "[TARGET=]MS")]
-    pub max_wall_ms: Vec<String>,
-    /// Budget on the modules the import loaded beyond interpreter start-up (repeatable).
-    #[arg(long, value_name = "[TARGET=]N")]
-    pub max_modules: Vec<String>,
-    /// Budget on len(sys.modules) after the import, start-up modules included (repeatable).
-    #[arg(long, value_name = "[TARGET=]N")]
-    pub max_total_modules: Vec<String>,
-    /// Budget on the modules of one package prefix (repeatable).
-    #[arg(long, value_name = "PREFIX=N")]
-    pub max_package_modules: Vec<String>,
-    /// Peak-memory budget in MiB (repeatable).
-    #[arg(long, value_name = "[TARGET=]MIB")]
-    pub max_peak_rss_mib: Vec<String>,
-    /// Budget on the statement's instructions, median count (repeatable; needs a result taken
-    /// with --metric instructions).
-    #[arg(long, value_name = "[TARGET=]N")]
-    pub max_instructions: Vec<String>,
-    /// Which statistic of the samples a time or memory budget applies to [default: median].
-    #[arg(long, value_enum)]
-    pub statistic: Option<StatisticArg>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum EffectSizeArg {
-    Estimate,
-    MedianDifference,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatisticArg {
-    Median,
-    Mean,
-    P95,
-    Max,
-}
-
-/// How a report is shown, for commands that write no result files.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Report format (on stdout, or in the --output file).
-    #[arg(long, value_enum, default_value_t = FormatArg::Terminal)]
-    pub format: FormatArg,
-    /// Write the --format report to FILE; the terminal report still goes to stdout.
-    #[arg(long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// When to use colours (NO_COLOR and TERM=dumb are honoured by `auto`).
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
-    pub color: ColorArg,
-    /// No progress bar, warnings or notes on stderr.
-    #[arg(long, short)]
-    pub quiet: bool,
-}
-
 // --- coldstart lazy (issue 17) ---
 #[derive(Debug, Args)]
 pub struct LazyArgs {
@@ -351,10 +237,9 @@ pub struct LazyArgs {
     #[arg(value_name = "MODULE")]
     pub modules: Vec<String>,
     #[command(flatten)]
-    pub target: TargetArgs,
-    /// Interpreter to measure [default: ./.venv/bin/python if present, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
+    pub child: ChildArgs,
+    #[command(flatten)]
+    pub python: PythonArgs,
     /// Module to try deferring (repeatable) [default: the --top heaviest deferrable subtrees of the import tree].
     #[arg(long = "defer", value_name = "MODULE")]
     pub defer: Vec<String>,
@@ -388,6 +273,10 @@ pub struct AbArgs {
     pub candidate: PathBuf,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
     /// Not a flag of this command (it takes --pairs): accepted only to say so.
     #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
     pub runs: Option<String>,
@@ -398,61 +287,9 @@ pub struct AbArgs {
     // --- issue 14: instruction counts ---
     /// What to compare: import time, or instructions counted under valgrind's callgrind (exact
     /// counts; default --threshold 1; --pairs/--max-pairs do not apply: 3 samples a side, up to
-    /// 9 while counts vary).
-    #[arg(long, value_enum, default_value = "time")]
-    pub metric: MetricArg,
-}
-
-/// `--metric` (issue 14).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum MetricArg {
-    Time,
-    Instructions,
-}
-
-/// How many interleaved pairs `ab` and `branches` take.
-#[derive(Debug, Args)]
-pub struct PairArgs {
-    /// Pairs at the first look of the fixed design; from there on, 10 more at a time while the
-    /// verdict is unsettled.
-    #[arg(long, default_value_t = 30, value_name = "N")]
-    pub pairs: usize,
-    /// Pairs at the first early look (then every 2 pairs until --pairs, each at 99.5 %); at or
-    /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
-    #[arg(long, default_value_t = 8, value_name = "N")]
-    pub min_pairs: usize,
-    /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold).
-    #[arg(long, default_value_t = 60, value_name = "N")]
-    pub max_pairs: usize,
-    /// Discarded warm-up pairs per target.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub warmup: usize,
-    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
-    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub anchor_every: usize,
-}
-
-/// The regression gate's thresholds.
-#[derive(Debug, Args)]
-pub struct GateArgs {
-    /// Relative change (percent) the ratio's confidence bound must clear to count as a regression
-    /// [default: 5 for ab and branches, 10 for compare].
-    #[arg(long, value_name = "PERCENT")]
-    pub threshold: Option<f64>,
-    /// Absolute change (ms) the regression must also exceed (measured as --effect-size says).
-    #[arg(long, value_name = "MS", default_value_t = 1.0)]
-    pub min_effect: f64,
-    /// What --min-effect is compared with: the ratio estimate in ms, (ratio - 1) x baseline
-    /// median, or the reference design's median(candidate) - median(baseline).
-    #[arg(long, value_enum, default_value = "estimate")]
-    pub effect_size: EffectSizeArg,
-    /// Fail when the candidate loads modules the baseline does not.
-    #[arg(long)]
-    pub fail_on_new_modules: bool,
-    /// Report, but exit 0 even when a gate fails (errors still exit 2).
-    #[arg(long)]
-    pub report_only: bool,
+    /// 9 while counts vary) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[derive(Debug, Args)]
@@ -462,15 +299,14 @@ pub struct RunArgs {
     pub modules: Vec<String>,
     #[command(flatten)]
     pub target: TargetArgs,
-    /// Interpreter to measure [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
-    /// Measured samples per target, each in a fresh interpreter.
-    #[arg(long, default_value_t = 20, value_name = "N")]
-    pub runs: usize,
-    /// Discarded warm-up samples per target before measuring.
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub warmup: usize,
+    #[command(flatten)]
+    pub python: PythonArgs,
+    /// Measured samples per target, each in a fresh interpreter [default: 20].
+    #[arg(long, value_name = "N")]
+    pub runs: Option<usize>,
+    /// Discarded warm-up samples per target before measuring [default: 2].
+    #[arg(long, value_name = "N")]
+    pub warmup: Option<usize>,
     /// After measuring, check the budgets (budget flags below, and those of the config file); exit 1 when one is exceeded.
     #[arg(long)]
     pub check: bool,
@@ -478,89 +314,9 @@ pub struct RunArgs {
     pub budgets: BudgetArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// `instructions` also counts each target's instructions under valgrind's callgrind (3 children, up to 9 while counts vary) and stores the counts beside the times (for check --max-instructions and compare --metric instructions).
-    #[arg(long, value_enum, default_value = "time")]
-    pub metric: MetricArg,
-}
-
-/// What to import and how to run the child interpreter; shared by every measuring command.
-#[derive(Debug, Clone, Args)]
-pub struct TargetArgs {
-    /// An arbitrary Python statement to time instead of `import MODULE` (repeatable).
-    #[arg(long = "stmt", value_name = "STATEMENT")]
-    pub stmts: Vec<String>,
-    /// Count loaded modules equal to PREFIX or below `PREFIX.` (repeatable) [default: each target's top-level package].
-    #[arg(long = "package", value_name = "PREFIX")]
-    pub packages: Vec<String>,
-    /// Report whether MODULE is loaded after the import (repeatable).
-    #[arg(long = "forbid", value_name = "MODULE")]
-    pub forbid: Vec<String>,
-    /// Bytecode cache: `warm` compiles it before measuring, `cold` gives each sample an empty one, `as-is` changes nothing.
-    #[arg(long, value_enum, default_value_t = PycArg::Warm)]
-    pub pyc: PycArg,
-    /// Environment variable for the child (repeatable). The caller's PYTHON* variables are not inherited; set them here.
-    #[arg(long = "env", value_name = "KEY=VALUE")]
-    pub env: Vec<String>,
-    /// Directory prepended to the child's sys.path (repeatable), e.g. `src` for an uninstalled src layout.
-    #[arg(long = "path", value_name = "DIR")]
-    pub path: Vec<PathBuf>,
-    /// Seconds one child may take before its whole process group is killed.
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
-    pub timeout: f64,
-    /// Reference workload measured interleaved with the targets, to normalise machine speed later.
-    #[arg(
-        long,
-        value_name = "STATEMENT",
-        default_value = "import asyncio, json, email.message"
-    )]
-    pub anchor: String,
-    /// Do not measure the anchor workload.
-    #[arg(long, conflicts_with = "anchor")]
-    pub no_anchor: bool,
-    /// Runs of the separate `-X importtime` diagnostic pass per target (0 skips it).
-    #[arg(long, default_value_t = 5, value_name = "K")]
-    pub tree_runs: usize,
-}
-
-/// Where results go and how they are shown.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Directory for result files [default: benchmark_results].
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-    /// Name added to the result file name and stored in it.
-    #[arg(long, value_name = "NAME")]
-    pub label: Option<String>,
-    #[command(flatten)]
-    pub report: ReportArgs,
-    /// How many modules the top lists (by self and cumulative time) show.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    pub top: usize,
-    /// Write an SVG icicle chart of each target's import tree (a diff chart for comparisons).
-    #[arg(long, value_name = "FILE")]
-    pub svg: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PycArg {
-    Warm,
-    Cold,
-    AsIs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Terminal,
-    Json,
-    Markdown,
-    Junit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorArg {
-    Auto,
-    Always,
-    Never,
+    /// `instructions` also counts each target's instructions under valgrind's callgrind (3 children, up to 9 while counts vary) and stores the counts beside the times (for check --max-instructions and compare --metric instructions) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
 }
 
 #[cfg(test)]

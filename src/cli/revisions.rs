@@ -1,21 +1,14 @@
 //! Command-line types of `bisect` and `history` (issue 16).
-use super::{OutputArgs, PairArgs, TargetArgs};
+use super::{EnvArgs, OutputArgs, PairArgs, TargetArgs};
 use clap::Args;
 use std::path::PathBuf;
 
-/// Where each revision's environment comes from (shared by `bisect` and `history`).
+/// Where each revision's environment comes from, and which commits are walked (shared by
+/// `bisect` and `history`).
 #[derive(Debug, Clone, Args)]
 pub struct RevisionEnvArgs {
-    /// Base interpreter the environments are made from [default: `python -m coldstart`'s interpreter, else the venv this coldstart is installed in, else ./.venv/bin/python, else python3 on PATH].
-    #[arg(long, value_name = "PATH")]
-    pub python: Option<PathBuf>,
-    /// Command that installs the project into the fresh venv instead of pip/uv (run with `sh -c` in
-    /// the revision's directory; `VIRTUAL_ENV` and `COLDSTART_PYTHON` are set).
-    #[arg(long, value_name = "COMMAND")]
-    pub setup: Option<String>,
-    /// Where environments are cached [default: $XDG_CACHE_HOME/coldstart or ~/.cache/coldstart].
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub env: EnvArgs,
     /// Walk merged branches too (default: first parents only, merges as single steps).
     #[arg(long)]
     pub all_parents: bool,
@@ -82,9 +75,9 @@ pub struct HistoryArgs {
     /// Follow first parents only (the default; see --all-parents).
     #[arg(long, conflicts_with = "all_parents")]
     pub first_parent: bool,
-    /// Measured samples per target and commit, each interleaved with the anchor.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    pub runs: usize,
+    /// Measured samples per target and commit, each interleaved with the anchor [default: 10].
+    #[arg(long, value_name = "N")]
+    pub runs: Option<usize>,
     /// Discarded warm-up rounds per commit.
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub warmup: usize,
@@ -98,7 +91,4 @@ pub struct HistoryArgs {
     pub env: RevisionEnvArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Targets from the configuration file, used when no module follows the revisions.
-    #[arg(skip)]
-    pub default_modules: Vec<String>,
 }

@@ -2,29 +2,25 @@
 //! verdict, two ordinary result files, a comparison file and the exit code of the gate.
 use crate::cli::AbArgs;
 use crate::commands::paired;
+use crate::config::FileConfig;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::settings;
 
-pub fn execute(args: &AbArgs) -> Result<Exit> {
+pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     settings::refuse_runs("ab", &args.runs)?;
-    if args.metric == crate::cli::MetricArg::Instructions {
-        return instructions(args);
+    if settings::metric(args.metric, file) == crate::model::choice::Metric::Instructions {
+        return instructions(args, file);
     }
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    let gate = settings::gate(&args.gate, paired::DEFAULT_THRESHOLD)?;
-    let baseline = settings::python(Some(&args.baseline), &cwd);
-    let candidate = settings::python(Some(&args.candidate), &cwd);
-    let measure = settings::measure(
-        &args.modules,
-        &args.target,
-        baseline.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
-    let plan = settings::pair_plan(&args.pairs, gate)?;
+    let output = super::output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
+    let baseline = settings::interpreter(Some(&args.baseline), &cwd);
+    let candidate = settings::interpreter(Some(&args.candidate), &cwd);
+    let values = settings::TargetValues::layered(&args.modules, &args.target, file);
+    let measure = settings::measure(&values, baseline.clone(), &cwd, std::env::vars())?;
+    let plan = settings::pair_plan(&args.pairs, Some(args.anchor_every), file, gate.options)?;
     output.check_writable()?;
     let git = crate::git::info(&cwd);
     let mut measured = paired::measure_pairs(
@@ -39,58 +35,41 @@ pub fn execute(args: &AbArgs) -> Result<Exit> {
     let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
-        gate.params.min_effect_ms,
+        gate.options.params.min_effect_ms,
     );
     crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(Exit::gate(
-        measured.comparison.passed(),
-        args.gate.report_only,
-    ))
+    Ok(Exit::gate(measured.comparison.passed(), gate.report_only))
 }
 
 // --- issue 14: instruction counts ---
 use crate::measure::counts;
 use crate::probe::{COUNT_HASH_SEED, PythonProbe, callgrind};
-use crate::stats::instructions::{self, CountParams};
+use crate::stats::instructions::CountParams;
 use crate::verdict::instructions::{InstructionComparison, SideInfo, judge};
 use std::path::{Path, PathBuf};
 
 /// `--metric instructions` (issue 14): counts judged by the count gate, one comparison file.
-fn instructions(args: &AbArgs) -> Result<Exit> {
+fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    let baseline = settings::python(Some(&args.baseline), &cwd);
-    let candidate = settings::python(Some(&args.candidate), &cwd);
-    let m = settings::measure(
-        &args.modules,
-        &args.target,
-        baseline.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
-    let threshold = threshold(&args.gate)?;
+    let output = super::output(&args.output, file, &cwd)?;
+    let baseline = settings::interpreter(Some(&args.baseline), &cwd);
+    let candidate = settings::interpreter(Some(&args.candidate), &cwd);
+    let values = settings::TargetValues::layered(&args.modules, &args.target, file);
+    let m = settings::measure(&values, baseline.clone(), &cwd, std::env::vars())?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
     let valgrind = counts::valgrind()?;
     output.check_writable()?;
     let how = Counted {
         command: "ab",
-        threshold,
-        warmup: args.pairs.warmup,
-        report_only: args.gate.report_only,
+        threshold: gate.options.params.threshold,
+        warmup: settings::pair_warmup(&args.pairs, file),
+        report_only: gate.report_only,
     };
     count_pair(&how, &m, (&baseline, &candidate), &output, &valgrind)
-}
-
-/// The count gate's threshold (a fraction) from the gate flags, 1 % by default.
-pub fn threshold(gate: &crate::cli::GateArgs) -> Result<f64> {
-    Ok(
-        settings::gate(gate, instructions::DEFAULT_THRESHOLD * 100.0)?
-            .params
-            .threshold,
-    )
 }
 
 /// What `ab` and `branches` pass to [`count_pair`].

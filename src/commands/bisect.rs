@@ -10,6 +10,7 @@ use crate::bisect::TimingVerdict;
 use crate::bisect::driver::{self, Details, Failure, Meta, Paired, Probe, Sample};
 use crate::bisect::report::{Outcome, Ratio};
 use crate::cli::BisectArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::git::{self, Commit, Repo};
@@ -106,27 +107,21 @@ impl Probe for Live<'_> {
     }
 }
 
-pub fn execute(args: &BisectArgs) -> Result<Exit> {
+pub fn execute(args: &BisectArgs, file: &FileConfig) -> Result<Exit> {
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
+    let output = super::output(&args.output, file, &cwd)?;
     let condition = settings::revisions::condition(args)?;
-    if !args.target.path.is_empty() {
+    if !args.target.child.path.is_empty() {
         return Err(Error::Usage(
             "--path does not apply to bisect: each commit is installed into its own environment (use --setup to install it your way)".into(),
         ));
     }
-    let base_python = settings::python(args.env.python.as_deref(), &cwd);
+    let env = settings::revision_env(&args.env.env, file, &cwd)?;
     // `--forbid` is the condition here; the measurement itself needs no forbidden list.
-    let mut target = args.target.clone();
-    target.forbid.clear();
-    let measure = settings::measure(
-        &args.modules,
-        &target,
-        base_python.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
+    let mut values = settings::TargetValues::targets_only(&args.modules, &args.target, file);
+    values.forbid.clear();
+    let measure = settings::measure(&values, env.python.clone(), &cwd, std::env::vars())?;
     if measure.targets.is_empty() {
         return Err(Error::Usage(
             "bisect needs a module to import: coldstart bisect GOOD BAD MODULE --forbid X".into(),
@@ -141,7 +136,7 @@ pub fn execute(args: &BisectArgs) -> Result<Exit> {
         fail_on_new_modules: false,
         report_only: false,
     };
-    let plan = settings::pair_plan(&args.pairs, gate)?;
+    let plan = settings::pair_plan(&args.pairs, None, file, gate)?;
     // No result files: only the report (--output) and the chart (--svg) are written.
     crate::results::store::check_file_writable(output.file.as_deref())?;
     crate::results::store::check_file_writable(output.svg.as_deref())?;
@@ -160,18 +155,8 @@ pub fn execute(args: &BisectArgs) -> Result<Exit> {
             condition.describe()
         );
     }
-    let cache_dir = match args.env.cache_dir.as_deref() {
-        Some(dir) => crate::model::absolute(&cwd, dir),
-        None => crate::env::cache::default_dir()?,
-    };
     let mut live = Live {
-        envs: CommitEnvs::new(
-            &repo,
-            base_python,
-            cache_dir,
-            args.env.setup.clone(),
-            output.quiet,
-        ),
+        envs: CommitEnvs::new(&repo, env.python, env.cache_dir, env.setup, output.quiet),
         measure,
         plan,
         output: Output {

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::cli::BranchesArgs;
 use crate::commands::paired;
+use crate::config::FileConfig;
 use crate::env::{EnvBuilder, EnvError, Installer, Outcome};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -143,13 +144,14 @@ fn own_outputs(output: &crate::model::Output) -> Vec<PathBuf> {
     out
 }
 
-pub fn execute(args: &BranchesArgs) -> Result<Exit> {
+pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
     settings::refuse_runs("branches", &args.runs)?;
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
-    let mut output = super::output(&args.output, &cwd)?;
-    let gate = settings::gate(&args.gate, paired::DEFAULT_THRESHOLD)?;
-    if !args.target.path.is_empty() {
+    let mut output = super::output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
+    let values = settings::TargetValues::layered(&[], &args.target, file);
+    if !values.path.is_empty() {
         return Err(Error::Usage(
             "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
         ));
@@ -157,33 +159,25 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
     git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
     let base = repo.resolve(&args.base)?;
-    let base_python = settings::python(args.python.as_deref(), &cwd);
-    let (cand, mut modules) = split_candidate(&repo, &args.rest, &base_python)?;
-    let mut target = args.target.clone();
-    if modules.is_empty() && target.stmts.is_empty() {
-        modules = args.default_modules.clone();
-        target.stmts = args.default_stmts.clone();
-    }
+    let env = settings::revision_env(&args.env, file, &cwd)?;
+    let (cand, modules) = split_candidate(&repo, &args.rest, &env.python)?;
+    // Which positionals are modules is known only now: the file's targets apply when none are.
+    let values = settings::TargetValues::layered(&modules, &args.target, file);
     // Validated against the base interpreter; each side gets its environment's python below.
-    let measure = settings::measure(
-        &modules,
-        &target,
-        base_python.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
-    let plan = settings::pair_plan(&args.pairs, gate)?;
-    let cache_dir = settings::cache_dir(args.cache_dir.as_deref(), &cwd)?;
+    let measure = settings::measure(&values, env.python.clone(), &cwd, std::env::vars())?;
+    let plan = settings::pair_plan(&args.pairs, Some(args.anchor_every), file, gate.options)?;
+    let cache_dir = env.cache_dir.clone();
     // --metric instructions (issue 14): valgrind and the threshold are checked before any
     // checkout or environment is built.
-    let counted = match args.metric {
-        crate::cli::MetricArg::Time => None,
-        crate::cli::MetricArg::Instructions => Some((
-            crate::commands::ab::threshold(&args.gate)?,
+    let counted = match settings::metric(args.metric, file) {
+        crate::model::choice::Metric::Time => None,
+        crate::model::choice::Metric::Instructions => Some((
+            settings::gate(&args.gate, file, settings::Threshold::Counts)?,
             crate::measure::counts::valgrind()?,
         )),
     };
-    if args.output.output_dir.is_none() {
+    // An --output-dir or the file's output_dir wins over the default outside the working tree.
+    if args.output.output_dir.is_none() && file.output_dir.is_none() {
         let root = std::fs::canonicalize(repo.location()).unwrap_or_else(|_| repo.location());
         output.dir = settings::revisions::branches_results_dir(&cache_dir, &root);
         std::fs::create_dir_all(&output.dir).map_err(|e| Error::OutputDir {
@@ -218,9 +212,9 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         }
     };
     let builder = EnvBuilder {
-        base_python,
+        base_python: env.python,
         cache_dir,
-        setup: args.setup.clone(),
+        setup: env.setup,
         installer: Installer::detect(),
     };
     let mut envs = Vec::new();
@@ -244,12 +238,12 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
         Some(r) => Some(revision_info(r)),
         None => working_tree_info(&repo, &cwd, &cand_checkout),
     };
-    if let Some((threshold, valgrind)) = &counted {
+    if let Some((count_gate, valgrind)) = &counted {
         let how = crate::commands::ab::Counted {
             command: "branches",
-            threshold: *threshold,
-            warmup: args.pairs.warmup,
-            report_only: args.gate.report_only,
+            threshold: count_gate.options.params.threshold,
+            warmup: settings::pair_warmup(&args.pairs, file),
+            report_only: count_gate.report_only,
         };
         let pythons = (envs[0].python.as_path(), envs[1].python.as_path());
         return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind);
@@ -271,14 +265,11 @@ pub fn execute(args: &BranchesArgs) -> Result<Exit> {
     let charts = crate::commands::artifacts::diff_charts(
         &measured.baseline,
         &measured.candidate,
-        gate.params.min_effect_ms,
+        gate.options.params.min_effect_ms,
     );
     crate::commands::artifacts::emit_svgs(output.svg.as_deref(), &charts, output.quiet)?;
     if !output.quiet {
         eprintln!("saved {}", path.display());
     }
-    Ok(Exit::gate(
-        measured.comparison.passed(),
-        args.gate.report_only,
-    ))
+    Ok(Exit::gate(measured.comparison.passed(), gate.report_only))
 }

@@ -2,6 +2,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::cli::{CacheAction, CacheArgs};
+use crate::config::FileConfig;
 use crate::env::{self, cache::CacheEntry};
 use crate::error::{Error, Result};
 use crate::exit::Exit;
@@ -44,9 +45,9 @@ fn project_root(dir: &Path, cwd: &Path) -> Result<PathBuf> {
     Ok(std::fs::canonicalize(&top).unwrap_or(top))
 }
 
-pub fn execute(args: &CacheArgs) -> Result<Exit> {
+pub fn execute(args: &CacheArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let dir = settings::cache_dir(args.cache_dir.as_deref(), &cwd)?;
+    let dir = settings::cache_dir(args.cache_dir.as_deref(), file, &cwd)?;
     match &args.action {
         CacheAction::List { project, output } => {
             let output = super::text_output(output, &cwd)?;

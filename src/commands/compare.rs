@@ -1,18 +1,17 @@
 //! `coldstart compare BASE.json CAND.json`: two stored results, normalised through their anchors.
 use crate::cli::CompareArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::render::report::emit;
 use crate::results::store;
+use crate::settings;
 use crate::verdict::compare::{self, environment_differences};
 
-/// Default `--threshold` (percent) for files taken at different times: wider than for pairs.
-pub const DEFAULT_THRESHOLD: f64 = 10.0;
-
-pub fn execute(args: &CompareArgs) -> Result<Exit> {
+pub fn execute(args: &CompareArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let output = super::report_output(&args.output, &cwd)?;
-    let gate = crate::settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
+    let output = super::report_output(&args.output, file, &cwd)?;
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Files)?;
     store::check_file_writable(output.file.as_deref())?;
     store::check_file_writable(args.svg.as_deref())?;
     let base = store::load(&args.baseline)?;
@@ -36,11 +35,11 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
             or_none(names(&cand))
         )));
     }
-    if args.metric == crate::cli::MetricArg::Instructions {
-        return instructions(args, &output, (&base, &cand));
+    if settings::metric(args.metric, file) == crate::model::choice::Metric::Instructions {
+        return instructions(args, file, &output, (&base, &cand));
     }
     let differences = environment_differences(&base, &cand);
-    if args.strict && !differences.is_empty() {
+    if settings::strict(args.strict, file) && !differences.is_empty() {
         return Err(Error::Incomparable { differences });
     }
     let files = (
@@ -48,7 +47,15 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
         Some(args.candidate.display().to_string()),
     );
     let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let comparison = compare::compare("compare", &base, &cand, files, None, gate, created_at);
+    let comparison = compare::compare(
+        "compare",
+        &base,
+        &cand,
+        files,
+        None,
+        gate.options,
+        created_at,
+    );
     if !output.quiet {
         for d in &comparison.environment_differences {
             eprintln!(
@@ -63,9 +70,10 @@ pub fn execute(args: &CompareArgs) -> Result<Exit> {
             "note: both files have instruction counts; compare --metric instructions gates on them"
         );
     }
-    let charts = crate::commands::artifacts::diff_charts(&base, &cand, gate.params.min_effect_ms);
+    let min_effect = gate.options.params.min_effect_ms;
+    let charts = crate::commands::artifacts::diff_charts(&base, &cand, min_effect);
     crate::commands::artifacts::emit_svgs(args.svg.as_deref(), &charts, output.quiet)?;
-    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+    Ok(Exit::gate(comparison.passed(), gate.report_only))
 }
 
 fn or_none(names: String) -> String {
@@ -80,14 +88,14 @@ fn or_none(names: String) -> String {
 /// differ make counts incomparable: an error under `--strict`, a warning otherwise.
 fn instructions(
     args: &CompareArgs,
+    file: &FileConfig,
     output: &crate::model::Output,
     (base, cand): (&crate::results::ResultFile, &crate::results::ResultFile),
 ) -> Result<Exit> {
-    use crate::stats::instructions::{CountParams, DEFAULT_THRESHOLD};
+    use crate::stats::instructions::CountParams;
     use crate::verdict::instructions::{compare_results, counting_differences};
-    let threshold = args.gate.threshold.unwrap_or(DEFAULT_THRESHOLD * 100.0);
-    let gate = crate::settings::gate(&args.gate, threshold)?;
-    let params = CountParams::with_threshold(gate.params.threshold);
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
+    let params = CountParams::with_threshold(gate.options.params.threshold);
     let mut differences = environment_differences(base, cand);
     if let (Some(a), Some(b)) = (&base.instructions, &cand.instructions) {
         differences.extend(counting_differences(a, b));
@@ -98,10 +106,10 @@ fn instructions(
     );
     let comparison = compare_results(base, cand, files, &params, differences.clone())
         .map_err(|side| {
-            let file = if side == "baseline" { &args.baseline } else { &args.candidate };
+            let path = if side == "baseline" { &args.baseline } else { &args.candidate };
             Error::Usage(format!(
                 "{} has no instruction counts, so --metric instructions cannot compare it; measure it with coldstart run --metric instructions (or compare times without --metric)",
-                file.display()
+                path.display()
             ))
         })?;
     if comparison.targets.is_empty() {
@@ -109,7 +117,7 @@ fn instructions(
             "the result files share no target with instruction counts, so nothing can be compared; count the same targets on both sides".into(),
         ));
     }
-    if args.strict && !differences.is_empty() {
+    if settings::strict(args.strict, file) && !differences.is_empty() {
         return Err(Error::Incomparable { differences });
     }
     if !output.quiet {
@@ -120,5 +128,5 @@ fn instructions(
         }
     }
     emit(&comparison, output, |k| std::env::var(k).ok())?;
-    Ok(Exit::gate(comparison.passed(), args.gate.report_only))
+    Ok(Exit::gate(comparison.passed(), gate.report_only))
 }

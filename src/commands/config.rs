@@ -1,5 +1,5 @@
 //! `coldstart config`: the effective configuration and the source of each value.
-use crate::cli::{ConfigArgs, TextFormatArg};
+use crate::cli::ConfigArgs;
 use crate::config::{self, Config};
 use crate::error::Result;
 use crate::exit::Exit;
@@ -8,7 +8,7 @@ use crate::render::emit_document;
 pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<Exit> {
     let mut flags = args.output.clone();
     if args.json {
-        flags.format = TextFormatArg::Json;
+        flags.format = crate::model::choice::TextFormat::Json;
     }
     let output = super::text_output(&flags, &super::cwd()?)?;
     let lines = config::effective(loaded);

@@ -4,6 +4,7 @@
 use super::revision::{self, CommitEnvs, classify};
 use crate::bisect::driver::Failure;
 use crate::cli::HistoryArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::git::{self, Commit, Repo, evenly_spaced};
@@ -77,7 +78,7 @@ fn split(repo: &Repo, rest: &[String]) -> (Vec<String>, Vec<String>) {
 }
 
 /// What changes a sample, for the store key.
-fn recipe(m: &Measure, args: &HistoryArgs) -> String {
+fn recipe(m: &Measure, runs: usize, setup: Option<&str>) -> String {
     let statements: Vec<&str> = m.targets.iter().map(|t| t.statement.as_str()).collect();
     format!(
         "targets {}\nanchor {}\npyc {}\nenv {:?}\nforbid {:?}\nruns {}\nsetup {}\n",
@@ -86,43 +87,41 @@ fn recipe(m: &Measure, args: &HistoryArgs) -> String {
         m.pyc.as_str(),
         m.env_overrides,
         m.forbid,
-        args.runs,
-        args.env.setup.as_deref().unwrap_or("-")
+        runs,
+        setup.unwrap_or("-")
     )
 }
 
-pub fn execute(args: &HistoryArgs) -> Result<Exit> {
+pub fn execute(args: &HistoryArgs, file: &FileConfig) -> Result<Exit> {
     crate::sys::interrupt::install();
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    if !args.target.path.is_empty() {
+    let output = super::output(&args.output, file, &cwd)?;
+    let runs = settings::history_runs(args, file);
+    if !settings::TargetValues::layered(&[], &args.target, file)
+        .path
+        .is_empty()
+    {
         return Err(Error::Usage(
             "--path does not apply to history: each commit is installed into its own environment (use --setup to install it your way)".into(),
         ));
     }
-    if args.runs == 0 || args.max_count == Some(0) {
+    if runs == 0 || args.max_count == Some(0) {
         return Err(Error::Usage(
             "--runs and --max-count must be at least 1".into(),
         ));
     }
     git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
-    let (revisions, mut modules) = split(&repo, &args.rest);
+    let (revisions, modules) = split(&repo, &args.rest);
     if revisions.is_empty() {
         // Resolve the first one again for its message (unknown revision, did you mean ...).
         repo.resolve(&args.rest[0])?;
     }
-    if modules.is_empty() && args.target.stmts.is_empty() {
-        modules = args.default_modules.clone();
-    }
-    let base_python = settings::python(args.env.python.as_deref(), &cwd);
-    let measure = settings::measure(
-        &modules,
-        &args.target,
-        base_python.clone(),
-        &cwd,
-        std::env::vars(),
-    )?;
+    // Which positionals are modules is known only now: the file's targets apply when none are.
+    let values = settings::TargetValues::layered(&modules, &args.target, file);
+    let env = settings::revision_env(&args.env.env, file, &cwd)?;
+    let base_python = env.python.clone();
+    let measure = settings::measure(&values, base_python.clone(), &cwd, std::env::vars())?;
     if measure.targets.is_empty() {
         return Err(Error::Usage(
             "history needs a module to import after the revisions: coldstart history v1.0..main MODULE".into(),
@@ -140,13 +139,9 @@ pub fn execute(args: &HistoryArgs) -> Result<Exit> {
     if let Some(n) = args.max_count {
         commits = evenly_spaced(&commits, n);
     }
-    let cache_dir = match args.env.cache_dir.as_deref() {
-        Some(dir) => crate::model::absolute(&cwd, dir),
-        None => crate::env::cache::default_dir()?,
-    };
     let store = Store::new(match args.store.as_deref() {
         Some(dir) => crate::model::absolute(&cwd, dir),
-        None => cache_dir.join("history"),
+        None => env.cache_dir.join("history"),
     });
     let base = PythonProbe::new(
         &base_python,
@@ -177,7 +172,7 @@ pub fn execute(args: &HistoryArgs) -> Result<Exit> {
     let plan = Plan {
         interpreter,
         machine,
-        recipe: recipe(&measure, args),
+        recipe: recipe(&measure, runs, env.setup.as_deref()),
         remeasure: args.remeasure,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
@@ -186,15 +181,9 @@ pub fn execute(args: &HistoryArgs) -> Result<Exit> {
         walk: walk_name.into(),
     };
     let mut live = Live {
-        envs: CommitEnvs::new(
-            &repo,
-            base_python,
-            cache_dir,
-            args.env.setup.clone(),
-            output.quiet,
-        ),
+        envs: CommitEnvs::new(&repo, base_python, env.cache_dir, env.setup, output.quiet),
         measure,
-        runs: args.runs,
+        runs,
         warmup: args.warmup,
     };
     let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

@@ -1,6 +1,7 @@
 //! `coldstart lazy` (issue 17): what deferring each heavy import would save, measured by
 //! experiment in interleaved pairs, and whether the module would really stay unloaded.
 use crate::cli::LazyArgs;
+use crate::config::FileConfig;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::measure::lazy::Pairing;
@@ -10,21 +11,18 @@ use crate::settings;
 use crate::verdict::gate::could_change;
 use crate::verdict::timing::{Method, timing};
 
-/// Default `--threshold` (percent): the same gate as `ab`.
-const DEFAULT_THRESHOLD: f64 = 5.0;
-
-pub fn execute(args: &LazyArgs) -> Result<Exit> {
+pub fn execute(args: &LazyArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let python = settings::python(args.python.as_deref(), &cwd);
-    let m = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
+    let m = super::measure_of(&args.modules, &args.child, &args.python, file)?;
     let opts = settings::lazy(args)?;
-    let gate = settings::gate(&args.gate, DEFAULT_THRESHOLD)?;
-    let plan = settings::pair_plan(&args.pairs, gate)?;
-    let output = super::report_output(&args.report, &cwd)?;
+    // The same gate as `ab`.
+    let gate = settings::gate(&args.gate, file, settings::Threshold::Pairs)?;
+    let plan = settings::pair_plan(&args.pairs, None, file, gate.options)?;
+    let output = super::report_output(&args.report, file, &cwd)?;
     crate::results::store::check_file_writable(output.file.as_deref())?;
     crate::sys::interrupt::install();
     let (_, stderr_tty) = settings::ttys();
-    let mut bar = Bar::new(stderr_tty && !args.report.quiet);
+    let mut bar = Bar::new(stderr_tty && !output.quiet);
     let mut on_progress = |p| bar.update(p);
     let params = plan.gate.params;
     // More pairs while the gate's verdict could still change, as in `ab`.

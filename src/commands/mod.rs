@@ -17,7 +17,8 @@ pub mod run;
 pub mod tree;
 pub mod why;
 
-use crate::cli::{OutputArgs, ReportArgs, TargetArgs, TextOutputArgs};
+use crate::cli::{ChildArgs, OutputArgs, PythonArgs, ReportArgs, TextOutputArgs};
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::model::{Measure, Output};
 use crate::probe::PythonProbe;
@@ -31,10 +32,10 @@ pub fn cwd() -> Result<PathBuf> {
     std::env::current_dir().map_err(|e| Error::io("cannot read the current directory", e))
 }
 
-/// Output settings of a measuring command, from its flags, the terminals and the environment.
-pub fn output(args: &OutputArgs, cwd: &Path) -> Result<Output> {
-    let (stdout_tty, stderr_tty) = settings::ttys();
-    settings::output(args, cwd, stdout_tty, stderr_tty, |k| std::env::var(k).ok())
+/// Output settings of a measuring command, from its flags, the file, the terminals and the
+/// environment.
+pub fn output(args: &OutputArgs, file: &FileConfig, cwd: &Path) -> Result<Output> {
+    settings::output(args, file, cwd, settings::ttys(), |k| std::env::var(k).ok())
 }
 
 /// Output settings of `tree`, `why`, `config` and `cache`, checked writable.
@@ -45,19 +46,23 @@ pub fn text_output(args: &TextOutputArgs, cwd: &Path) -> Result<Output> {
 }
 
 /// Output settings of a command that only reports.
-pub fn report_output(args: &ReportArgs, cwd: &Path) -> Result<Output> {
-    settings::report_output(args, cwd, settings::ttys().0, |k| std::env::var(k).ok())
+pub fn report_output(args: &ReportArgs, file: &FileConfig, cwd: &Path) -> Result<Output> {
+    settings::report_output(args, file, cwd, settings::ttys().0, |k| {
+        std::env::var(k).ok()
+    })
 }
 
-/// The validated targets of `tree` and `why`.
+/// The validated targets of `tree`, `why` and `lazy`.
 pub fn measure_of(
     modules: &[String],
-    target: &TargetArgs,
-    python: Option<&Path>,
+    child: &ChildArgs,
+    python: &PythonArgs,
+    file: &FileConfig,
 ) -> Result<Measure> {
     let cwd = cwd()?;
-    let python = settings::python(python, &cwd);
-    settings::measure(modules, target, python, &cwd, std::env::vars())
+    let python = settings::python(python, file, &cwd);
+    let values = settings::TargetValues::child(modules, child, file);
+    settings::measure(&values, python, &cwd, std::env::vars())
 }
 
 /// Removes what killed coldstart runs left, whichever command they were: scratch directories in

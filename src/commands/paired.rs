@@ -13,9 +13,6 @@ use crate::sys::host::{self, Host, ProcHost};
 use crate::verdict::compare::{self, Comparison};
 use std::path::Path;
 
-/// Default `--threshold` (percent) for interleaved pairs.
-pub const DEFAULT_THRESHOLD: f64 = 5.0;
-
 /// The two sides measured in one interleaved session.
 pub struct Measured {
     pub baseline: ResultFile,

@@ -1,8 +1,10 @@
 //! `coldstart run`: measure targets in fresh interpreters, store the result, print the report.
 use crate::cli::RunArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::measure::single::{AnchorEvery, effective_warmup, start_session};
+use crate::model::choice::Metric;
 use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
@@ -13,36 +15,27 @@ use crate::settings;
 use crate::sys::host::{self, Host, ProcHost};
 use crate::verdict::budget;
 
-pub fn execute(args: &RunArgs) -> Result<Exit> {
+pub fn execute(args: &RunArgs, file: &FileConfig) -> Result<Exit> {
     let cwd = super::cwd()?;
-    let output = super::output(&args.output, &cwd)?;
-    let python = settings::python(args.python.as_deref(), &cwd);
-    let measure = settings::measure(&args.modules, &args.target, python, &cwd, std::env::vars())?;
-    if args.runs == 0 {
-        return Err(Error::TooSmall {
-            flag: "--runs",
-            bound: "1",
-        });
-    }
-    let mut forbid = measure.forbid.clone();
-    forbid.retain(|_| args.check);
-    let budgets = settings::budgets(&args.budgets, &forbid)?;
-    let check = args.check || !budgets.is_empty();
-    if check && budgets.is_empty() {
-        // A gate that checked nothing must not pass.
-        return Err(Error::Usage(
-            "--check has no budgets to check; pass e.g. --max-import-ms 300, --max-modules 600 or --forbid MODULE (or set them in [tool.coldstart.budgets])".into(),
-        ));
-    }
-    let counted = args.metric == crate::cli::MetricArg::Instructions;
-    if !counted && !budgets.max_instructions.is_empty() {
+    let output = super::output(&args.output, file, &cwd)?;
+    let python = settings::python(&args.python, file, &cwd);
+    let values = settings::TargetValues::layered(&args.modules, &args.target, file);
+    let measure = settings::measure(&values, python, &cwd, std::env::vars())?;
+    let (runs, warmup) = settings::run_samples(args, file)?;
+    let budgets = settings::run_budgets(args, file, &measure.forbid)?;
+    let counted = settings::metric(args.metric, file) == Metric::Instructions;
+    if !counted
+        && budgets
+            .as_ref()
+            .is_some_and(|b| !b.max_instructions.is_empty())
+    {
         return Err(Error::Usage(
             "--max-instructions needs instruction counts; add --metric instructions (or set metric = \"instructions\" in the configuration)".into(),
         ));
     }
     let valgrind = counted.then(crate::measure::counts::valgrind).transpose()?;
     output.check_writable()?;
-    let result = measure_once(&measure, args.runs, args.warmup, &output, &cwd, valgrind)?;
+    let result = measure_once(&measure, runs, warmup, &output, &cwd, valgrind)?;
     let path = store::save(&output.dir, &result, None)?;
     crate::commands::artifacts::emit_svgs(
         output.svg.as_deref(),
@@ -50,13 +43,13 @@ pub fn execute(args: &RunArgs) -> Result<Exit> {
         output.quiet,
     )?;
     let env = |k: &str| std::env::var(k).ok();
-    if !check {
+    let Some(budgets) = budgets else {
         emit(&result, &output, env)?;
         if !output.quiet {
             eprintln!("saved {}", path.display());
         }
         return Ok(Exit::Ok);
-    }
+    };
     // With a non-terminal --format and no --output, stdout carries only the budget report (one
     // document a script can parse); the measurements are in the saved file.
     if output.format == Format::Terminal || output.file.is_some() {

@@ -1,20 +1,16 @@
 //! `coldstart tree`: the `-X importtime` diagnostic pass on its own, as text, JSON or SVG.
 use crate::cli::TreeArgs;
 use crate::commands::artifacts::{SVG_MIN_MS, write_svgs};
+use crate::config::FileConfig;
 use crate::error::Result;
 use crate::exit::Exit;
 use crate::model::words::count;
 use crate::render::emit_document;
 use crate::tree::render_text;
 
-pub fn execute(args: &TreeArgs) -> Result<Exit> {
-    if !(args.min_ms >= 0.0 && args.min_ms.is_finite()) {
-        return Err(crate::error::Error::Usage(format!(
-            "--min-ms must be a non-negative number of milliseconds (e.g. --min-ms 1), not {}",
-            args.min_ms
-        )));
-    }
-    let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
+pub fn execute(args: &TreeArgs, file: &FileConfig) -> Result<Exit> {
+    let min_ms = crate::settings::min_ms(args, file)?;
+    let m = super::measure_of(&args.modules, &args.child, &args.python, file)?;
     let output = super::text_output(&args.output, &super::cwd()?)?;
     crate::results::store::check_file_writable(args.svg.as_deref())?;
     let trees = super::import_trees(&m, output.progress)?;
@@ -57,7 +53,7 @@ pub fn execute(args: &TreeArgs) -> Result<Exit> {
             crate::render::ms(tree.startup_ms),
             count(tree.startup_modules, "module")
         );
-        text += &render_text(tree, args.min_ms, args.group);
+        text += &render_text(tree, min_ms, args.group);
     }
     emit_document(&text, json, &output)?;
     Ok(Exit::Ok)

@@ -1,5 +1,6 @@
 //! `coldstart why NAME`: the chain of imports through which each target loads a module.
 use crate::cli::WhyArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
 use crate::model::Measure;
@@ -77,7 +78,7 @@ fn absent_text(target: &str, name: &str, why: Absent) -> String {
 }
 
 /// Exit 0 when some target loads NAME (its chain is printed), 1 when none does.
-pub fn execute(args: &WhyArgs) -> Result<Exit> {
+pub fn execute(args: &WhyArgs, file: &FileConfig) -> Result<Exit> {
     if !crate::model::is_module_name(&args.name) {
         return Err(Error::NotModuleName {
             flag: None,
@@ -85,7 +86,7 @@ pub fn execute(args: &WhyArgs) -> Result<Exit> {
             hint: "",
         });
     }
-    let m = super::measure_of(&args.modules, &args.target, args.python.as_deref())?;
+    let m = super::measure_of(&args.modules, &args.child, &args.python, file)?;
     let output = super::text_output(&args.output, &super::cwd()?)?;
     let trees = super::import_trees(&m, output.progress)?;
     let mut probe = None;

@@ -1,4 +1,5 @@
 //! The vocabulary every layer shares: module names, what to measure, where output goes.
+pub mod choice;
 pub mod names;
 pub mod output;
 pub mod target;

@@ -1,8 +1,11 @@
 //! Where results go and how they are shown.
 use std::path::PathBuf;
 
-/// Report format on stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Report format on stdout (`--format`, `format`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Format {
     Terminal,
     Json,

@@ -1,6 +1,8 @@
 //! The pair plan of `ab`, `branches` and `lazy`: how many pairs, and the look design that judges
 //! them (issue 14: early looks from `--min-pairs`, the fixed design from `--pairs`).
 use crate::cli::PairArgs;
+use crate::config::FileConfig;
+use crate::config::defaults as d;
 use crate::error::{Error, Result};
 use crate::measure::pairs::EXTEND_BY;
 use crate::measure::single::AnchorEvery;
@@ -31,29 +33,41 @@ pub fn refuse_runs(command: &str, runs: &Option<String>) -> Result<()> {
     }
 }
 
-/// Validates the pair flags.
-pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
-    if args.pairs < 5 {
+/// How often `ab` and `branches` measure the anchor by default, in pairs (issue 14).
+pub const ANCHOR_EVERY: usize = 3;
+
+/// Validates the pair flags over the file; `anchor_every` is `--anchor-every` of the commands
+/// that have it (`None`: the default).
+pub fn pair_plan(
+    args: &PairArgs,
+    anchor_every: Option<usize>,
+    file: &FileConfig,
+    gate: GateOptions,
+) -> Result<PairPlan> {
+    let anchor_every = anchor_every.unwrap_or(ANCHOR_EVERY);
+    let pairs = args.pairs.or(file.pairs).unwrap_or(d::PAIRS);
+    let max_pairs = args.max_pairs.or(file.max_pairs).unwrap_or(d::MAX_PAIRS);
+    if pairs < 5 {
         return Err(Error::TooSmall {
             flag: "--pairs",
             bound: "5 (fewer pairs cannot give a 95 % bound)",
         });
     }
-    if args.max_pairs < args.pairs {
+    if max_pairs < pairs {
         return Err(Error::TooSmall {
             flag: "--max-pairs",
             bound: "--pairs",
         });
     }
-    let design = if args.min_pairs >= args.pairs {
-        Design::fixed(args.pairs, EXTEND_BY, args.max_pairs)
+    let design = if args.min_pairs >= pairs {
+        Design::fixed(pairs, EXTEND_BY, max_pairs)
     } else {
         Design {
             first: args.min_pairs,
-            ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
+            ..Design::sequential(pairs, EXTEND_BY, max_pairs)
         }
     };
-    if args.anchor_every == 0 {
+    if anchor_every == 0 {
         return Err(Error::TooSmall {
             flag: "--anchor-every",
             bound: "1 (the anchor in every pair; --no-anchor measures none)",
@@ -66,11 +80,11 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
         });
     }
     Ok(PairPlan {
-        pairs: args.pairs,
-        max_pairs: args.max_pairs,
+        pairs,
+        max_pairs,
         design,
-        warmup: args.warmup,
-        anchor_every: AnchorEvery(args.anchor_every),
+        warmup: args.warmup.or(file.warmup).unwrap_or(d::WARMUP),
+        anchor_every: AnchorEvery(anchor_every),
         gate,
     })
 }

@@ -81,9 +81,14 @@ fn unknown_keys_and_bad_values_are_errors_naming_the_key() {
         .args(["run", "json"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("unknown field `rnus`"));
+        .stderr(predicate::str::contains(
+            "coldstart.toml:1: unknown key 'rnus'; did you mean 'runs'?",
+        ));
     for (text, needle) in [
-        ("[budgets]\nmax_import = 3\n", "`max_import`"),
+        (
+            "[budgets]\nmax_import = 3\n",
+            "unknown key 'max_import' in [budgets]",
+        ),
         ("pyc = 'hot'\n", "warm, cold or as-is"),
         ("effect_size = 'mean'\n", "estimate or median-difference"),
         ("runs = [\n", "coldstart.toml"),
@@ -239,6 +244,127 @@ fn report_settings_come_from_the_file_and_flags_win() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "color = 'blue' must be auto, always or never",
+            "coldstart.toml:1: color must be auto, always or never, not 'blue'",
         ));
+}
+
+/// Issue 13: a bad value names the file, the line and the key; an unknown key the nearest one.
+#[test]
+fn file_errors_name_the_line_the_key_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("coldstart.toml");
+    std::fs::write(
+        &file,
+        "targets = ['json']\n# measured samples\nruns = \"ten\"\n",
+    )
+    .unwrap();
+    let out = in_dir(dir.path()).args(["run"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {}:3: runs must be a whole number, not \"ten\"\n",
+            file.display()
+        )
+    );
+    std::fs::write(&file, "target = ['json']\n").unwrap();
+    in_dir(dir.path())
+        .args(["run"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "coldstart.toml:1: unknown key 'target'; did you mean 'targets'?",
+        ));
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = 'x'\n\n[tool.coldstart]\npairs = 2.5\n",
+    )
+    .unwrap();
+    std::fs::remove_file(&file).unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "pyproject.toml:5: pairs must be a whole number, not 2.5",
+        ));
+}
+
+/// Issue 13: from a subdirectory the file is found by walking up to the repository root (as
+/// ruff and uv do), passing over a pyproject.toml without [tool.coldstart]; a file above the
+/// repository root is not used. A file found above the current directory is named on stderr.
+#[test]
+fn the_file_is_found_from_a_subdirectory_up_to_the_repository_root() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("coldstart.toml"), "runs = 99\n").unwrap();
+    let repo = outside.path().join("project");
+    let deep = repo.join("src/pkg");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        "[tool.coldstart]\nruns = 7\nforbid = ['eagerpkg.heavy']\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("src/pyproject.toml"),
+        "[project]\nname = 'inner'\n",
+    )
+    .unwrap();
+    in_dir(&deep)
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "# configuration file: {} (pyproject.toml [tool.coldstart])",
+            repo.join("pyproject.toml").display()
+        )))
+        .stdout(predicate::str::contains("runs = 7"))
+        .stderr(predicate::str::is_empty());
+    // The file applies (its forbid fails the check) and is named, unless --quiet.
+    in_dir(&deep)
+        .arg("check")
+        .arg(fixture_result())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "using configuration {} (pyproject.toml [tool.coldstart])",
+            repo.join("pyproject.toml").display()
+        )));
+    in_dir(&deep)
+        .args(["check", "--quiet"])
+        .arg(fixture_result())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
+    // In the directory of the file nothing is said; above the repository root nothing is read.
+    in_dir(&repo)
+        .arg("check")
+        .arg(fixture_result())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::is_empty());
+    std::fs::remove_file(repo.join("pyproject.toml")).unwrap();
+    in_dir(&deep)
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("# no configuration file"))
+        .stdout(predicate::str::is_match(r"runs = 20 +# default").unwrap());
+}
+
+/// The flags that only timed samples use are not accepted where nothing uses them (they were
+/// hidden do-nothing flags while the file was applied by rewriting the parsed flags).
+#[test]
+fn tree_why_and_lazy_take_no_timed_sample_flags() {
+    for command in [["tree", "json"], ["why", "json"], ["lazy", "json"]] {
+        for flag in ["--forbid=x", "--package=x", "--anchor=x", "--no-anchor"] {
+            coldstart()
+                .args(command)
+                .arg(flag)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains("unexpected argument"));
+        }
+    }
 }
