@@ -44,12 +44,22 @@ pub enum Error {
         "python interpreter '{path}' was not found ({reason}); pass --python PATH to a python executable"
     )]
     PythonNotFound { path: String, reason: String },
+    /// A `--python` that is a directory, no Python, or too old a one.
+    #[error(transparent)]
+    Python(#[from] crate::probe::diagnose::PythonProblem),
     #[error(
         "'{path}' is not a usable Python interpreter: {detail}; pass --python PATH to a CPython 3.8+ executable"
     )]
     NotPython { path: String, detail: String },
     #[error("target '{target}' failed to import: {detail}{}", import_hint(detail))]
     ImportFailed { target: String, detail: String },
+    /// An import failure in an environment `branches` built (so "install it into --python" is
+    /// not the fix).
+    #[error(
+        "target '{target}' failed to import in the environment coldstart built for a revision: {detail}{}",
+        revision_import_hint(detail)
+    )]
+    RevisionImportFailed { target: String, detail: String },
     #[error(
         "timed out identifying '{path}' as a Python interpreter after {seconds} s (its whole process group was killed); raise --timeout, or check that `{path} -c pass` finishes"
     )]
@@ -105,12 +115,27 @@ impl Error {
 
 /// The fix to append to an import failure, unless its detail already names one.
 fn import_hint(detail: &str) -> &'static str {
-    if detail.contains("ModuleNotFoundError") {
+    if detail.ends_with('?') {
+        " Otherwise install it into the --python environment or pass --path DIR"
+    } else if detail.contains("ModuleNotFoundError") {
         "; install it into the --python environment or pass --path DIR"
     } else if detail.contains("; fix ") {
         ""
     } else {
         "; run the statement with the --python interpreter to see the full traceback"
+    }
+}
+
+/// The fix for an import failure in an environment `branches` built from a revision.
+fn revision_import_hint(detail: &str) -> &'static str {
+    if detail.ends_with('?') {
+        " Otherwise add it to the project's dependencies (pyproject.toml) or install the revision your way with --setup 'COMMAND'"
+    } else if detail.contains("ModuleNotFoundError") {
+        "; coldstart installs each revision with the dependencies it declares: add the missing one to the project's dependencies (pyproject.toml), or install the revision your way with --setup 'COMMAND'"
+    } else if detail.contains("; fix ") {
+        ""
+    } else {
+        "; check that the revision imports after a plain install of the project, or install it your way with --setup 'COMMAND'"
     }
 }
 

@@ -124,6 +124,12 @@ class Result:
         self.path = path
         self.targets: List[Target] = [Target(t) for t in raw["targets"]]
         self.python: Dict[str, str] = dict(raw["environment"]["python"])
+        dists = raw["environment"].get("distributions")
+        #: Installed distributions the target saw, name -> version (names as their metadata spells
+        #: them); ``None`` when not recorded (format version 1, or the listing failed).
+        self.distributions: Optional[Dict[str, str]] = (
+            None if dists is None else {d["name"]: d["version"] for d in dists}
+        )
         self.warnings: List[str] = list(raw["warnings"])
 
     def __getitem__(self, name: str) -> Target:
@@ -286,6 +292,12 @@ class Comparison:
         #: One line per failed gate; empty when the comparison passes.
         self.failures: List[str] = list(raw["failures"])
         self.warnings: List[str] = list(raw["warnings"])
+        dists = raw.get("distributions")
+        #: Installed distributions that differ, ``[{name, baseline, candidate}]`` (a version is
+        #: ``None`` on the side without it); ``None`` when a side did not record them.
+        self.distribution_changes: Optional[List[Dict[str, Optional[str]]]] = (
+            None if dists is None else [dict(c) for c in dists["changes"]]
+        )
 
     @property
     def failed(self) -> bool:

@@ -3,7 +3,8 @@
 #
 #   scripts/bench/all.sh [--quick] [--save-baseline] [STUDY...]
 #
-# Runs the studies (all four by default, or the STUDYs named: accuracy overhead gate envcache)
+# Runs the studies (the four below by default, or the STUDYs named: accuracy overhead gate envcache,
+# and instructions and compare, which run only when named)
 # one after the other, each printing its table and writing benchmark_results/bench_<study>.json
 # and .md (raw data under benchmark_results/bench_raw/<study>/), then benchmark_results/
 # bench_summary.md with the tables of every study found there (each names its own date and commit). Exits 1 when any study missed its target (2 when one could
@@ -26,7 +27,7 @@ for arg in "$@"; do
     case "$arg" in
         --quick) quick=(--quick) ;;
         --save-baseline) save=1 ;;
-        accuracy | overhead | gate | envcache | instructions) studies+=("$arg") ;;
+        accuracy | overhead | gate | envcache | instructions | compare) studies+=("$arg") ;;
         -h | --help)
             awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
             exit 0
@@ -63,7 +64,7 @@ done
 {
     echo "## Self-benchmarks ($(date -u +%FT%TZ)${quick[*]:+, quick mode})"
     echo
-    for study in accuracy overhead gate envcache instructions; do
+    for study in accuracy overhead gate envcache instructions compare; do
         [ -f "$results/bench_$study.md" ] && cat "$results/bench_$study.md" && echo
     done
 } > "$results/bench_summary.md"

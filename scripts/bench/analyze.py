@@ -481,7 +481,7 @@ def _rules(a, b):
 GATE_LEVELS = [0, 5, 10, 20]
 GATE_FALSE_MAX = 0
 GATE_DETECT_MIN = 0.95
-GATE_MIN_RUNS = 20
+GATE_MIN_RUNS = 30
 
 
 def report_gate(work, quick):
@@ -549,6 +549,9 @@ def report_gate(work, quick):
         noise = statistics.median(r["noise"] for r in rs)
         mde = statistics.median(r["mde_ratio"] for r in rs)
         pairs = statistics.median(r["pairs"] for r in rs)
+        pairs_range = (min(r["pairs"] for r in rs), max(r["pairs"] for r in rs))
+        walls = [r["wall_s"] for r in rs if r["wall_s"] is not None]
+        wall_med = statistics.median(walls) if walls else None
         fc = [r["foreign_cpus"] for r in rs if r["foreign_cpus"] is not None]
         lv = {
             "level_pct": level, "runs": n, "achieved_hl_ratio_median": achieved,
@@ -557,6 +560,7 @@ def report_gate(work, quick):
             "coldstart_regression": cs, "coldstart_inconclusive": inc, "coldstart_improvement": imp,
             "pytest_benchmark_mean_5pct": pb, "pyperf_t_test": tt, "original_any_mean_increase": orig,
             "noise_median": noise, "mde_ratio_median": mde, "pairs_median": pairs,
+            "pairs_range": list(pairs_range), "wall_s_median": wall_med,
             "foreign_cpus_median": statistics.median(fc) if fc else None,
         }
         levels.append(lv)
@@ -567,7 +571,8 @@ def report_gate(work, quick):
         rows.append([
             "A/A (identical)" if level == 0 else f"+{level} %",
             f"{(achieved - 1) * 100:+.1f} % ({(lv['achieved_hl_ratio_range'][0] - 1) * 100:+.1f}..{(lv['achieved_hl_ratio_range'][1] - 1) * 100:+.1f})",
-            f"{pairs:g}",
+            f"{pairs:g} ({pairs_range[0]}..{pairs_range[1]})",
+            "" if wall_med is None else f"{wall_med:.2f} s",
             f"{noise * 100:.1f} % / {(mde - 1) * 100:.1f} %",
             frac(cs) + (f", {inc} inconclusive" if inc else ""),
             frac(pb), frac(tt), frac(orig),
@@ -617,7 +622,8 @@ def report_gate(work, quick):
             + ", ".join(diag["unchanged_by_unpaired_median_diff"]) + ".")
     table_notes = "\n\n" + " ".join(lines)
     table = md_table(
-        ["injected", "achieved (median HL ratio of the runs, min..max)", "pairs (median)",
+        ["injected", "achieved (median HL ratio of the runs, min..max)", "pairs (median, min..max)",
+         "wall time per verdict (median)",
          "noise / min. detectable (median)", "coldstart ab: REGRESSION",
          "mean +5 % (pytest-benchmark)", "t-test p<0.05 (pyperf)", "any mean increase (original)",
          "foreign CPUs (median)"],
@@ -632,8 +638,171 @@ def report_gate(work, quick):
         + ", ".join(f"+{k} % -> {v} iterations" for k, v in sorted(params['candidate_iterations'].items(), key=lambda kv: int(kv[0])))
         + ". The simpler rules are applied to the same samples of each `ab` run."
     )
+    x2, x2_table, x2_ok, x2_notes = _report_gate_2x(work, codes, quick)
+    if x2 is not None:
+        table += "\n\n" + x2_table
+        target += " 2x change: " + ("met." if x2_ok else "MISSED: " + "; ".join(x2_notes) + ".")
+        ok = ok and x2_ok
     return {"params": params, "levels": levels, "runs": runs, "problems": problems,
-            "diagnostics": diag}, table, target, ok, []
+            "diagnostics": diag, "x2": x2}, table, target, ok, []
+
+
+GATE_X2_PAIRS = 10
+GATE_X2_DECIDED_MIN = 0.90
+GATE_X2_SPEEDUP = 3.0
+
+
+def _report_gate_2x(work, codes, quick):
+    """Time to a verdict on a 2x change: new defaults against the old fixed design, run side by
+    side in the same rounds (gate.sh's x2-new / x2-old runs)."""
+    runs = []
+    for d in sorted(glob.glob(os.path.join(work, "ab2x", "*", "*"))):
+        design, rep = os.path.basename(os.path.dirname(d)), int(os.path.basename(d))
+        comp = glob.glob(os.path.join(d, "*_comparison.json"))
+        rec = codes.get(f"x2-{design}#{rep}")
+        if len(comp) != 1 or rec is None:
+            continue
+        imp = load_json(comp[0])["targets"][0]["import"]
+        runs.append({"design": design, "rep": rep, "pairs": imp["n_baseline"], "verdict": imp["verdict"],
+                     "ratio": imp["ratio"], "wall_s": rec["wall_s"], "exit_code": rec["exit_code"]})
+    if not runs:
+        return None, "", True, []
+    out, rows, ok, notes = {"runs": runs}, [], True, []
+    for design, label in (("old", "old fixed design: `--min-pairs 30 --anchor-every 1`"),
+                          ("new", "new defaults: early looks from 8 pairs, anchor every 3rd pair")):
+        rs = [r for r in runs if r["design"] == design]
+        if not rs:
+            continue
+        n = len(rs)
+        decided = sum(1 for r in rs if r["verdict"] == "regression" and r["pairs"] <= GATE_X2_PAIRS)
+        reg = sum(1 for r in rs if r["verdict"] == "regression")
+        pairs = [r["pairs"] for r in rs]
+        walls = [r["wall_s"] for r in rs]
+        out[design] = {"runs": n, "regression": reg, "decided_within_10_pairs": decided,
+                       "pairs_median": statistics.median(pairs), "pairs_range": [min(pairs), max(pairs)],
+                       "wall_s_median": statistics.median(walls), "wall_s_range": [min(walls), max(walls)],
+                       "achieved_ratio_median": statistics.median(r["ratio"] for r in rs)}
+        rows.append([label, n, f"{reg}/{n}", f"{decided}/{n} ({decided / n * 100:.0f} %)",
+                     f"{statistics.median(pairs):g} ({min(pairs)}..{max(pairs)})",
+                     f"{statistics.median(walls):.2f} s ({min(walls):.2f}..{max(walls):.2f})"])
+    if "new" in out and "old" in out:
+        by_rep = {}
+        for r in runs:
+            by_rep.setdefault(r["rep"], {})[r["design"]] = r["wall_s"]
+        ratios = [v["old"] / v["new"] for v in by_rep.values() if "old" in v and "new" in v]
+        speedup = out["old"]["wall_s_median"] / out["new"]["wall_s_median"]
+        out["speedup_of_medians"] = speedup
+        out["speedup_per_round_median"] = statistics.median(ratios) if ratios else None
+        rate = out["new"]["decided_within_10_pairs"] / out["new"]["runs"]
+        if rate < GATE_X2_DECIDED_MIN:
+            ok = False
+            notes.append(f"decided within {GATE_X2_PAIRS} pairs in {rate * 100:.0f} % of runs (target {GATE_X2_DECIDED_MIN * 100:.0f} %)")
+        # Side by side: each round runs both designs one after the other, so the per-round ratio
+        # cancels the machine's slow phases that the medians over rounds mix in.
+        per_round = out["speedup_per_round_median"] or 0.0
+        if per_round < GATE_X2_SPEEDUP:
+            ok = False
+            notes.append(f"wall time per round {per_round:.2f}x below the old design's (target {GATE_X2_SPEEDUP:g}x)")
+        if out["new"]["runs"] < GATE_MIN_RUNS and not quick:
+            ok = False
+            notes.append(f"only {out['new']['runs']} runs (target at least {GATE_MIN_RUNS})")
+        rows.append(["old / new", "", "", "", "",
+                     f"**{out['speedup_per_round_median']:.2f}x** median of the per-round ratios "
+                     f"(ratio of the medians {speedup:.2f}x)"])
+    else:
+        ok = False
+        notes.append("the old and the new design did not both run")
+    table = md_table(["2x change (+100 %): `coldstart ab benchwork`", "runs", "REGRESSION",
+                      f"decided within {GATE_X2_PAIRS} pairs", "pairs (median, min..max)",
+                      "wall time per verdict (median, min..max)"], rows)
+    return out, table, ok, notes
+
+
+COMPARE_VARIANTS = [
+    ("every1", "as-is", "anchor every pair (old schedule), each sample / its round's anchor"),
+    ("every1", "thin2", "the same files, anchors of every 2nd pair kept"),
+    ("every1", "thin3", "the same files, anchors of every 3rd pair kept"),
+    ("every1", "thin4", "the same files, anchors of every 4th pair kept"),
+    ("every3", "as-is", "measured with --anchor-every 3 (new default)"),
+    ("every1", "raw", "every-pair files without their anchor (raw times)"),
+    ("every3", "raw", "--anchor-every 3 files without their anchor (raw times)"),
+]
+COMPARE_MIN_AA = 30
+
+
+def report_compare(work, quick):
+    params = load_json(os.path.join(work, "params.json"))
+    path = os.path.join(work, "comparisons.jsonl")
+    with open(path) as f:
+        rows_in = [json.loads(line) for line in f if line.strip()]
+    tim = timings(work)
+    wall = {}
+    for t in tim:
+        kind = t["name"].split("#")[0].replace("ab-", "")
+        wall.setdefault(kind, []).append(t["wall_s"])
+    rows, levels, ok, notes = [], [], True, []
+    for kind, name, label in COMPARE_VARIANTS:
+        rs = [r for r in rows_in if r["kind"] == kind and r["variant"] == name]
+        if not rs:
+            continue
+        aa = [r for r in rs if r["case"] == "aa"]
+        ch = [r for r in rs if r["case"] == "change"]
+
+        def count(v, verdict):
+            return sum(1 for r in v if r["verdict"] == verdict)
+
+        def width(v):
+            return statistics.median(r["ratio_high"] / r["ratio_low"] for r in v) if v else float("nan")
+
+        err = statistics.median(abs(math.log(r["ratio"] / r["true_ratio"])) for r in ch) if ch else float("nan")
+        lv = {
+            "kind": kind, "variant": name, "label": label,
+            "methods": sorted({r["method"] for r in rs}),
+            "aa_runs": len(aa), "aa_regression": count(aa, "regression"),
+            "aa_inconclusive": count(aa, "inconclusive"), "aa_improvement": count(aa, "improvement"),
+            "aa_interval_width_median": width(aa),
+            "change_runs": len(ch), "change_regression": count(ch, "regression"),
+            "change_inconclusive": count(ch, "inconclusive"),
+            "change_true_ratio_median": statistics.median(r["true_ratio"] for r in ch) if ch else None,
+            "change_interval_width_median": width(ch),
+            "change_abs_log_error_median": err,
+        }
+        levels.append(lv)
+        anchored = name != "raw"
+        if anchored and lv["aa_regression"] > 0:
+            ok = False
+            notes.append(f"{kind} {name}: {lv['aa_regression']} false regressions in {len(aa)} A/A comparisons")
+        if anchored and len(aa) < COMPARE_MIN_AA and not quick:
+            ok = False
+            notes.append(f"{kind} {name}: only {len(aa)} A/A comparisons (target at least {COMPARE_MIN_AA})")
+        rows.append([
+            label, "/".join(lv["methods"]),
+            f"{lv['aa_regression']}/{len(aa)}" + (f", {lv['aa_inconclusive']} inconclusive" if lv['aa_inconclusive'] else "")
+            + (f", {lv['aa_improvement']} improvement" if lv['aa_improvement'] else ""),
+            f"±{(math.sqrt(lv['aa_interval_width_median']) - 1) * 100:.1f} %",
+            f"{lv['change_regression']}/{len(ch)}" + (f", {lv['change_inconclusive']} inconclusive" if lv['change_inconclusive'] else ""),
+            f"±{(math.sqrt(lv['change_interval_width_median']) - 1) * 100:.1f} %",
+            f"{err * 100:.1f} %",
+        ])
+    table = md_table(
+        ["files", "method", "A/A: REGRESSION", "A/A interval (median half-width)",
+         "real change: REGRESSION", "interval (median half-width)", "median |estimate - paired truth|"],
+        rows,
+    )
+    truth = [lv["change_true_ratio_median"] for lv in levels if lv["change_true_ratio_median"]]
+    w1, w3 = (statistics.median(wall.get(k, [float("nan")])) for k in ("every1", "every3"))
+    target = (
+        f"Target: 0 false regressions in at least {COMPARE_MIN_AA} A/A comparisons of every anchored variant -> "
+        + ("met." if ok else "MISSED: " + "; ".join(notes) + ".")
+        + f" {params['sessions']} sessions of each schedule, {params['pairs']} pairs each; comparisons pair sessions "
+        f"pairwise (every earlier session against every later one; the comparisons share sessions, so they are "
+        f"not independent); compare's default threshold (10 %). Real change: candidate with "
+        f"{params['candidate_iterations']} instead of {params['base_iterations']} loop iterations, paired estimate "
+        + (f"{(statistics.median(truth) - 1) * 100:+.1f} % (median of the sessions)." if truth else "n/a.")
+        + f" Median wall time of one {params['pairs']}-pair `ab` session: anchor every pair {w1:.1f} s,"
+        f" every 3rd pair {w3:.1f} s."
+    )
+    return {"params": params, "variants": levels, "wall_s_median": {"every1": w1, "every3": w3}}, table, target, ok, []
 
 
 ENVCACHE_MIN_SPEEDUP = 5.0
@@ -787,6 +956,7 @@ STUDIES = {
     "overhead": ("Harness overhead: coldstart run against a plain loop", report_overhead),
     "gate": ("Gate quality: false regressions and detection", report_gate),
     "envcache": ("Environment cache: setup time of branches", report_envcache),
+    "compare": ("compare of result files: A/A and the price of the anchor", report_compare),
     "instructions": ("Instruction counts: the gate under CPU load", report_instructions),
 }
 

@@ -16,16 +16,23 @@
 # The achieved regression is reported (median Hodges-Lehmann ratio of the runs), and on the same
 # samples of every run: mean +5 % (pytest-benchmark --fail=mean:5%), Student's t-test p < 0.05 with
 # the mean up (pyperf), any mean increase (the original tool).
-# Targets: 0 false regressions in at least 20 A/A runs; +10 % detected in at least 95 % of at
-# least 20 runs. Writes benchmark_results/bench_gate.{json,md}; exits 1 when a target is missed.
+# Time to a verdict (issue 14): every round also runs a 2x candidate (+100 %) twice, side by side:
+# with the new defaults (early looks from 8 pairs, the anchor every 3rd pair, the import-tree
+# pass) and with the old fixed design (`--min-pairs 30 --anchor-every 1`, otherwise the same).
+# Each run's pairs and wall time are reported.
+# Targets: 0 false regressions in at least 30 A/A runs; +10 % detected in at least 95 % of at
+# least 30 runs; the 2x change decided within 10 pairs in at least 90 % of its runs, and its
+# median wall time at least 3x below the old design's. GATE_RUNS=N overrides the 30 rounds.
+# Writes benchmark_results/bench_gate.{json,md}; exits 1 when a target is missed.
 source "$(dirname "$0")/lib.sh"
 
-RUNS=30
+RUNS="${GATE_RUNS:-30}"
 CAL_RUNS=30
 [ "$QUICK" = 1 ] && RUNS=2 && CAL_RUNS=10
 TARGET_MS=30
 CAL_ITER=200000
 LEVELS=(0 5 10 20)
+X2=100 # the 2x candidate, percent
 
 bench_begin
 fx="$(fixtures_copy)"
@@ -70,6 +77,10 @@ for level in "${LEVELS[@]:1}"; do
     py[$level]="$(make_venv "$SCRATCH/venv-c$level" "$fx/work" "$SCRATCH/cfg/c$level")"
     cand_json="$cand_json\"$level\": $iters, "
 done
+iters="$("${ANALYZE[@]}" iterations --base-iter "$base_iter" --ns-per-iter "$ns_per_iter" --base-ms "$base_ms" --percent "$X2")"
+cfg "c$X2" "$iters"
+py[$X2]="$(make_venv "$SCRATCH/venv-c$X2" "$fx/work" "$SCRATCH/cfg/c$X2")"
+cand_json="$cand_json\"$X2\": $iters, "
 cand_json="${cand_json%, }}"
 "$PY" - "$WORK/params.json" "$cal" "$cal2" "$cand_json" "$RUNS" <<'EOF'
 import json, sys
@@ -77,17 +88,31 @@ out, cal, cal2, cand, runs = sys.argv[1:]
 cal, cal2 = json.loads(cal), json.loads(cal2)
 json.dump({"calibration": cal, "calibration_probe": cal2, "base_iterations": cal["base_iterations"],
            "ns_per_iter": cal2["ns_per_iter"], "base_measured_ms": cal2["base_ms"], "candidate_iterations": json.loads(cand),
-           "runs_per_level": int(runs), "ab": "coldstart ab benchwork --no-anchor --tree-runs 0 (defaults otherwise)"},
+           "runs_per_level": int(runs), "ab": "coldstart ab benchwork --no-anchor --tree-runs 0 (defaults otherwise)",
+           "ab_2x_new": "coldstart ab benchwork (defaults)", "ab_2x_old": "coldstart ab benchwork --min-pairs 30 --anchor-every 1"},
           open(out, "w"), indent=2)
 EOF
 echo "gate: base ${base_ms} ms with $base_iter iterations (${ns_per_iter} ns each); candidates $cand_json" >&2
 
-# 3. The ab runs, levels in rotation so that drift spreads over all of them.
+# 3. The ab runs, levels in rotation so that drift spreads over all of them; the 2x pair of runs
+# (new defaults, old design) takes part in the rotation as two more levels.
+x2_args=(--quiet --color never --format json)
+ab_run() { # ab_run LEVEL REP
+    case "$1" in
+        x2-new) timed "x2-new#$2" --stdout /dev/null -- "$CS" ab benchwork --baseline "$base_py" \
+            --candidate "${py[$X2]}" "${x2_args[@]}" --output-dir "$WORK/ab2x/new/$2" || true ;;
+        x2-old) timed "x2-old#$2" --stdout /dev/null -- "$CS" ab benchwork --baseline "$base_py" \
+            --candidate "${py[$X2]}" --min-pairs 30 --anchor-every 1 "${x2_args[@]}" \
+            --output-dir "$WORK/ab2x/old/$2" || true ;;
+        *) timed "ab-$1#$2" --stdout /dev/null -- "$CS" ab benchwork --baseline "$base_py" \
+            --candidate "${py[$1]}" "${run_args[@]}" --output-dir "$WORK/ab/$1/$2" || true ;;
+    esac
+}
+ROTATION=("${LEVELS[@]}" x2-new x2-old)
 for rep in $(seq 1 "$RUNS"); do
-    k=$(((rep - 1) % ${#LEVELS[@]}))
-    for level in "${LEVELS[@]:k}" "${LEVELS[@]:0:k}"; do
-        timed "ab-$level#$rep" --stdout /dev/null -- "$CS" ab benchwork --baseline "$base_py" \
-            --candidate "${py[$level]}" "${run_args[@]}" --output-dir "$WORK/ab/$level/$rep" || true
+    k=$(((rep - 1) % ${#ROTATION[@]}))
+    for level in "${ROTATION[@]:k}" "${ROTATION[@]:0:k}"; do
+        ab_run "$level" "$rep"
     done
     echo "gate: round $rep/$RUNS done ($(uptime))" >&2
 done

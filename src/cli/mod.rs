@@ -46,7 +46,8 @@ pub enum Command {
         mut_arg("forbid", |a| a.hide(true)),
         mut_arg("packages", |a| a.hide(true)),
         mut_arg("anchor", |a| a.hide(true)),
-        mut_arg("no_anchor", |a| a.hide(true))
+        mut_arg("no_anchor", |a| a.hide(true)),
+        mut_arg("anchor_every", |a| a.hide(true))
     )]
     Lazy(LazyArgs),
     // --- end coldstart lazy ---
@@ -60,12 +61,16 @@ pub enum Command {
     Why(WhyArgs),
     /// Compare two git revisions end to end (each in its own checkout and environment) without
     /// touching your working tree.
+    #[command(mut_arg("output_dir", |a| a.help(
+        "Directory for result files [default: CACHE_DIR/results/<project>-<hash>: outside the working tree, which branches leaves as it found it]"
+    )))]
     Branches(BranchesArgs),
     /// List or clean the per-revision environment cache.
     Cache(CacheArgs),
     // bisect and history (issue 16), types in cli/revisions.rs
     /// Find the first commit between GOOD and BAD where a module is loaded, a package appears,
     /// the module count grows past N or the import got slower; never touches your checkout.
+    #[command(mut_arg("anchor_every", |a| a.hide(true)))]
     Bisect(BisectArgs),
     /// Import time and module count per commit of a range (table, JSON, SVG line chart), stored
     /// per commit so an overlapping run measures only new commits.
@@ -127,6 +132,9 @@ pub struct BranchesArgs {
     pub cache_dir: Option<PathBuf>,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Not a flag of this command (it takes --pairs): accepted only to say so.
+    #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
+    pub runs: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -153,16 +161,24 @@ pub struct CacheArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum CacheAction {
-    /// List cached environments with their size and when they were last used.
+    /// List cached environments: revision, project, size and when they were last used.
     List {
+        /// Only environments built for the git repository containing DIR [default: every project's].
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
         #[command(flatten)]
         output: TextOutputArgs,
     },
-    /// Remove cached environments (all, or those unused for DAYS days).
+    /// Remove cached environments: every project's unless --project limits it, all or those
+    /// unused for DAYS days.
     Clean {
         /// Only remove environments unused for at least DAYS days (fractions allowed).
         #[arg(long, value_name = "DAYS")]
         older_than: Option<f64>,
+        /// Only remove environments built for the git repository containing DIR (e.g. `.`)
+        /// [default: every project's].
+        #[arg(long, value_name = "DIR")]
+        project: Option<PathBuf>,
         #[command(flatten)]
         output: TextOutputArgs,
     },
@@ -372,6 +388,9 @@ pub struct AbArgs {
     pub candidate: PathBuf,
     #[command(flatten)]
     pub pairs: PairArgs,
+    /// Not a flag of this command (it takes --pairs): accepted only to say so.
+    #[arg(long, hide = true, value_name = "N", allow_hyphen_values = true)]
+    pub runs: Option<String>,
     #[command(flatten)]
     pub gate: GateArgs,
     #[command(flatten)]
@@ -408,6 +427,10 @@ pub struct PairArgs {
     /// Discarded warm-up pairs per target.
     #[arg(long, default_value_t = 2, value_name = "N")]
     pub warmup: usize,
+    /// Measure the anchor in every Nth pair only (1: every pair). The paired verdict never uses
+    /// it; it lets `compare` normalise the result files for machine speed later (issue 14).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub anchor_every: usize,
 }
 
 /// The regression gate's thresholds.
@@ -502,9 +525,9 @@ pub struct TargetArgs {
 /// Where results go and how they are shown.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Directory for result files.
-    #[arg(long, default_value = "benchmark_results", value_name = "DIR")]
-    pub output_dir: PathBuf,
+    /// Directory for result files [default: benchmark_results].
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
     /// Name added to the result file name and stored in it.
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,

@@ -8,6 +8,7 @@ use crate::render::report::emit;
 use crate::settings;
 
 pub fn execute(args: &AbArgs) -> Result<Exit> {
+    settings::refuse_runs("ab", &args.runs)?;
     if args.metric == crate::cli::MetricArg::Instructions {
         return instructions(args);
     }
@@ -115,6 +116,7 @@ pub fn count_pair(
     crate::sys::interrupt::install();
     let mut a = PythonProbe::new(baseline, m.env.clone(), m.pyc, m.timeout)?;
     let mut b = PythonProbe::new(candidate, m.env.clone(), m.pyc, m.timeout)?;
+    let installed = (a.installed()?, b.installed()?);
     let hash_seed = m
         .env
         .vars
@@ -150,6 +152,10 @@ pub fn count_pair(
         created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         baseline: info(&a),
         candidate: info(&b),
+        distributions: crate::verdict::distributions::between(
+            installed.0.distributions.as_deref(),
+            installed.1.distributions.as_deref(),
+        ),
         threshold_percent: params.threshold * 100.0,
         tolerance_percent: params.tolerance * 100.0,
         targets,

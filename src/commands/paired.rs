@@ -49,6 +49,7 @@ pub fn measure_pairs(
         m,
         warmup,
         plan.design.first_look(),
+        plan.anchor_every,
         &mut on_progress,
     )?;
     let created_at = chrono::Utc::now();

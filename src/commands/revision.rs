@@ -9,7 +9,7 @@ use crate::bisect::driver::Failure;
 use crate::env::{EnvBuilder, EnvError, Installer};
 use crate::error::{Error, Result};
 use crate::git::{Commit, Repo};
-use crate::measure::single::{effective_warmup, start_session};
+use crate::measure::single::{AnchorEvery, effective_warmup, start_session};
 use crate::model::Measure;
 use crate::probe::PythonProbe;
 use crate::results::{ResultFile, build};
@@ -119,7 +119,14 @@ pub fn measure(
     let warmup = effective_warmup(m.pyc, warmup);
     let mut quiet = |_| {};
     let before = hostp.counters();
-    let mut session = start_session(vec![&mut probe], m, warmup, runs, &mut quiet)?;
+    let mut session = start_session(
+        vec![&mut probe],
+        m,
+        warmup,
+        runs,
+        AnchorEvery::ROUND,
+        &mut quiet,
+    )?;
     if tree_runs > 0 {
         session.trees(tree_runs)?;
     }

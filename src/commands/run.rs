@@ -2,7 +2,7 @@
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::measure::single::{effective_warmup, start_session};
+use crate::measure::single::{AnchorEvery, effective_warmup, start_session};
 use crate::model::{Format, Measure, Output};
 use crate::probe::PythonProbe;
 use crate::render::progress::Bar;
@@ -89,7 +89,14 @@ fn measure_once(
     let mut bar = Bar::new(output.progress);
     let mut on_progress = |p| bar.update(p);
     let before = host.counters();
-    let mut session = start_session(vec![&mut probe], m, warmup, runs, &mut on_progress)?;
+    let mut session = start_session(
+        vec![&mut probe],
+        m,
+        warmup,
+        runs,
+        AnchorEvery::ROUND,
+        &mut on_progress,
+    )?;
     session.trees(m.tree_runs)?;
     let sides = session.into_sides();
     let after = host.counters();

@@ -57,7 +57,12 @@ fn fill_targets(
 }
 
 fn fill_output(m: &ArgMatches, o: &mut OutputArgs, c: &FileConfig) {
-    fill(m, "output_dir", &mut o.output_dir, &c.output_dir);
+    fill(
+        m,
+        "output_dir",
+        &mut o.output_dir,
+        &c.output_dir.clone().map(Some),
+    );
     fill(m, "top", &mut o.top, &c.top);
     fill_report(m, &mut o.report, c);
 }

@@ -79,7 +79,12 @@ const KEYS: &[(&str, &str, &[&str], &str)] = &[
         &["ab"],
         "false",
     ),
-    ("output_dir", "output_dir", &["run"], ""),
+    (
+        "output_dir",
+        "output_dir",
+        &[],
+        "benchmark_results (branches: CACHE_DIR/results/<project>-<hash>, outside the working tree)",
+    ),
     ("format", "format", &["run"], ""),
     ("color", "color", &["run"], ""),
     ("quiet", "quiet", &["run"], "false"),

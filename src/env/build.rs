@@ -148,7 +148,8 @@ struct Job<'a> {
 
 impl EnvBuilder {
     /// The environment for `checkout`: reused, cloned or built (see the module documentation).
-    /// A working-tree checkout is never reused as is: at least the project is reinstalled.
+    /// A working-tree checkout with uncommitted changes is never reused as is: at least the
+    /// project is reinstalled. A clean working tree is its commit and reuses its environment.
     pub fn build(&self, checkout: &Checkout) -> Result<BuiltEnv, EnvError> {
         let started = Instant::now();
         let project = checkout.project_dir();
@@ -180,9 +181,9 @@ impl EnvBuilder {
             _lock: lock,
         };
 
-        let reusable = |cache: &Cache| match checkout.is_working_tree() {
-            false => cache.find(&key),
-            true => None,
+        let reusable = |cache: &Cache| match checkout.is_commit_content() {
+            true => cache.find(&key),
+            false => None,
         };
         // Shared first: the common case (reuse) never waits for another user. Otherwise wait
         // for either lock: shared once another run has stored the environment (it keeps a shared
@@ -239,6 +240,8 @@ impl EnvBuilder {
             (&base.version, &base.executable),
             &recipe,
         );
+        meta.project = Some(checkout.origin().to_path_buf());
+        meta.revision_name = revision_name(checkout);
         let outcome = match &source {
             Some((from, from_key)) => {
                 fsutil::clone_tree(from, &env)?;
@@ -268,7 +271,7 @@ impl EnvBuilder {
                 first.display()
             ));
         }
-        let keep = refs.is_empty() && !(checkout.is_working_tree() && outcome == Outcome::Cloned);
+        let keep = refs.is_empty() && (checkout.is_commit_content() || outcome != Outcome::Cloned);
         meta.setup_secs = started.elapsed().as_secs_f64();
         cache::write_meta(&env, &meta)?;
         if keep {
@@ -338,6 +341,23 @@ impl EnvBuilder {
         cmd.args(["-c", command]);
         activate(&mut cmd, job);
         run_logged(cmd, job.log, &SETUP)
+    }
+}
+
+/// What the user called the revision (`main`, `v1.0`), for `cache list`; `working tree` for a
+/// snapshot with uncommitted changes, `None` when only its SHA is known (bisect, history).
+fn revision_name(checkout: &Checkout) -> Option<String> {
+    match checkout.source() {
+        crate::git::Source::Commit(r) if !r.sha.starts_with(&r.spec) => Some(r.spec.clone()),
+        crate::git::Source::Commit(_) => None,
+        crate::git::Source::WorkingTree { uncommitted, .. } => Some(
+            if *uncommitted {
+                "working tree"
+            } else {
+                "working tree (clean)"
+            }
+            .to_string(),
+        ),
     }
 }
 

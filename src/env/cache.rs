@@ -41,6 +41,12 @@ pub(crate) struct Meta {
     pub setup_secs: f64,
     /// Key of the environment this one was cloned from.
     pub cloned_from: Option<String>,
+    /// The repository the environment was built for (absent in entries of older coldstarts).
+    #[serde(default)]
+    pub project: Option<PathBuf>,
+    /// The revision as it was named (`main`, `v1.0`, `working tree`), when a name was given.
+    #[serde(default)]
+    pub revision_name: Option<String>,
 }
 
 /// One cached environment, as `coldstart cache list` shows it.
@@ -54,6 +60,10 @@ pub struct CacheEntry {
     pub created: DateTime<Utc>,
     /// The revision's SHA, or `worktree-<hash>`.
     pub revision: String,
+    /// The revision as it was named when the environment was built (`main`), if it was.
+    pub revision_name: Option<String>,
+    /// The repository it was built for (`None` for entries of older coldstarts).
+    pub project: Option<PathBuf>,
     /// `CPython 3.11.7`.
     pub python: String,
     /// `pip`, `uv` or `setup: COMMAND`.
@@ -107,9 +117,20 @@ pub fn sweep_builds(cache_dir: &Path) -> usize {
     stale::sweep(&cache_dir.join("tmp"), SCRATCH_PREFIX).len()
 }
 
-/// Removes cached environments: all of them, or those not used for `older_than`; also the
-/// directories of interrupted builds whose run is gone, and logs as old as what is removed.
-pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanReport, EnvError> {
+/// Which environments `clean` removes.
+#[derive(Debug, Clone, Default)]
+pub struct CleanFilter {
+    /// Only those not used for this long.
+    pub older_than: Option<Duration>,
+    /// Only those built for the repository at this path (its root, canonical).
+    pub project: Option<PathBuf>,
+}
+
+/// Removes cached environments: all of them, or those `filter` selects; also the directories of
+/// interrupted builds whose run is gone, and (unless limited to a project) logs as old as what
+/// is removed.
+pub fn clean(cache_dir: &Path, filter: &CleanFilter) -> Result<CleanReport, EnvError> {
+    let older_than = filter.older_than;
     let cutoff = older_than.map(|age| SystemTime::now() - age);
     let is_old = |t: SystemTime| cutoff.is_none_or(|c| t < c);
     let stale_builds = sweep_builds(cache_dir);
@@ -127,6 +148,13 @@ pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanRepo
         if !is_old(found.last_used.into()) {
             continue;
         }
+        if filter
+            .project
+            .as_ref()
+            .is_some_and(|p| found.project.as_ref() != Some(p))
+        {
+            continue;
+        }
         match cache.try_lock(&found.key, Mode::Exclusive)? {
             None => report.in_use.push(found),
             Some(held) => {
@@ -136,6 +164,12 @@ pub fn clean(cache_dir: &Path, older_than: Option<Duration>) -> Result<CleanRepo
                 report.removed.push(found);
             }
         }
+    }
+    if filter.project.is_some() {
+        for e in &report.removed {
+            let _ = fs::remove_file(cache_dir.join("logs").join(format!("{}.log", e.key)));
+        }
+        return Ok(report);
     }
     if let Ok(logs) = fs::read_dir(cache_dir.join("logs")) {
         for log in logs.flatten() {
@@ -159,6 +193,8 @@ fn entry(dir: &Path) -> Option<CacheEntry> {
         last_used: last_used.into(),
         created: meta.created,
         revision: meta.content_id,
+        revision_name: meta.revision_name,
+        project: meta.project,
         python: meta.python,
         recipe: meta.recipe,
         setup_secs: meta.setup_secs,
@@ -191,6 +227,8 @@ pub(crate) fn new_meta(
         created: Utc::now(),
         setup_secs: 0.0,
         cloned_from: None,
+        project: None,
+        revision_name: None,
     }
 }
 
@@ -384,11 +422,15 @@ mod tests {
             ["new", "old"]
         );
 
-        let report = clean(root.path(), Some(Duration::from_secs(5 * 86_400))).expect("clean");
+        let week = CleanFilter {
+            older_than: Some(Duration::from_secs(5 * 86_400)),
+            project: None,
+        };
+        let report = clean(root.path(), &week).expect("clean");
         assert_eq!(report.removed.len(), 1);
         assert_eq!(report.removed[0].key, "old");
         assert!(!old.exists() && new.exists());
-        let report = clean(root.path(), None).expect("clean all");
+        let report = clean(root.path(), &CleanFilter::default()).expect("clean all");
         assert_eq!(report.removed.len(), 1);
         assert_eq!(list(root.path()).expect("list"), Vec::new());
         assert_eq!(
@@ -401,7 +443,7 @@ mod tests {
     fn missing_cache_lists_empty() {
         let root = tempfile::tempdir().expect("tempdir");
         assert_eq!(list(&root.path().join("nope")).expect("list"), Vec::new());
-        let report = clean(&root.path().join("nope"), None).expect("clean");
+        let report = clean(&root.path().join("nope"), &CleanFilter::default()).expect("clean");
         assert!(report.removed.is_empty());
     }
 }

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 /// Everything that can go wrong while building, reusing or cleaning environments.
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
+    /// A `--python` that is a directory, no Python, or too old a one.
+    #[error(transparent)]
+    Python(crate::probe::diagnose::PythonProblem),
     #[error("base interpreter '{}' does not work ({detail}); pass a working one with --python", python.display())]
     BasePython { python: PathBuf, detail: String },
     #[error(

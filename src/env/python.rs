@@ -24,9 +24,24 @@ pub(crate) fn probe(python: &Path) -> Result<BasePython, EnvError> {
         python: python.to_path_buf(),
         detail,
     };
+    crate::probe::diagnose::before_start(python).map_err(EnvError::Python)?;
     let mut cmd = Command::new(python);
     cmd.args(["-I", "-c", IDENTIFY]);
     let out = query(cmd, "identifying the base interpreter", fail)?;
+    let identity = parse_identity(&out.stdout);
+    if (!out.status.success() || identity.is_none())
+        && let Some(problem) = crate::probe::diagnose::after_failure(python)
+    {
+        return Err(EnvError::Python(problem));
+    }
+    if let Some(id) = identity.as_ref().filter(|id| !id.supported) {
+        return Err(EnvError::Python(
+            crate::probe::diagnose::PythonProblem::TooOld {
+                path: python.to_path_buf(),
+                version: id.version.clone(),
+            },
+        ));
+    }
     if !out.status.success() {
         return Err(fail(format!(
             "{}: {}",
@@ -34,7 +49,7 @@ pub(crate) fn probe(python: &Path) -> Result<BasePython, EnvError> {
             out.stderr.lines().last().unwrap_or("")
         )));
     }
-    match parse_identity(&out.stdout) {
+    match identity {
         Some(id) if !id.executable.is_empty() => Ok(BasePython {
             executable: PathBuf::from(id.executable),
             version: id.release,

@@ -23,10 +23,12 @@ pub enum Source {
     /// Exactly the files of a commit.
     Commit(Revision),
     /// The user's working tree: `base` (the `HEAD` commit, `None` before the first commit) plus
-    /// its uncommitted and untracked files. `content_id` changes whenever any of those change.
+    /// its uncommitted and untracked files. `content_id` changes whenever any of those change;
+    /// without any (`uncommitted == false`), it is `base`'s SHA: a clean tree is its commit.
     WorkingTree {
         base: Option<String>,
         content_id: String,
+        uncommitted: bool,
     },
 }
 
@@ -34,6 +36,7 @@ pub enum Source {
 #[derive(Debug)]
 pub struct Checkout {
     root: PathBuf,
+    origin: PathBuf,
     project_dir: PathBuf,
     source: Source,
     // Declared last: dropped (and the directory removed) after everything else.
@@ -69,6 +72,23 @@ impl Checkout {
     pub fn is_working_tree(&self) -> bool {
         matches!(self.source, Source::WorkingTree { .. })
     }
+
+    /// True when the content is exactly a commit's: a commit, or a working tree without
+    /// uncommitted changes (what an environment built for that commit was built from).
+    pub fn is_commit_content(&self) -> bool {
+        match &self.source {
+            Source::Commit(_) => true,
+            Source::WorkingTree {
+                base, uncommitted, ..
+            } => base.is_some() && !uncommitted,
+        }
+    }
+
+    /// The repository this was materialised from (its working tree's root, or the git
+    /// directory of a bare repository).
+    pub fn origin(&self) -> &Path {
+        &self.origin
+    }
 }
 
 pub(crate) fn of_revision(repo: &Repo, revision: &Revision) -> Result<Checkout, GitError> {
@@ -83,7 +103,19 @@ pub(crate) fn of_revision(repo: &Repo, revision: &Revision) -> Result<Checkout, 
     )
 }
 
-pub(crate) fn of_working_tree(repo: &Repo) -> Result<Checkout, GitError> {
+/// Untracked files with this name prefix and extension are coldstart's own result files (see
+/// `results::store::file_name`): never part of a working-tree snapshot.
+const RESULT_FILE: (&str, &str) = ("cold_start_", ".json");
+
+fn is_result_file(rel: &Path) -> bool {
+    rel.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(RESULT_FILE.0) && n.ends_with(RESULT_FILE.1))
+}
+
+/// `exclude`: absolute paths (files or directories) inside the working tree whose changes are
+/// left out, e.g. coldstart's own output directory.
+pub(crate) fn of_working_tree(repo: &Repo, exclude: &[PathBuf]) -> Result<Checkout, GitError> {
     let Some(workdir) = repo.repo.workdir() else {
         return Err(GitError::Bare {
             dir: repo.location(),
@@ -106,10 +138,23 @@ pub(crate) fn of_working_tree(repo: &Repo) -> Result<Checkout, GitError> {
         Err(e) => return Err(GitError::git("cannot read HEAD")(e)),
     };
     let (dir, root) = materialise(repo, base)?;
-    let content_id = overlay(&repo.repo, workdir, &root, base)?;
+    let top = fs::canonicalize(workdir).unwrap_or_else(|_| workdir.to_path_buf());
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|p| {
+            let p = canonical_or_parent(p);
+            p.strip_prefix(&top).ok().map(Path::to_path_buf)
+        })
+        .collect();
+    let (content_id, uncommitted) = overlay(&repo.repo, workdir, &root, base, &exclude)?;
+    let content_id = match (uncommitted, base) {
+        (false, Some(b)) => b.to_string(),
+        _ => content_id,
+    };
     let source = Source::WorkingTree {
         base: base.map(|b| b.to_string()),
         content_id,
+        uncommitted,
     };
     finish(repo, dir, root, source, "the working tree")
 }
@@ -130,6 +175,7 @@ fn finish(
     }
     Ok(Checkout {
         root,
+        origin: fs::canonicalize(repo.location()).unwrap_or_else(|_| repo.location()),
         project_dir,
         source,
         _dir: dir,
@@ -222,15 +268,32 @@ fn tag_lines(user: &Repository) -> String {
     lines.concat()
 }
 
-/// Copies the working tree's changes over the checkout at `root` and returns the content id.
-/// Reads `git status` without refreshing the index on disk (libgit2 only writes it back when
-/// asked to with `GIT_STATUS_OPT_UPDATE_INDEX`, which is left off).
+/// `path` canonicalised, or (when it does not exist yet, e.g. an output file) its parent
+/// canonicalised joined with its name.
+fn canonical_or_parent(path: &Path) -> PathBuf {
+    if let Ok(p) = fs::canonicalize(path) {
+        return p;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Copies the working tree's changes over the checkout at `root` and returns the content id and
+/// whether there were any. Changes under `exclude` (paths relative to the working tree) and
+/// untracked coldstart result files are left out. Reads `git status` without refreshing the
+/// index on disk (libgit2 only writes it back when asked to with `GIT_STATUS_OPT_UPDATE_INDEX`,
+/// which is left off).
 fn overlay(
     user: &Repository,
     workdir: &Path,
     root: &Path,
     base: Option<Oid>,
-) -> Result<String, GitError> {
+    exclude: &[PathBuf],
+) -> Result<(String, bool), GitError> {
     let mut opts = StatusOptions::new();
     opts.include_untracked(true)
         .recurse_untracked_dirs(true)
@@ -242,10 +305,19 @@ fn overlay(
     let statuses = user
         .statuses(Some(&mut opts))
         .map_err(GitError::git("cannot read the working tree's status"))?;
+    let ours = |rel: &Path, status: Status| {
+        exclude.iter().any(|x| rel.starts_with(x))
+            || (status == Status::WT_NEW && is_result_file(rel))
+    };
     let mut changed: Vec<PathBuf> = statuses
         .iter()
         .filter(|e| e.status() != Status::CURRENT && !e.status().contains(Status::IGNORED))
-        .map(|e| PathBuf::from(std::ffi::OsStr::from_bytes(e.path_bytes())))
+        .map(|e| {
+            let rel = PathBuf::from(std::ffi::OsStr::from_bytes(e.path_bytes()));
+            (rel, e.status())
+        })
+        .filter(|(rel, status)| !ours(rel, *status))
+        .map(|(rel, _)| rel)
         .collect();
     changed.sort();
     changed.dedup();
@@ -275,7 +347,10 @@ fn overlay(
     }
     let id = Oid::hash_object(ObjectType::Blob, manifest.as_bytes())
         .map_err(GitError::git("cannot hash the working tree"))?;
-    Ok(format!("worktree-{id}"))
+    Ok((
+        format!("worktree-{id}"),
+        !(gone.is_empty() && present.is_empty()),
+    ))
 }
 
 /// Copies one file or symlink; returns its manifest entry (`mode hash`), or `None` for a

@@ -32,7 +32,18 @@ impl Repo {
     /// Materialises the working tree as it is now: `HEAD` plus uncommitted changes and untracked
     /// files that are not ignored; deleted tracked files stay deleted. The index is not written.
     pub fn checkout_working_tree(&self) -> Result<Checkout, GitError> {
-        checkout::of_working_tree(self)
+        checkout::of_working_tree(self, &[])
+    }
+
+    /// [`Repo::checkout_working_tree`] leaving out changes under `exclude` (absolute paths of
+    /// files or directories, e.g. coldstart's own outputs). Untracked coldstart result files
+    /// (`cold_start_*.json`) are always left out. A snapshot without remaining changes has its
+    /// commit's content id.
+    pub fn checkout_working_tree_excluding(
+        &self,
+        exclude: &[PathBuf],
+    ) -> Result<Checkout, GitError> {
+        checkout::of_working_tree(self, exclude)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Drives probes through warm-ups, start-up references and measured rounds. A round visits every
 //! target (and the anchor); with two sides each slot is a pair whose order alternates per round
-//! (AB, BA, ...), because a fixed order biases the second run (README, "Interleaving").
+//! (AB, BA, ...), because a fixed order biases the second run (README, "Interleaving"). The
+//! anchor may be measured in every `anchor_every`-th round only (issue 14: the paired verdict of
+//! `ab` never uses it; only a later `compare` of the result files does).
 use crate::error::{Error, Result};
 use crate::probe::{Probe, RawSample, Request};
 use crate::sys::interrupt;
@@ -63,7 +65,8 @@ pub struct Progress {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TargetData {
     pub samples: Vec<RawSample>,
-    /// Index of the anchor sample taken in the same round, per sample.
+    /// Index of the anchor sample taken in the same round, per sample (`None` in a round without
+    /// one).
     pub anchor_index: Vec<Option<usize>>,
     /// Modules compiled from source even after warm-up (from the last warm-up round).
     pub uncached: Vec<String>,
@@ -93,6 +96,8 @@ pub struct Session<'a> {
     /// Whether the last warm-up round asks children for modules compiled from source.
     check_bytecode: bool,
     pub sides: Vec<SideData>,
+    /// The anchor is measured in rounds whose index is a multiple of this (1: every round).
+    anchor_every: usize,
     rounds_done: usize,
     progress: &'a mut dyn FnMut(Progress),
 }
@@ -118,13 +123,27 @@ impl<'a> Session<'a> {
             anchor,
             check_bytecode,
             sides,
+            anchor_every: 1,
             rounds_done: 0,
             progress,
         }
     }
 
-    fn jobs_per_round(&self) -> usize {
-        (self.jobs.len() + usize::from(self.anchor.is_some())) * self.probes.len()
+    /// Measures the anchor in every `n`-th round only (warm-up and measured rounds each count
+    /// from 0, so the first round of each has it); `n` is at least 1.
+    pub fn with_anchor_every(mut self, n: usize) -> Self {
+        self.anchor_every = n.max(1);
+        self
+    }
+
+    fn anchor_in(&self, round: usize) -> bool {
+        self.anchor.is_some() && round.is_multiple_of(self.anchor_every)
+    }
+
+    fn jobs_in(&self, rounds: std::ops::Range<usize>) -> usize {
+        rounds
+            .map(|r| (self.jobs.len() + usize::from(self.anchor_in(r))) * self.probes.len())
+            .sum()
     }
 
     fn sample(&mut self, side: usize, slot: Slot, check: bool) -> Result<RawSample> {
@@ -145,14 +164,14 @@ impl<'a> Session<'a> {
 
     /// Discarded rounds; the last one records modules still compiled from source.
     pub fn warmup(&mut self, rounds: usize) -> Result<()> {
-        let total = rounds * self.jobs_per_round();
+        let total = self.jobs_in(0..rounds);
         let mut done = 0;
         for round in 0..rounds {
             let last = round + 1 == rounds;
             for (side, slot) in schedule(
                 round,
                 self.jobs.len(),
-                self.anchor.is_some(),
+                self.anchor_in(round),
                 self.probes.len(),
             ) {
                 let check = last && self.check_bytecode && matches!(slot, Slot::Target(_));
@@ -195,26 +214,26 @@ impl<'a> Session<'a> {
 
     /// `rounds` more measured rounds.
     pub fn measure(&mut self, rounds: usize) -> Result<()> {
-        let total = rounds * self.jobs_per_round();
+        let total = self.jobs_in(self.rounds_done..self.rounds_done + rounds);
         let mut done = 0;
         for _ in 0..rounds {
             let round = self.rounds_done;
-            for (side, slot) in schedule(
-                round,
-                self.jobs.len(),
-                self.anchor.is_some(),
-                self.probes.len(),
-            ) {
+            let with_anchor = self.anchor_in(round);
+            // The anchor of this round is pushed at its slot, possibly after the targets: its
+            // index is the number of anchors of this side before the round.
+            let anchor_at: Vec<Option<usize>> = self
+                .sides
+                .iter()
+                .map(|d| with_anchor.then_some(d.anchor.len()))
+                .collect();
+            for (side, slot) in schedule(round, self.jobs.len(), with_anchor, self.probes.len()) {
                 let sample = self.sample(side, slot, false)?;
                 let data = &mut self.sides[side];
                 match slot {
                     Slot::Anchor => data.anchor.push(sample),
                     Slot::Target(i) => {
                         data.targets[i].samples.push(sample);
-                        // The anchor of this round is pushed at its slot; it may come later in
-                        // the round, so its index is the round number among measured rounds.
-                        let anchor = self.anchor.is_some().then_some(round);
-                        data.targets[i].anchor_index.push(anchor);
+                        data.targets[i].anchor_index.push(anchor_at[side]);
                     }
                 }
                 done += 1;
@@ -416,6 +435,62 @@ mod tests {
                 total: 12
             }
         );
+    }
+
+    #[test]
+    fn a_sparse_anchor_is_measured_every_nth_round_and_linked_only_there() {
+        let (mut a, mut b) = (fake(), fake());
+        let mut events = vec![];
+        let mut progress = |p: Progress| events.push(p);
+        let mut session = Session::new(
+            vec![&mut a, &mut b],
+            jobs()[..1].to_vec(),
+            Some("import anchor".into()),
+            true,
+            &mut progress,
+        )
+        .with_anchor_every(3);
+        session.warmup(2).unwrap();
+        session.measure(4).unwrap();
+        // Measured rounds continue the count: rounds 4..7 hold the anchor in round 6 only.
+        session.measure(3).unwrap();
+        let sides = session.into_sides();
+        for side in &sides {
+            assert_eq!(side.anchor.len(), 3);
+            assert_eq!(
+                side.targets[0].anchor_index,
+                [Some(0), None, None, Some(1), None, None, Some(2)]
+            );
+        }
+        // Warm-up round 0 has the anchor (so its bytecode is warm), round 1 does not.
+        assert_eq!(
+            a.calls[..3],
+            ["import anchor", "import a", "import a!"],
+            "{:?}",
+            a.calls
+        );
+        // Progress totals count only the jobs actually run: 2 sides x (1 + anchor in round 0).
+        assert_eq!(
+            events
+                .iter()
+                .find(|p| p.phase == Phase::Warmup)
+                .unwrap()
+                .total,
+            6
+        );
+        let measured: Vec<usize> = events
+            .iter()
+            .filter(|p| p.phase == Phase::Measure && p.done == 1)
+            .map(|p| p.total)
+            .collect();
+        assert_eq!(measured, [12, 8]);
+        // Without an anchor statement nothing is linked, whatever the spacing.
+        let mut c = fake();
+        let mut progress = |_p: Progress| {};
+        let mut session =
+            Session::new(vec![&mut c], jobs(), None, false, &mut progress).with_anchor_every(2);
+        session.measure(2).unwrap();
+        assert_eq!(session.sides[0].targets[0].anchor_index, [None, None]);
     }
 
     #[test]

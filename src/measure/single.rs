@@ -30,6 +30,15 @@ pub fn jobs(measure: &Measure) -> Vec<Job> {
         .collect()
 }
 
+/// How often a session measures the anchor, in rounds (see `Session::with_anchor_every`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnchorEvery(pub usize);
+
+impl AnchorEvery {
+    /// Every round: `run` and `history` normalise each sample by its own round's anchor.
+    pub const ROUND: AnchorEvery = AnchorEvery(1);
+}
+
 /// A session over `probes` for `m`, taken through warm-up, the start-up references and the first
 /// `rounds` measured rounds.
 pub fn start_session<'a>(
@@ -37,6 +46,7 @@ pub fn start_session<'a>(
     m: &Measure,
     warmup: usize,
     rounds: usize,
+    anchor_every: AnchorEvery,
     progress: &'a mut dyn FnMut(Progress),
 ) -> Result<Session<'a>> {
     let mut session = Session::new(
@@ -45,7 +55,8 @@ pub fn start_session<'a>(
         m.anchor.clone(),
         m.pyc != Pyc::Cold,
         progress,
-    );
+    )
+    .with_anchor_every(anchor_every.0);
     session.warmup(warmup)?;
     session.startup(STARTUP_RUNS)?;
     session.measure(rounds)?;

@@ -2,6 +2,7 @@
 //! implementation that spawns a fresh interpreter per sample.
 pub mod callgrind;
 mod count;
+pub mod diagnose;
 pub mod installed;
 pub mod report;
 
@@ -122,19 +123,6 @@ pub struct PythonProbe {
     installed: Option<installed::Installed>,
 }
 
-/// The line of a child's stderr that says what went wrong: a Python traceback's last line (the
-/// exception), otherwise the first line (e.g. `pyenv: python3.12: command not found`, whose last
-/// line is a footnote). At most 300 characters.
-fn summary_line(stderr: &str) -> String {
-    let mut lines = stderr.lines().map(str::trim).filter(|l| !l.is_empty());
-    let line = if stderr.contains("Traceback (most recent call last)") {
-        lines.next_back()
-    } else {
-        lines.next()
-    };
-    line.unwrap_or("").chars().take(300).collect()
-}
-
 /// Prefix of the probe's scratch directories under the system temporary directory.
 const PROBE_DIR_PREFIX: &str = "coldstart-probe-";
 
@@ -186,6 +174,7 @@ impl PythonProbe {
 
     fn identify(&mut self, python: &Path) -> Result<Interpreter> {
         let shown = python.display().to_string();
+        diagnose::before_start(python)?;
         // Isolated (-I): the identification must not depend on --path or the target's packages
         // (a `platform.py` there would shadow the standard library's).
         // It is a child like the samples, so --timeout bounds it too.
@@ -216,10 +205,11 @@ impl PythonProbe {
                 version: id.version,
                 implementation: id.implementation,
             }),
-            Some(id) if !id.supported => Err(Error::NotPython {
-                path: shown,
-                detail: format!("it is Python {}", id.version),
-            }),
+            Some(id) if !id.supported => Err(Error::Python(diagnose::PythonProblem::TooOld {
+                path: python.to_path_buf(),
+                version: id.version,
+            })),
+            _ if let Some(problem) = diagnose::after_failure(python) => Err(problem.into()),
             _ => Err(Error::NotPython {
                 path: shown,
                 detail: match self.stderr_tail() {
@@ -278,7 +268,22 @@ impl PythonProbe {
     fn stderr_tail(&self) -> String {
         let text = fs::read(self.dir.path().join("stderr")).unwrap_or_default();
         let start = text.len().saturating_sub(4096);
-        summary_line(&String::from_utf8_lossy(&text[start..]))
+        diagnose::summary_line(&String::from_utf8_lossy(&text[start..]))
+    }
+
+    /// `detail` with a close importable name when the target's own module is not found (see
+    /// [`diagnose::with_suggestion`]), listed by this interpreter in this environment.
+    fn with_suggestion(&self, request: &Request, detail: &str) -> String {
+        diagnose::with_suggestion(detail, request.target, || {
+            let exe = self.interpreter.executable.clone();
+            let mut cmd = self
+                .command(&exe, &["-c", diagnose::TOP_LEVEL_NAMES])
+                .ok()?;
+            let f = process::run(&mut cmd, Duration::from_secs(30)).ok()?;
+            matches!(f.ending, process::Ending::Exited(s) if s.success())
+                .then(|| fs::read_to_string(self.dir.path().join("stdout")).ok())
+                .flatten()
+        })
     }
 
     fn fresh_pycache_prefix(&mut self) -> Result<PathBuf> {
@@ -418,7 +423,7 @@ impl PythonProbe {
             StatementOutcome::Ok => {}
             StatementOutcome::Raised(_) | StatementOutcome::Exited(_)
                 if self.experiment.is_some() => {}
-            StatementOutcome::Raised(e) => return Err(failed(e.clone())),
+            StatementOutcome::Raised(e) => return Err(failed(self.with_suggestion(request, e))),
             StatementOutcome::Syntax(e) => {
                 return Err(failed(format!(
                     "the statement is not valid Python ({e}); fix --stmt"
@@ -525,18 +530,5 @@ mod tests {
         assert!(!old.supported);
         assert_eq!(parse_identity("hello\n"), None);
         assert_eq!(parse_identity("a\nb\nc\nmaybe\ne\nf\n"), None);
-    }
-
-    #[test]
-    fn summary_line_is_the_exception_of_a_traceback_and_the_first_line_otherwise() {
-        let traceback = "Traceback (most recent call last):\n  File \"<string>\", line 1\nModuleNotFoundError: No module named 'x'\n";
-        assert_eq!(
-            summary_line(traceback),
-            "ModuleNotFoundError: No module named 'x'"
-        );
-        let pyenv = "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\nNote: See 'pyenv help global' for tips on allowing multiple\n      Python versions to be found at the same time.\n";
-        assert_eq!(summary_line(pyenv), "pyenv: python3.12: command not found");
-        assert_eq!(summary_line("\n\n"), "");
-        assert_eq!(summary_line(&"x".repeat(500)).len(), 300);
     }
 }

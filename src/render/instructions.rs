@@ -1,6 +1,6 @@
 //! Renderers of an instruction comparison (`ab --metric instructions`).
 use super::View;
-use super::junit::{Case, suite};
+use super::junit::{Case, suite_with_output};
 use super::report::{Annotation, Report};
 pub use crate::stats::instructions::grouped;
 use crate::stats::instructions::percent;
@@ -78,6 +78,13 @@ impl Report for InstructionComparison {
             self.baseline.python,
             self.candidate.python
         );
+        let distributions = super::distributions::terminal(self.distributions.as_ref());
+        for line in &distributions {
+            out.push_str(&format!("  {line}\n"));
+        }
+        if !distributions.is_empty() {
+            out.push('\n');
+        }
         for t in &self.targets {
             out.push_str(&target_lines(t, view));
             out.push('\n');
@@ -116,6 +123,7 @@ impl Report for InstructionComparison {
                 "\n> **Warning:** {d}: counts may not be comparable\n"
             ));
         }
+        super::distributions::markdown(self.distributions.as_ref(), &mut out);
         for t in self.targets.iter().filter(|t| t.explanation.is_some()) {
             out.push_str(&format!(
                 "\n`{}`: {}\n",
@@ -145,7 +153,8 @@ impl Report for InstructionComparison {
                 output: t.explanation.clone().unwrap_or_default(),
             })
             .collect();
-        suite(&format!("coldstart {}", self.command), &cases)
+        let output = super::distributions::junit(self.distributions.as_ref());
+        suite_with_output(&format!("coldstart {}", self.command), &cases, &output)
     }
 
     fn json(&self) -> String {

@@ -3,6 +3,7 @@
 pub mod bisect;
 pub mod check;
 pub mod compare;
+pub mod distributions;
 pub mod history;
 pub mod history_svg;
 pub mod instructions;

@@ -1,7 +1,7 @@
 //! Validates command-line arguments into the domain types the core uses (core modules never see clap).
 mod lazy;
 mod pairs;
-pub use pairs::{PairPlan, pair_plan};
+pub use pairs::{PairPlan, pair_plan, refuse_runs};
 pub mod revisions;
 
 use crate::cli::{
@@ -20,6 +20,10 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Where result files go without `--output-dir` (`branches` has its own default, see
+/// [`revisions::branches_results_dir`]).
+pub const DEFAULT_OUTPUT_DIR: &str = "benchmark_results";
 
 /// The interpreter to use: `--python`, else the default rule of `default_python`. A path
 /// with a slash is made absolute (children run elsewhere) but not resolved: a venv's symlink
@@ -405,7 +409,8 @@ pub fn output(
     }
     let dumb = env("TERM").is_some_and(|t| t == "dumb");
     let mut out = report_output(&args.report, cwd, stdout_tty, env)?;
-    out.dir = absolute(cwd, &args.output_dir);
+    let dir = args.output_dir.as_deref();
+    out.dir = absolute(cwd, dir.unwrap_or(Path::new(DEFAULT_OUTPUT_DIR)));
     out.label = args.label.clone();
     out.progress = stderr_tty && !args.report.quiet && !dumb;
     out.top = args.top;

@@ -3,6 +3,7 @@
 use crate::cli::PairArgs;
 use crate::error::{Error, Result};
 use crate::measure::pairs::EXTEND_BY;
+use crate::measure::single::AnchorEvery;
 use crate::stats::sequential::Design;
 use crate::verdict::compare::GateOptions;
 
@@ -14,7 +15,20 @@ pub struct PairPlan {
     /// Issue 14: when to look at the pairs and how strictly.
     pub design: Design,
     pub warmup: usize,
+    /// Issue 14: the anchor is measured every this many pairs (the paired verdict never uses it).
+    pub anchor_every: AnchorEvery,
     pub gate: GateOptions,
+}
+
+/// `ab` and `branches` take interleaved pairs, not runs: a hidden `--runs` is caught to say so
+/// (clap alone would suggest `-- --runs`).
+pub fn refuse_runs(command: &str, runs: &Option<String>) -> Result<()> {
+    match runs {
+        Some(_) => Err(Error::Usage(format!(
+            "{command} takes --pairs, not --runs: each pair is one baseline and one candidate sample, interleaved (e.g. --pairs 30)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Validates the pair flags.
@@ -39,6 +53,12 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
             ..Design::sequential(args.pairs, EXTEND_BY, args.max_pairs)
         }
     };
+    if args.anchor_every == 0 {
+        return Err(Error::TooSmall {
+            flag: "--anchor-every",
+            bound: "1 (the anchor in every pair; --no-anchor measures none)",
+        });
+    }
     if design.unreachable_look().is_some() {
         return Err(Error::TooSmall {
             flag: "--min-pairs",
@@ -50,6 +70,7 @@ pub fn pair_plan(args: &PairArgs, gate: GateOptions) -> Result<PairPlan> {
         max_pairs: args.max_pairs,
         design,
         warmup: args.warmup,
+        anchor_every: AnchorEvery(args.anchor_every),
         gate,
     })
 }

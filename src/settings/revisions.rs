@@ -1,9 +1,10 @@
-//! Validation of `bisect` and `history` flags (issue 16).
+//! Validation of `bisect` and `history` flags (issue 16), and where `branches` keeps results.
 use crate::bisect::Condition;
 use crate::cli::BisectArgs;
 use crate::error::{Error, Result};
 use crate::git::Walk;
 use crate::model::names::is_module_name;
+use std::path::{Path, PathBuf};
 
 /// The one condition of `bisect`.
 pub fn condition(args: &BisectArgs) -> Result<Condition> {
@@ -81,4 +82,34 @@ pub fn walk(all_parents: bool) -> (Walk, &'static str) {
     } else {
         (Walk::FirstParent, "first-parent")
     }
+}
+
+/// `branches`' default result directory: `CACHE_DIR/results/<name>-<hash of the repository's
+/// path>`, outside the working tree. `branches` must leave the user's checkout as it found it
+/// (`git status` included), and a directory inside it would also be materialised into the next
+/// working-tree candidate; the repository's `.git` belongs to git (and coldstart never writes
+/// to the repository), while the cache directory already holds this project's environments and
+/// `history`'s store.
+pub fn branches_results_dir(cache_dir: &Path, repo_root: &Path) -> PathBuf {
+    let name: String = repo_root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "repository".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let hash = git2::Oid::hash_object(
+        git2::ObjectType::Blob,
+        repo_root.as_os_str().as_encoded_bytes(),
+    )
+    .map(|o| o.to_string()[..12].to_string())
+    .unwrap_or_default();
+    cache_dir.join("results").join(format!("{name}-{hash}"))
 }

@@ -1,6 +1,7 @@
 //! Statistics shared by reports and gates: the validated `Samples` type, the one median, MAD and
 //! quantile (Hyndman-Fan type 7, numpy's default) implementations, normal quantiles via `statrs`,
 //! and `StatsError`. Methods: README "How the verdict is reached".
+pub mod anchor_shift;
 pub mod instructions;
 pub mod paired;
 pub mod sequential;

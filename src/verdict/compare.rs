@@ -16,7 +16,8 @@ use super::gate::could_change;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
 use super::modules::{chains, forbidden_changes, module_failures};
 pub use super::timing::{Method, Timing};
-use super::timing::{matched_anchors, paired_timing, timing};
+use super::timing::{all_anchors, matched_anchors, paired_timing, timing};
+use crate::stats::anchor_shift::{MIN_ANCHORS, enough_anchors};
 use crate::stats::sequential::Design;
 
 /// Bumped on any incompatible change of the comparison report.
@@ -187,11 +188,25 @@ pub fn compare(
     created_at: String,
 ) -> Comparison {
     let mut warnings = Vec::new();
-    let anchored = base.anchor.is_some() && cand.anchor.is_some();
+    let anchors = |r: &ResultFile| r.anchor.as_ref().map_or(0, |x| x.samples.len());
+    let matched = |r: &ResultFile| {
+        r.targets
+            .iter()
+            .all(|t| matched_anchors(r, t, |x| x.import_ms).is_some())
+    };
+    let (na, nb) = (anchors(base), anchors(cand));
     let method = if paired.is_some() {
         Method::Paired
-    } else if anchored {
+    } else if na > 0 && nb > 0 && matched(base) && matched(cand) {
         Method::Anchored
+    } else if enough_anchors(na, nb) {
+        // Issue 14: `ab` and `branches` measure the anchor every few pairs only.
+        Method::AnchorShift
+    } else if na > 0 && nb > 0 {
+        warnings.push(format!(
+            "the result files hold {na} and {nb} anchor samples, too few to remove machine-speed drift (at least {MIN_ANCHORS} each): the verdict compares raw times and is weaker; measure with more pairs or a smaller --anchor-every"
+        ));
+        Method::Raw
     } else {
         warnings.push(
             "a result file has no anchor samples, so machine-speed drift between the files cannot be removed: the verdict compares raw times and is weaker; measure with the anchor enabled (the default)".into(),
@@ -210,10 +225,10 @@ pub fn compare(
         // Each metric is divided by the anchor's matching one: in-child import time by the
         // anchor's, wall and child CPU (both include interpreter start-up) by the anchor's wall.
         let metric = |f: fn(&crate::results::Sample) -> f64, g: fn(&AnchorSample) -> f64| {
-            let anchors = if method == Method::Anchored {
-                matched_anchors(base, a, g).zip(matched_anchors(cand, b, g))
-            } else {
-                None
+            let anchors = match method {
+                Method::Anchored => matched_anchors(base, a, g).zip(matched_anchors(cand, b, g)),
+                Method::AnchorShift => Some((all_anchors(base, g), all_anchors(cand, g))),
+                Method::Paired | Method::Raw => None,
             };
             let m = if method == Method::Anchored && anchors.is_none() {
                 Method::Raw

@@ -41,9 +41,18 @@ pub struct DistributionDiff {
 /// The difference, or `None` when a side did not record its distributions (a version 1 file, or
 /// a listing that failed, which that side's warnings say).
 pub fn distribution_diff(base: &ResultFile, cand: &ResultFile) -> Option<DistributionDiff> {
-    let a = base.environment.distributions.as_ref()?;
-    let b = cand.environment.distributions.as_ref()?;
-    Some(diff(a, b))
+    between(
+        base.environment.distributions.as_deref(),
+        cand.environment.distributions.as_deref(),
+    )
+}
+
+/// The difference of two sides' lists, `None` when either was not recorded.
+pub fn between(
+    base: Option<&[Distribution]>,
+    cand: Option<&[Distribution]>,
+) -> Option<DistributionDiff> {
+    Some(diff(base?, cand?))
 }
 
 fn diff(a: &[Distribution], b: &[Distribution]) -> DistributionDiff {

@@ -74,6 +74,9 @@ pub struct InstructionComparison {
     pub created_at: String,
     pub baseline: SideInfo,
     pub candidate: SideInfo,
+    /// Installed distributions that differ (as in the time comparison); `None` when a side's
+    /// listing failed.
+    pub distributions: Option<crate::verdict::distributions::DistributionDiff>,
     pub threshold_percent: f64,
     pub tolerance_percent: f64,
     pub targets: Vec<TargetCounts>,
@@ -220,6 +223,7 @@ pub fn compare_results(
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         baseline: info(base),
         candidate: info(cand),
+        distributions: super::distributions::distribution_diff(base, cand),
         threshold_percent: params.threshold * 100.0,
         tolerance_percent: params.tolerance * 100.0,
         targets,

@@ -1,6 +1,7 @@
 //! One metric's timing verdict: paired (interleaved samples) or shift (files taken apart, anchored
 //! when both have anchors), as a serialisable [`Timing`].
 use crate::results::{AnchorSample, ResultFile, TargetResult};
+use crate::stats::anchor_shift::anchor_shift_gate;
 use crate::stats::paired::{GateParams, PairedGate, Verdict, paired_gate};
 use crate::stats::sequential::Design;
 use crate::stats::unpaired::{log_values, shift_gate};
@@ -15,6 +16,10 @@ pub enum Method {
     Paired,
     /// Files taken apart: ln(target/anchor of the same round) compared with the two-sample HL shift.
     Anchored,
+    /// Files whose anchor was measured in some rounds only (`ab`, `branches`: issue 14): the
+    /// target's shift minus the anchor's shift, the bounds combined (`stats::anchor_shift`).
+    #[serde(rename = "anchor-shift")]
+    AnchorShift,
     /// Files without anchors: raw ln(target) compared with the two-sample HL shift (weaker).
     Raw,
 }
@@ -57,7 +62,8 @@ pub enum TimingError {
 }
 
 /// A timing verdict for one metric. `paired` requires equal sample counts (ab's interleaved pairs);
-/// otherwise the anchors of each file normalise machine speed when both files have them.
+/// otherwise the anchors of each file normalise machine speed when both files have them: matched
+/// to the target samples one to one (`Anchored`) or all of each file's (`AnchorShift`).
 pub fn timing(
     a: &[f64],
     b: &[f64],
@@ -72,6 +78,20 @@ pub fn timing(
         Method::Paired => {
             let g = paired_gate(&sa, &sb, params)?;
             return Ok(paired(g, (ma, mb), None));
+        }
+        Method::AnchorShift => {
+            let (aa, ab) = anchors.unwrap_or_default();
+            let (aa, ab) = (
+                samples(&aa, "baseline anchor")?,
+                samples(&ab, "candidate anchor")?,
+            );
+            let g = anchor_shift_gate(
+                (&log_values(&sa, None)?, &log_values(&sb, None)?),
+                (&log_values(&aa, None)?, &log_values(&ab, None)?),
+                (ma, mb),
+                params,
+            )?;
+            (g.estimate, None)
         }
         Method::Anchored | Method::Raw => {
             let (xa, xb) = match anchors {
@@ -134,6 +154,14 @@ fn paired(g: PairedGate, (ma, mb): (f64, f64), confidence: Option<f64>) -> Timin
         verdict: e.verdict,
         confidence,
     }
+}
+
+/// Every anchor sample of `r` (metric `f`), for `Method::AnchorShift`.
+pub fn all_anchors(r: &ResultFile, f: fn(&AnchorSample) -> f64) -> Vec<f64> {
+    r.anchor
+        .as_ref()
+        .map(|a| a.samples.iter().map(f).collect())
+        .unwrap_or_default()
 }
 
 /// Anchor import times matched to each target sample, if every sample has one.

@@ -142,9 +142,15 @@ fn working_tree_snapshot_has_uncommitted_and_untracked_files_only() {
         git(d, &["rev-parse", "HEAD"])
     );
     assert!(!git(r, &["status", "--porcelain"]).is_empty());
-    let Source::WorkingTree { base, content_id } = snap.source().clone() else {
+    let Source::WorkingTree {
+        base,
+        content_id,
+        uncommitted,
+    } = snap.source().clone()
+    else {
         panic!("not a working tree source");
     };
+    assert!(uncommitted);
     assert_eq!(base, Some(git(d, &["rev-parse", "HEAD"])));
     assert_eq!(snap.content_id(), content_id);
 
@@ -254,4 +260,37 @@ fn working_tree_of_a_repository_without_commits() {
         snap.source(),
         Source::WorkingTree { base: None, .. }
     ));
+}
+
+#[test]
+fn a_clean_working_tree_is_its_commit_and_coldstart_outputs_are_left_out() {
+    let user = sample_repo();
+    let d = user.path();
+    let scratch = tempfile::tempdir().expect("scratch");
+    let repo = Repo::discover(d)
+        .expect("discover")
+        .with_scratch_dir(scratch.path().into());
+    let head = git(d, &["rev-parse", "HEAD"]);
+    let clean = repo.checkout_working_tree().expect("clean snapshot");
+    assert_eq!(clean.content_id(), head, "a clean tree has its commit's id");
+    assert!(clean.is_commit_content());
+    // Result files of an earlier run and this run's output directory are not changes.
+    write(d, "benchmark_results/cold_start_latest.json", "{}\n");
+    write(d, "results/report.md", "# report\n");
+    let out = d.join("results");
+    let snap = repo
+        .checkout_working_tree_excluding(std::slice::from_ref(&out))
+        .expect("snapshot");
+    assert_eq!(snap.content_id(), head);
+    assert!(!snap.root().join("benchmark_results").exists());
+    assert!(!snap.root().join("results").exists());
+    // A real change still counts, and the outputs stay out of it.
+    write(d, "pkg/new.py", "X = 1\n");
+    let dirty = repo
+        .checkout_working_tree_excluding(&[out])
+        .expect("dirty snapshot");
+    assert!(!dirty.is_commit_content());
+    assert_ne!(dirty.content_id(), head);
+    assert!(dirty.root().join("pkg/new.py").exists());
+    assert!(!dirty.root().join("results").exists());
 }

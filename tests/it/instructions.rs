@@ -47,6 +47,20 @@ fn two_percent_more_iterations_is_a_regression_and_identical_code_is_unchanged()
     let root = tempfile::tempdir().unwrap();
     let base = loop_env(root.path(), "base", 20_000);
     let plus2 = loop_env(root.path(), "plus2", 20_400);
+    // The candidate also has one more installed distribution (a minimal dist-info directory).
+    let lib = plus2.parent().unwrap().parent().unwrap().join("lib");
+    let site = std::fs::read_dir(&lib)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path().join("site-packages"))
+        .find(|p| p.is_dir())
+        .unwrap();
+    std::fs::create_dir(site.join("instrdep-2.0.dist-info")).unwrap();
+    std::fs::write(
+        site.join("instrdep-2.0.dist-info/METADATA"),
+        "Metadata-Version: 2.1\nName: instrdep\nVersion: 2.0\n",
+    )
+    .unwrap();
     let out = root.path().join("out");
     let run = ab(&out, &base, &plus2).assert().code(1);
     let stdout: serde_json::Value =
@@ -57,6 +71,10 @@ fn two_percent_more_iterations_is_a_regression_and_identical_code_is_unchanged()
     assert_eq!(file["counter"], "callgrind");
     assert_eq!(file["hash_seed"], "0");
     assert_eq!(file["threshold_percent"], 1.0);
+    assert_eq!(
+        file["distributions"]["changes"],
+        serde_json::json!([{"name": "instrdep", "baseline": null, "candidate": "2.0"}])
+    );
     let t = &file["targets"][0];
     assert_eq!(t["gate"]["verdict"], "regression");
     // Exact counts: three samples a side, identical within a side.
@@ -79,7 +97,9 @@ fn two_percent_more_iterations_is_a_regression_and_identical_code_is_unchanged()
 
     let same = root.path().join("same");
     ab(&same, &base, &base).assert().code(0);
-    let t = &comparison(&same)["targets"][0];
+    let same_file = comparison(&same);
+    assert_eq!(same_file["distributions"]["changes"], serde_json::json!([]));
+    let t = &same_file["targets"][0];
     assert_eq!(t["gate"]["verdict"], "unchanged");
     assert_eq!(t["explanation"], serde_json::Value::Null);
 }

@@ -77,14 +77,14 @@ fn clean_skips_an_environment_in_use_and_says_so() {
         .build(&checkout)
         .expect("builds");
     assert!(env.cached);
-    let report = cache::clean(cache_dir.path(), None).expect("clean");
+    let report = cache::clean(cache_dir.path(), &cache::CleanFilter::default()).expect("clean");
     assert!(report.removed.is_empty(), "{report:?}");
     assert_eq!(report.in_use.len(), 1);
     assert_eq!(report.in_use[0].key, env.key);
     assert!(env.python.exists(), "the environment in use was removed");
     let key = env.key.clone();
     drop(env);
-    let report = cache::clean(cache_dir.path(), None).expect("clean");
+    let report = cache::clean(cache_dir.path(), &cache::CleanFilter::default()).expect("clean");
     assert_eq!(report.removed.len(), 1, "{report:?}");
     assert_eq!(report.removed[0].key, key);
     assert!(report.in_use.is_empty());

@@ -224,7 +224,7 @@ fn invalid_inputs_are_rejected_before_running_anything() {
     assert_fails(&["os;import sys"], "not a dotted module name");
     for (python, needle) in [
         ("/nonexistent/python", "was not found"),
-        ("/bin/true", "not a usable Python interpreter"),
+        ("/bin/true", "is not a Python interpreter"),
     ] {
         let out = tempfile::tempdir().unwrap();
         coldstart()

@@ -1,4 +1,5 @@
 """The Python API against the installed binary, on the fixture packages of tests/python/fixtures."""
+import importlib.metadata
 import json
 import os
 import re
@@ -41,6 +42,8 @@ def test_run_gives_typed_targets(result):
     assert t.loaded("fakeparamiko") and not result["lightpkg"].loaded("fakeparamiko")
     assert t.chain("fakeparamiko") == ["budgetpkg", "budgetpkg.cli", "fakeparamiko"]
     assert result.python["executable"] == sys.executable  # the calling interpreter by default
+    # This venv's own distributions, as importlib.metadata reports them here.
+    assert result.distributions["pytest"] == importlib.metadata.version("pytest")
     with pytest.raises(KeyError, match="no target 'nope'"):
         result["nope"]
 
@@ -118,6 +121,7 @@ def test_ab_gives_a_comparison(tmp_path):
     t = cmp["lightpkg"]
     assert t.verdict == cmp.verdict and t.import_.ratio_low <= t.import_.ratio <= t.import_.ratio_high
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith("_comparison.json"))
+    assert cmp.distribution_changes == []  # one interpreter on both sides
 
 
 def _why_has_json() -> bool:

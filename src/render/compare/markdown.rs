@@ -6,39 +6,6 @@ use crate::escape::{markdown_code, terminal as esc};
 // (`markdown_name`) or escaped HTML; prose (warnings, failures) keeps its own backticks and only
 // has its invisible characters spelled out.
 
-/// The installed-distribution difference below the table: a list, folded when it is long.
-fn distributions(c: &Comparison, out: &mut String) {
-    let Some(summary) = distribution_summary(c) else {
-        return;
-    };
-    let changes = c.distributions.iter().flat_map(|d| &d.changes);
-    let folded = changes.clone().count() > MAX_DISTRIBUTIONS_SHOWN;
-    if folded {
-        let _ = writeln!(
-            out,
-            "\n<details><summary>Installed distributions: {summary}</summary>\n"
-        );
-    } else {
-        let _ = writeln!(out, "\n**Installed distributions:** {summary}\n");
-    }
-    for change in changes {
-        let name = crate::escape::markdown_code(&change.name);
-        let v =
-            |s: &Option<String>| crate::escape::markdown(s.as_deref().unwrap_or("")).into_owned();
-        let line = match (&change.baseline, &change.candidate) {
-            (Some(_), Some(_)) => {
-                format!("{name} {} → {}", v(&change.baseline), v(&change.candidate))
-            }
-            (None, _) => format!("**+** {name} {}", v(&change.candidate)),
-            (_, None) => format!("**-** {name} {}", v(&change.baseline)),
-        };
-        let _ = writeln!(out, "- {line}");
-    }
-    if folded {
-        let _ = writeln!(out, "\n</details>");
-    }
-}
-
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     chars.next().map_or(String::new(), |first| {
@@ -57,6 +24,14 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
         "❌ fail".to_owned()
     };
     let _ = writeln!(out, "### {title}: {verdict}\n");
+    if let Some((a, b)) = revisions(c) {
+        let _ = writeln!(
+            out,
+            "**baseline** {} → **candidate** {}\n",
+            crate::escape::markdown_code(&a),
+            crate::escape::markdown_code(&b)
+        );
+    }
     let _ = writeln!(
         out,
         "{} · {} · {}\n",
@@ -67,7 +42,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "{}.\n", capitalise(legend));
     }
-    let delta = if c.method == Method::Anchored {
+    let delta = if matches!(c.method, Method::Anchored | Method::AnchorShift) {
         "anchored "
     } else {
         ""
@@ -98,7 +73,7 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
             }
         );
     }
-    distributions(c, &mut out);
+    crate::render::distributions::markdown(c.distributions.as_ref(), &mut out);
     for t in &c.targets {
         let changes: Vec<String> = t
             .forbidden

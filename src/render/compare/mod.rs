@@ -14,6 +14,18 @@ mod terminal;
 use markdown::markdown;
 use terminal::terminal;
 
+/// The names of the compared revisions (`branches`: name and short SHA, or the working tree),
+/// `None` when the sides are no revisions (`ab`, `compare` of plain result files).
+fn revisions(c: &Comparison) -> Option<(String, String)> {
+    let named = |s: &crate::verdict::compare::Side| {
+        s.git
+            .as_ref()
+            .filter(|g| g.revision.is_some() || g.working_tree)
+            .map(|g| g.describe())
+    };
+    Some((named(&c.baseline)?, named(&c.candidate)?))
+}
+
 fn pct(ratio: f64) -> String {
     crate::model::words::ratio_change(ratio)
 }
@@ -23,6 +35,9 @@ fn method_text(c: &Comparison) -> String {
     match c.method {
         Method::Paired => format!("{n} interleaved pairs"),
         Method::Anchored => "files compared through their anchor (machine speed removed)".into(),
+        Method::AnchorShift => {
+            "files compared through their anchors' shift (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
@@ -47,9 +62,15 @@ fn verdict_style(v: Verdict, st: &Styles) -> owo_colors::Style {
 
 /// What the medians and the Δ of the anchored method are (said once per report).
 fn anchored_legend(c: &Comparison) -> Option<&'static str> {
-    (c.method == Method::Anchored).then_some(
-        "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
-    )
+    match c.method {
+        Method::Anchored => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare the samples divided by their round's anchor",
+        ),
+        Method::AnchorShift => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval are the target's change less its anchor's change between the files",
+        ),
+        Method::Paired | Method::Raw => None,
+    }
 }
 
 /// The noise line: the spread of the pair ratios, the smallest change these samples detect, and
@@ -58,7 +79,9 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     let threshold = c.gate.params.threshold;
     let samples = match c.method {
         Method::Paired => count(t.n_baseline, "pair"),
-        Method::Anchored | Method::Raw => format!("{} per side", count(t.n_baseline, "sample")),
+        Method::Anchored | Method::AnchorShift | Method::Raw => {
+            format!("{} per side", count(t.n_baseline, "sample"))
+        }
     };
     let mut text = format!(
         "noise {:.1} % · with {samples} a change ≥ {} is detected (80 % power)",
@@ -76,24 +99,6 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     }
     text
 }
-
-/// Distribution changes listed in the terminal before the rest is summarised (JSON, Markdown and
-/// JUnit list all).
-const MAX_DISTRIBUTIONS_SHOWN: usize = 12;
-
-/// The counts of the installed-distribution difference (`3 changed, 95 unchanged`), or `None`
-/// when a side did not record its distributions; each format puts its own label before it.
-fn distribution_summary(c: &Comparison) -> Option<String> {
-    let d = c.distributions.as_ref()?;
-    Some(if d.changes.is_empty() {
-        format!("none changed ({} on both sides)", d.unchanged)
-    } else {
-        format!("{} changed, {} unchanged", d.changes.len(), d.unchanged)
-    })
-}
-
-/// The label of [`distribution_summary`] in the terminal and JUnit reports.
-const DISTRIBUTIONS: &str = "installed distributions:";
 
 /// Package groups listed per direction before the rest is summarised.
 const MAX_GROUPS: usize = 8;
@@ -295,14 +300,12 @@ impl Report for Comparison {
             });
         }
         // The distribution difference belongs to the whole comparison: the suite's own output.
-        let mut output = distribution_summary(self)
-            .map(|s| format!("{DISTRIBUTIONS} {s}"))
-            .unwrap_or_default();
-        for change in self.distributions.iter().flat_map(|d| &d.changes) {
-            output.push('\n');
-            output.push_str(&change.text(str::to_string));
-        }
-        suite_with_output(&format!("coldstart {}", self.command), &cases, &output)
+        let output = super::distributions::junit(self.distributions.as_ref());
+        let name = match revisions(self) {
+            Some((a, b)) => format!("coldstart {}: {a} vs {b}", self.command),
+            None => format!("coldstart {}", self.command),
+        };
+        suite_with_output(&name, &cases, &output)
     }
 
     fn json(&self) -> String {

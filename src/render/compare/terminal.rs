@@ -15,16 +15,25 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
         method_text(c),
         gate_text(c)
     );
-    for (name, s) in [("baseline ", &c.baseline), ("candidate", &c.candidate)] {
-        let git = s.git.as_ref().map_or(String::new(), |g| {
-            format!(" @ {}", esc(&g.commit.chars().take(10).collect::<String>()))
-        });
-        let _ = writeln!(
-            out,
-            "  {name} Python {} {}{git}",
+    let names = revisions(c);
+    for (i, (name, s)) in [("baseline ", &c.baseline), ("candidate", &c.candidate)]
+        .into_iter()
+        .enumerate()
+    {
+        let python = format!(
+            "Python {} {}",
             esc(&s.python.version),
             esc(&s.python.executable.display().to_string())
         );
+        let line = match (&names, &s.git) {
+            (Some((a, b)), _) => format!("{} · {python}", esc(if i == 0 { a } else { b })),
+            (None, Some(g)) => format!(
+                "{python} @ {}",
+                esc(&g.commit.chars().take(10).collect::<String>())
+            ),
+            (None, None) => python,
+        };
+        let _ = writeln!(out, "  {name} {line}");
     }
     for d in &c.environment_differences {
         let _ = writeln!(
@@ -34,17 +43,8 @@ pub(super) fn terminal(c: &Comparison, view: &View) -> String {
             esc(d)
         );
     }
-    if let Some(summary) = distribution_summary(c) {
-        let _ = writeln!(out, "  {DISTRIBUTIONS} {summary}");
-        let changes = c.distributions.iter().flat_map(|d| &d.changes);
-        let esc = |s: &str| crate::escape::terminal(s).into_owned();
-        for change in changes.clone().take(MAX_DISTRIBUTIONS_SHOWN) {
-            let _ = writeln!(out, "    {}", change.text(esc));
-        }
-        let more = changes.count().saturating_sub(MAX_DISTRIBUTIONS_SHOWN);
-        if more > 0 {
-            let _ = writeln!(out, "    … {more} more (--format json lists all)");
-        }
+    for line in crate::render::distributions::terminal(c.distributions.as_ref()) {
+        let _ = writeln!(out, "  {line}");
     }
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "  {}", Styles::paint(st.dim, legend));
