@@ -321,10 +321,15 @@ fn kill_9_of_branches_during_setup_kills_the_step_and_the_next_run_sweeps_what_i
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    assert!(
-        eventually(|| recorded_pids(&pids).len() >= 2),
-        "the setup step never started"
-    );
+    // Checkouts and a venv come first: on a loaded machine that takes a while.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    while recorded_pids(&pids).len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the setup step never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     killed.kill().unwrap(); // SIGKILL
     killed.wait().unwrap();
     let [shell, background] = recorded_pids(&pids)[..2] else {
