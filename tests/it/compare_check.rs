@@ -76,6 +76,50 @@ fn anchor_normalisation_removes_a_machine_slowdown() {
         .code(0);
 }
 
+/// Keeps the anchor of every `every`-th round only, as `ab --anchor-every` measures it.
+fn thinned(mut v: Value, every: usize) -> Value {
+    let kept: Vec<Value> = v["anchor"]["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .step_by(every)
+        .cloned()
+        .collect();
+    v["anchor"]["samples"] = kept.into();
+    for t in v["targets"].as_array_mut().unwrap() {
+        for s in t["samples"].as_array_mut().unwrap() {
+            let i = s["anchor_index"].as_u64().unwrap() as usize;
+            s["anchor_index"] = if i.is_multiple_of(every) {
+                (i / every).into()
+            } else {
+                Value::Null
+            };
+        }
+    }
+    v
+}
+
+#[test]
+fn files_with_an_anchor_every_few_rounds_are_compared_through_the_anchor_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = write(
+        dir.path(),
+        "base.json",
+        &thinned(read_json(&fixture_result()), 3),
+    );
+    let slow_machine = write(dir.path(), "slow.json", &thinned(scaled(1.3, true), 3));
+    let out = compare(&base, &slow_machine, &["--format", "json"])
+        .assert()
+        .code(0);
+    let c: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(c["method"], "anchor-shift");
+    for t in c["targets"].as_array().unwrap() {
+        let i = &t["import"];
+        assert_eq!(i["verdict"], "unchanged", "{} {i}", t["name"]);
+        assert!((i["ratio"].as_f64().unwrap() - 1.0).abs() < 1e-9, "{i}");
+    }
+}
+
 #[test]
 fn files_without_anchors_fall_back_to_raw_times_and_say_so() {
     let dir = tempfile::tempdir().unwrap();
