@@ -46,6 +46,7 @@ pub fn execute(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
 }
 
 // --- issue 14: instruction counts ---
+use crate::git::GitInfo;
 use crate::measure::counts;
 use crate::probe::{COUNT_HASH_SEED, PythonProbe, callgrind};
 use crate::stats::instructions::CountParams;
@@ -63,11 +64,13 @@ fn instructions(args: &AbArgs, file: &FileConfig) -> Result<Exit> {
     let gate = settings::gate(&args.gate, file, settings::Threshold::Counts)?;
     let valgrind = counts::valgrind()?;
     output.check_writable()?;
+    let git = crate::git::info(&cwd);
     let how = Counted {
         command: "ab",
         threshold: gate.options.params.threshold,
         warmup: settings::pair_warmup(&args.pairs, file),
         report_only: gate.report_only,
+        git: (git.clone(), git),
     };
     count_pair(&how, &m, (&baseline, &candidate), &output, &valgrind)
 }
@@ -80,6 +83,8 @@ pub struct Counted {
     /// Native warm-up children per side (bytecode).
     pub warmup: usize,
     pub report_only: bool,
+    /// The sides' git state, as in the time comparison (`branches`: the revisions).
+    pub git: (Option<GitInfo>, Option<GitInfo>),
 }
 
 /// Counts every target of `m` under both interpreters, judges, saves the comparison file and
@@ -117,9 +122,10 @@ pub fn count_pair(
             &hash_seed,
         ));
     }
-    let info = |p: &PythonProbe| SideInfo {
+    let info = |p: &PythonProbe, git: &Option<GitInfo>| SideInfo {
         python: p.interpreter().executable.display().to_string(),
         version: p.interpreter().version.clone(),
+        git: git.clone(),
     };
     let comparison = InstructionComparison {
         kind: "instruction-comparison",
@@ -129,8 +135,8 @@ pub fn count_pair(
         counter_version: version.clone(),
         hash_seed,
         created_at: created_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        baseline: info(&a),
-        candidate: info(&b),
+        baseline: info(&a, &how.git.0),
+        candidate: info(&b, &how.git.1),
         distributions: crate::verdict::distributions::between(
             installed.0.distributions.as_deref(),
             installed.1.distributions.as_deref(),

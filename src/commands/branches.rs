@@ -156,7 +156,6 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
             "--path does not apply to branches: each revision is installed into its own environment (use --setup to install it your way)".into(),
         ));
     }
-    git::sweep_stale_checkouts();
     let repo = Repo::discover(&cwd)?;
     let base = repo.resolve(&args.base)?;
     let env = settings::revision_env(&args.env, file, &cwd)?;
@@ -238,15 +237,21 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
         Some(r) => Some(revision_info(r)),
         None => working_tree_info(&repo, &cwd, &cand_checkout),
     };
+    let revision_error = |e| match e {
+        Error::ImportFailed { target, detail } => Error::RevisionImportFailed { target, detail },
+        e => e,
+    };
     if let Some((count_gate, valgrind)) = &counted {
         let how = crate::commands::ab::Counted {
             command: "branches",
             threshold: count_gate.options.params.threshold,
             warmup: settings::pair_warmup(&args.pairs, file),
             report_only: count_gate.report_only,
+            git: (Some(revision_info(&base)), cand_git),
         };
         let pythons = (envs[0].python.as_path(), envs[1].python.as_path());
-        return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind);
+        return crate::commands::ab::count_pair(&how, &measure, pythons, &output, valgrind)
+            .map_err(revision_error);
     }
     let mut measured = paired::measure_pairs(
         "branches",
@@ -256,10 +261,7 @@ pub fn execute(args: &BranchesArgs, file: &FileConfig) -> Result<Exit> {
         &output,
         (Some(revision_info(&base)), cand_git),
     )
-    .map_err(|e| match e {
-        Error::ImportFailed { target, detail } => Error::RevisionImportFailed { target, detail },
-        e => e,
-    })?;
+    .map_err(revision_error)?;
     let path = paired::save_all(&output.dir, &mut measured)?;
     emit(&measured.comparison, &output, |k| std::env::var(k).ok())?;
     let charts = crate::commands::artifacts::diff_charts(

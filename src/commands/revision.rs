@@ -93,10 +93,16 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
 
-/// An error of measuring a commit: its own failures are skips.
+/// An error of measuring a commit: its own failures are skips. An import failure names the fix
+/// for an environment coldstart built (the project's dependencies, or `--setup`), not the one for
+/// a `--python` environment the user made.
 pub fn classify(e: Error) -> Failure<Error> {
+    let e = match e {
+        Error::ImportFailed { target, detail } => Error::RevisionImportFailed { target, detail },
+        e => e,
+    };
     match e {
-        Error::ImportFailed { .. } | Error::Timeout { .. } => Failure::Skip {
+        Error::RevisionImportFailed { .. } | Error::Timeout { .. } => Failure::Skip {
             reason: first_line(&e.to_string()).to_string(),
         },
         e => Failure::Fatal(e),
@@ -156,4 +162,29 @@ pub fn loaded(result: &ResultFile) -> Vec<Vec<String>> {
         .iter()
         .map(|t| t.modules.loaded.clone())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_failures_skip_with_the_fix_for_a_built_environment() {
+        let failed = Error::ImportFailed {
+            target: "pkg".into(),
+            detail: "ModuleNotFoundError: No module named 'dep'".into(),
+        };
+        let Failure::Skip { reason } = classify(failed) else {
+            panic!("an import failure is the commit's own");
+        };
+        assert!(
+            reason.starts_with(
+                "target 'pkg' failed to import in the environment coldstart built for a revision"
+            ),
+            "{reason}"
+        );
+        assert!(!reason.contains("--python"), "{reason}");
+        assert!(reason.contains("--setup"), "{reason}");
+        assert!(matches!(classify(Error::Interrupted), Failure::Fatal(_)));
+    }
 }

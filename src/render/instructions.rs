@@ -2,10 +2,11 @@
 use super::View;
 use super::junit::{Case, suite_with_output};
 use super::report::{Annotation, Report};
+use crate::escape::terminal as esc;
 pub use crate::stats::instructions::grouped;
 use crate::stats::instructions::percent;
 use crate::stats::paired::Verdict;
-use crate::verdict::instructions::{CAVEAT, InstructionComparison, TargetCounts};
+use crate::verdict::instructions::{CAVEAT, InstructionComparison, SideInfo, TargetCounts};
 
 fn verdict_word(v: Verdict) -> &'static str {
     match v {
@@ -67,10 +68,22 @@ fn time_text(a: f64, b: f64) -> String {
     )
 }
 
+/// The names of the compared revisions (`branches`: name and short SHA, or the working tree),
+/// as the time comparison shows them; `None` when the sides are no revisions.
+fn revisions(c: &InstructionComparison) -> Option<(String, String)> {
+    let named = |s: &SideInfo| {
+        s.git
+            .as_ref()
+            .filter(|g| g.revision.is_some() || g.working_tree)
+            .map(|g| g.describe())
+    };
+    Some((named(&c.baseline)?, named(&c.candidate)?))
+}
+
 impl Report for InstructionComparison {
     fn terminal(&self, view: &View) -> String {
         let mut out = format!(
-            "instructions ({} {}, PYTHONHASHSEED={}) · threshold {} · baseline {} · candidate {}\n\n",
+            "instructions ({} {}, PYTHONHASHSEED={}) · threshold {} · baseline {} · candidate {}\n",
             self.counter,
             self.counter_version,
             self.hash_seed,
@@ -78,6 +91,14 @@ impl Report for InstructionComparison {
             self.baseline.python,
             self.candidate.python
         );
+        if let Some((a, b)) = revisions(self) {
+            out.push_str(&format!(
+                "  baseline  {}\n  candidate {}\n",
+                esc(&a),
+                esc(&b)
+            ));
+        }
+        out.push('\n');
         let distributions = super::distributions::terminal(self.distributions.as_ref());
         for line in &distributions {
             out.push_str(&format!("  {line}\n"));
@@ -102,6 +123,15 @@ impl Report for InstructionComparison {
             "### coldstart {}: instructions ({} {})\n\n| target | baseline | candidate | change | verdict |\n|---|---|---|---|---|\n",
             self.command, self.counter, self.counter_version
         );
+        if let Some((a, b)) = revisions(self) {
+            let header = format!(
+                "Baseline {} → candidate {}\n\n",
+                crate::escape::markdown_code(&a),
+                crate::escape::markdown_code(&b)
+            );
+            let at = out.find("| target").unwrap_or(out.len());
+            out.insert_str(at, &header);
+        }
         for t in &self.targets {
             let g = &t.gate;
             out.push_str(&format!(
@@ -187,6 +217,72 @@ impl Report for InstructionComparison {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `branches --metric instructions` names both revisions (as the time comparison does);
+    /// `ab`, whose sides are no revisions, does not.
+    #[test]
+    fn revisions_are_named_in_the_header() {
+        use crate::git::GitInfo;
+        use crate::stats::instructions::{CountParams, count_gate};
+        let params = CountParams::default();
+        let gate = count_gate(&[1000, 1000, 1000], &[1100, 1100, 1100], &params).unwrap();
+        let rev = |spec: &str, sha: &str| GitInfo {
+            commit: format!("{sha}{}", "0".repeat(33)),
+            branch: Some(spec.into()),
+            dirty: false,
+            revision: Some(spec.into()),
+            short: Some(sha.into()),
+            working_tree: false,
+        };
+        let side = |git| SideInfo {
+            python: "/env/bin/python".into(),
+            version: "3.11.7".into(),
+            git,
+        };
+        let mut c = InstructionComparison {
+            kind: "instruction-comparison",
+            command: "branches".into(),
+            metric: "instructions",
+            counter: "callgrind".into(),
+            counter_version: "valgrind-3.19.0".into(),
+            hash_seed: "0".into(),
+            created_at: "2026-12-02T00:00:00Z".into(),
+            baseline: side(Some(rev("v1.0", "abc1234"))),
+            candidate: side(Some(rev("main", "def5678"))),
+            distributions: None,
+            threshold_percent: 1.0,
+            tolerance_percent: 0.1,
+            targets: vec![TargetCounts {
+                name: "pkg".into(),
+                statement: "import pkg".into(),
+                baseline_counts: vec![1000; 3],
+                candidate_counts: vec![1100; 3],
+                gate,
+                cause: None,
+                explanation: None,
+                import_ms: None,
+            }],
+            caveat: CAVEAT,
+            files: None,
+            differences: Vec::new(),
+        };
+        let text = c.terminal(&View::new(false, 5));
+        assert!(
+            text.contains("\n  baseline  v1.0 (abc1234)\n  candidate main (def5678)\n"),
+            "{text}"
+        );
+        let md = c.markdown(&View::new(false, 5));
+        assert!(
+            md.contains("Baseline `v1.0 (abc1234)` → candidate `main (def5678)`\n\n| target"),
+            "{md}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&c.json()).unwrap();
+        assert_eq!(json["candidate"]["git"]["short"], "def5678");
+        c.baseline.git = None;
+        c.candidate.git = None;
+        assert!(!c.terminal(&View::new(false, 5)).contains("v1.0"));
+        assert!(!c.markdown(&View::new(false, 5)).contains("Baseline"));
+    }
 
     #[test]
     fn groups_thousands() {

@@ -47,6 +47,12 @@ impl Annotation {
     }
 }
 
+/// The annotations of a report that is a search or a record, not a gate (`bisect`, `history`):
+/// one warning per warning, no errors.
+pub fn warnings_only(warnings: &[String]) -> Vec<Annotation> {
+    warnings.iter().cloned().map(Annotation::warning).collect()
+}
+
 /// Renders `report` in `format`.
 pub fn render(report: &dyn Report, format: Format, view: &View) -> String {
     match format {
@@ -124,5 +130,18 @@ mod tests {
     #[test]
     fn annotations_escape_newlines_and_percent() {
         assert_eq!(escape_annotation("a 5 %\nb"), "a 5 %25%0Ab");
+    }
+
+    #[test]
+    fn searches_and_records_annotate_warnings_only() {
+        let got = warnings_only(&["a".to_string(), "b".to_string()]);
+        assert_eq!(
+            got,
+            vec![
+                Annotation::warning("a".into()),
+                Annotation::warning("b".into())
+            ]
+        );
+        assert!(warnings_only(&[]).is_empty());
     }
 }

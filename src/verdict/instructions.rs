@@ -56,6 +56,9 @@ pub struct TargetCounts {
 pub struct SideInfo {
     pub python: String,
     pub version: String,
+    /// The side's git state (`branches`: the revision and its SHA, or the working tree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<crate::git::GitInfo>,
 }
 
 /// Everything an instruction comparison reports and stores.
@@ -212,6 +215,7 @@ pub fn compare_results(
     let info = |r: &ResultFile| SideInfo {
         python: r.environment.python.executable.display().to_string(),
         version: r.environment.python.version.clone(),
+        git: r.environment.git.clone(),
     };
     Ok(InstructionComparison {
         kind: "instruction-comparison",
