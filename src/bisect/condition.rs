@@ -1,6 +1,7 @@
 //! What `bisect` looks for. Exact conditions are decided from one sample's module set (it is
-//! deterministic); `--slower` by the paired gate's verdict against GOOD, where an inconclusive
-//! verdict is a skip.
+//! deterministic); `--slower` by the paired gate's verdict against GOOD, and `--metric
+//! instructions` by the count gate's against GOOD's counts, where an inconclusive verdict (pairs
+//! that do not settle, counts that vary) is a skip.
 use serde::Serialize;
 
 use super::search::Mark;
@@ -19,9 +20,12 @@ pub enum Condition {
     ModuleAdded { module: String },
     /// `--slower PERCENT`: the import is slower than GOOD's by more than PERCENT (paired gate).
     Slower { percent: f64 },
+    /// `--metric instructions [--slower PERCENT]`: the import executes more instructions than
+    /// GOOD's by more than PERCENT (count gate, counted under callgrind).
+    Instructions { percent: f64 },
 }
 
-/// The timing gate's answer for one commit, as far as the search cares.
+/// The timing (or count) gate's answer for one commit, as far as the search cares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimingVerdict {
     Regression,
@@ -41,12 +45,18 @@ impl Condition {
             Condition::Slower { percent } => {
                 format!("the import is more than {percent} % slower than GOOD's")
             }
+            Condition::Instructions { percent } => {
+                format!("the import executes more than {percent} % more instructions than GOOD's")
+            }
         }
     }
 
     /// True for the conditions decided by one sample's module set.
     pub fn is_exact(&self) -> bool {
-        !matches!(self, Condition::Slower { .. })
+        !matches!(
+            self,
+            Condition::Slower { .. } | Condition::Instructions { .. }
+        )
     }
 
     /// The mark of a commit whose import loaded `loaded` (an exact condition).
@@ -63,12 +73,12 @@ impl Condition {
                     || m.strip_prefix(module.as_str())
                         .is_some_and(|rest| rest.starts_with('.'))
             }),
-            Condition::Slower { .. } => return Mark::Skip,
+            Condition::Slower { .. } | Condition::Instructions { .. } => return Mark::Skip,
         };
         if holds { Mark::Bad } else { Mark::Good }
     }
 
-    /// The mark of a commit from the paired gate's verdict against GOOD (`--slower`).
+    /// The mark of a commit from the paired (or count) gate's verdict against GOOD.
     pub fn judge_timing(verdict: TimingVerdict) -> Mark {
         match verdict {
             TimingVerdict::Regression => Mark::Bad,
@@ -119,6 +129,17 @@ mod tests {
             Mark::Skip
         );
         assert!(!Condition::Slower { percent: 10.0 }.is_exact());
+        let counted = Condition::Instructions { percent: 1.0 };
+        assert!(!counted.is_exact());
+        assert_eq!(counted.judge_modules(&["json"]), Mark::Skip);
+        assert_eq!(
+            counted.describe(),
+            "the import executes more than 1 % more instructions than GOOD's"
+        );
+        assert_eq!(
+            serde_json::to_value(&counted).unwrap(),
+            serde_json::json!({"kind": "instructions", "percent": 1.0})
+        );
         assert_eq!(
             serde_json::to_value(Condition::Slower { percent: 10.0 }).unwrap(),
             serde_json::json!({"kind": "slower", "percent": 10.0})

@@ -24,14 +24,28 @@ pub struct Sample {
     pub environment: String,
 }
 
-/// The paired comparison of a commit against GOOD (first target).
+/// The comparison of a commit against GOOD (first target): interleaved pairs of import times
+/// (`--slower`), or instruction counts (`--metric instructions`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Paired {
     pub verdict: TimingVerdict,
+    /// Time: the paired ratio and its bounds. Counts: the ratio of the medians, and the
+    /// smallest and largest ratio of any two samples.
     pub ratio: Ratio,
-    pub pairs: usize,
-    pub import_ms: f64,
+    /// What was taken: interleaved pairs, or the commit's counted children.
+    pub taken: Taken,
+    /// The commit's median import time (time) or instruction count (counts).
+    pub median: f64,
+    /// Why the verdict is inconclusive, when the gate says so (counts that vary).
+    pub why: Option<String>,
     pub environment: String,
+}
+
+/// The samples behind a [`Paired`] verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    Pairs(usize),
+    Counts(usize),
 }
 
 /// What the final diff needs at a commit: per target, the module set and the import tree.
@@ -145,15 +159,25 @@ pub fn run<P: Probe>(
         } else {
             probe.compare(commits[i]).map(|p| {
                 let mark = Condition::judge_timing(p.verdict);
-                let value = Measured {
-                    import_ms: Some(p.import_ms),
+                let mut value = Measured {
                     ratio: Some(p.ratio),
                     verdict: Some(verdict_name(p.verdict).into()),
-                    pairs: Some(p.pairs),
                     ..Measured::default()
                 };
-                let note = (mark == Mark::Skip)
-                    .then(|| format!("verdict inconclusive after {} pairs: skipped", p.pairs));
+                let taken = match p.taken {
+                    Taken::Pairs(n) => {
+                        (value.pairs, value.import_ms) = (Some(n), Some(p.median));
+                        format!("{n} pairs")
+                    }
+                    Taken::Counts(n) => {
+                        (value.samples, value.instructions) = (Some(n), Some(p.median as u64));
+                        format!("{n} counted samples")
+                    }
+                };
+                let note = (mark == Mark::Skip).then(|| match &p.why {
+                    Some(why) => format!("{why}: skipped"),
+                    None => format!("verdict inconclusive after {taken}: skipped"),
+                });
                 (mark, value, p.environment, note)
             })
         };
@@ -390,6 +414,8 @@ mod tests {
         slow: usize,
         broken: Vec<usize>,
         unsure: Vec<usize>,
+        /// Answer `compare` with instruction counts.
+        counted: bool,
         calls: Vec<(String, usize)>,
     }
 
@@ -400,6 +426,7 @@ mod tests {
                 slow: 9,
                 broken: vec![],
                 unsure: vec![],
+                counted: false,
                 calls: vec![],
             }
         }
@@ -448,6 +475,13 @@ mod tests {
                 TimingVerdict::Unchanged
             };
             let r = if k >= self.slow { 1.3 } else { 1.0 };
+            let (taken, median, why) = if self.counted {
+                let why = (verdict == TimingVerdict::Inconclusive)
+                    .then(|| "inconclusive: instruction counts vary by 3 %".to_string());
+                (Taken::Counts(3), 1_000_000.0 * r, why)
+            } else {
+                (Taken::Pairs(30), 10.0 * r, None)
+            };
             Ok(Paired {
                 verdict,
                 ratio: Ratio {
@@ -455,8 +489,9 @@ mod tests {
                     low: r - 0.02,
                     high: r + 0.02,
                 },
-                pairs: 30,
-                import_ms: 10.0 * r,
+                taken,
+                median,
+                why,
                 environment: "cloned".into(),
             })
         }
@@ -569,6 +604,32 @@ mod tests {
                 .unwrap()
                 .contains("inconclusive after 30 pairs")
         );
+    }
+
+    #[test]
+    fn instructions_compare_counts_and_varying_counts_skip() {
+        let mut fake = Fake::new();
+        fake.counted = true;
+        fake.unsure = vec![16];
+        let report = bisect(&mut fake, Condition::Instructions { percent: 1.0 })
+            .unwrap()
+            .unwrap();
+        assert_eq!(report.first_bad.unwrap().commit.subject, "commit 9");
+        assert_eq!(fake.calls[0], ("sample".to_string(), 1));
+        let bad = &report.steps[1].value;
+        assert_eq!(
+            (bad.instructions, bad.samples, bad.pairs, bad.import_ms),
+            (Some(1_300_000), Some(3), None, None)
+        );
+        assert_eq!(
+            report.steps[2].note.as_deref(),
+            Some("inconclusive: instruction counts vary by 3 %: skipped")
+        );
+        let json = serde_json::to_value(&report.steps[1].value).unwrap();
+        assert_eq!(json["instructions"], 1_300_000);
+        // Time steps keep their fields: no count fields appear.
+        let time = serde_json::to_value(Measured::default()).unwrap();
+        assert!(time.get("instructions").is_none() && time.get("samples").is_none());
     }
 
     #[test]

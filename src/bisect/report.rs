@@ -81,12 +81,20 @@ pub struct Measured {
     pub modules: Option<usize>,
     /// Median import time of the commit's samples, first target.
     pub import_ms: Option<f64>,
-    /// `--slower`: the paired ratio to GOOD (estimate and one-sided 95 % bounds).
+    /// `--slower`: the paired ratio to GOOD (estimate and one-sided 95 % bounds);
+    /// `--metric instructions`: the ratio of median counts, and the smallest and largest ratio of
+    /// any two samples.
     pub ratio: Option<Ratio>,
-    /// `--slower`: the paired gate's verdict (`regression`, `unchanged`, ...).
+    /// `--slower` and `--metric instructions`: the gate's verdict (`regression`, `unchanged`, ...).
     pub verdict: Option<String>,
     /// `--slower`: pairs taken.
     pub pairs: Option<usize>,
+    /// `--metric instructions`: the commit's median instruction count, first target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<u64>,
+    /// `--metric instructions`: the commit's counted children, first target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub samples: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

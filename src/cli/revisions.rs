@@ -1,5 +1,6 @@
 //! Command-line types of `bisect` and `history` (issue 16).
 use super::{EnvArgs, OutputArgs, PairArgs, TargetArgs};
+use crate::model::choice::Metric;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -19,7 +20,8 @@ pub struct RevisionEnvArgs {
     after_help = "Conditions (exactly one): --forbid X (X is loaded), --max-modules N (more than N \
 modules), --new-package P (top-level package P is loaded), --module-added M (M or a submodule is \
 loaded), each from one sample per commit; --slower PERCENT (slower than GOOD by more than PERCENT, \
-paired gate against GOOD's environment). Exit 0: first bad commit found; 1: skipped commits leave \
+paired gate against GOOD's environment); with --metric instructions: more instructions than GOOD's \
+by more than --slower PERCENT [default: 1], counted under valgrind's callgrind. Exit 0: first bad commit found; 1: skipped commits leave \
 a range of candidates; 2: error (also when GOOD already satisfies the condition or BAD does not); \
 130: interrupted."
 )]
@@ -42,12 +44,18 @@ pub struct BisectArgs {
     /// Bad when M or a module under it is loaded.
     #[arg(long, value_name = "M")]
     pub module_added: Option<String>,
-    /// Bad when the import is slower than GOOD's by more than PERCENT (interleaved pairs).
+    /// Bad when the import is slower than GOOD's by more than PERCENT (interleaved pairs); with
+    /// --metric instructions, when it executes more instructions than GOOD's by more than PERCENT.
     #[arg(long, value_name = "PERCENT")]
     pub slower: Option<f64>,
     /// Absolute change (ms) a --slower regression must also exceed.
     #[arg(long, value_name = "MS", default_value_t = 1.0)]
     pub min_effect: f64,
+    /// `instructions`: bad when the import executes more instructions than GOOD's by more than
+    /// --slower PERCENT [default: 1], counted under valgrind's callgrind (3 children a commit, up
+    /// to 9 while counts vary; varying counts skip the commit) [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
     #[command(flatten)]
     pub env: RevisionEnvArgs,
     #[command(flatten)]
@@ -87,6 +95,11 @@ pub struct HistoryArgs {
     /// Measure every commit again, replacing stored results.
     #[arg(long)]
     pub remeasure: bool,
+    /// `instructions`: also count each target's instructions per commit under valgrind's
+    /// callgrind (3 children, up to 9 while counts vary), stored and shown beside the times and
+    /// charted instead of them [default: time].
+    #[arg(long, value_enum)]
+    pub metric: Option<Metric>,
     #[command(flatten)]
     pub env: RevisionEnvArgs,
     #[command(flatten)]

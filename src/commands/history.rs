@@ -1,28 +1,36 @@
 //! `coldstart history REVISIONS [MODULE]...`: import time, module count, forbidden modules and new
 //! top-level packages per commit, each commit in its own environment from the cache, its samples
-//! interleaved with the anchor and stored per commit (a second run measures only new commits).
+//! interleaved with the anchor and stored per commit (a second run measures only new commits);
+//! `--metric instructions` adds each target's instruction counts under callgrind.
 use super::revision::{self, CommitEnvs, classify};
 use crate::bisect::driver::Failure;
 use crate::cli::HistoryArgs;
 use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::exit::Exit;
-use crate::git::{self, Commit, Repo, evenly_spaced};
+use crate::git::{Commit, Repo, evenly_spaced};
 use crate::history::driver::{self, HistoryProbe, Measurement, Plan};
 use crate::history::{Store, StoredTarget};
+use crate::measure::counts::count_side;
 use crate::model::Measure;
+use crate::model::choice::Metric;
 use crate::model::words::count;
-use crate::probe::PythonProbe;
+use crate::probe::{COUNT_HASH_SEED, PythonProbe, callgrind};
 use crate::render::history_svg::render_history_svg;
 use crate::render::report::emit;
 use crate::settings;
+use crate::stats::instructions::CountParams;
 use crate::sys::host::{Host, ProcHost};
+use std::path::PathBuf;
 
 struct Live<'a> {
     envs: CommitEnvs<'a>,
     measure: Measure,
     runs: usize,
     warmup: usize,
+    /// `--metric instructions`: valgrind, counted after the timed samples (which warmed the
+    /// bytecode) with the code path of `run --metric instructions`.
+    valgrind: Option<PathBuf>,
 }
 
 impl HistoryProbe for Live<'_> {
@@ -32,6 +40,17 @@ impl HistoryProbe for Live<'_> {
         let (python, environment) = self.envs.python(commit)?;
         let r = revision::measure(&self.measure, &python, self.runs, self.warmup, 0)
             .map_err(classify)?;
+        let mut counts = Vec::new();
+        if let Some(valgrind) = &self.valgrind {
+            let m = &self.measure;
+            let mut probe =
+                PythonProbe::new(&python, m.env.clone(), m.pyc, m.timeout).map_err(classify)?;
+            let tolerance = CountParams::default().tolerance;
+            for t in &m.targets {
+                let side = count_side(&mut probe, valgrind, t, tolerance, 0).map_err(classify)?;
+                counts.push(side.counts);
+            }
+        }
         let anchors: Vec<f64> = r
             .anchor
             .as_ref()
@@ -40,7 +59,8 @@ impl HistoryProbe for Live<'_> {
         let targets = r
             .targets
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let matched: Option<Vec<f64>> = t
                     .samples
                     .iter()
@@ -58,6 +78,7 @@ impl HistoryProbe for Live<'_> {
                         .filter(|(_, loaded)| **loaded)
                         .map(|(m, _)| m.clone())
                         .collect(),
+                    instructions: counts.get(i).cloned().unwrap_or_default(),
                 }
             })
             .collect();
@@ -77,10 +98,11 @@ fn split(repo: &Repo, rest: &[String]) -> (Vec<String>, Vec<String>) {
     (rest[..first_module].to_vec(), rest[first_module..].to_vec())
 }
 
-/// What changes a sample, for the store key.
-fn recipe(m: &Measure, runs: usize, setup: Option<&str>) -> String {
+/// What changes a sample, for the store key. `counter` (`--metric instructions`) is added only
+/// when counting, so time-only keys stay those of earlier versions and their entries are found.
+fn recipe(m: &Measure, runs: usize, setup: Option<&str>, counter: Option<&str>) -> String {
     let statements: Vec<&str> = m.targets.iter().map(|t| t.statement.as_str()).collect();
-    format!(
+    let mut text = format!(
         "targets {}\nanchor {}\npyc {}\nenv {:?}\nforbid {:?}\nruns {}\nsetup {}\n",
         statements.join("; "),
         m.anchor.as_deref().unwrap_or("-"),
@@ -89,7 +111,11 @@ fn recipe(m: &Measure, runs: usize, setup: Option<&str>) -> String {
         m.forbid,
         runs,
         setup.unwrap_or("-")
-    )
+    );
+    if let Some(counter) = counter {
+        text.push_str(&format!("instructions {counter}\n"));
+    }
+    text
 }
 
 pub fn execute(args: &HistoryArgs, file: &FileConfig) -> Result<Exit> {
@@ -110,7 +136,11 @@ pub fn execute(args: &HistoryArgs, file: &FileConfig) -> Result<Exit> {
             "--runs and --max-count must be at least 1".into(),
         ));
     }
-    git::sweep_stale_checkouts();
+    // --metric instructions (issue 14): valgrind is checked before any checkout or build.
+    let valgrind = match settings::metric(args.metric, file) {
+        Metric::Time => None,
+        Metric::Instructions => Some(crate::measure::counts::valgrind()?),
+    };
     let repo = Repo::discover(&cwd)?;
     let (revisions, modules) = split(&repo, &args.rest);
     if revisions.is_empty() {
@@ -169,22 +199,32 @@ pub fn execute(args: &HistoryArgs, file: &FileConfig) -> Result<Exit> {
             store.dir().display()
         );
     }
+    let counter = valgrind.as_ref().map(|(_, version)| {
+        let seed = measure.env.vars.get("PYTHONHASHSEED").map(String::as_str);
+        format!(
+            "{} {version}, PYTHONHASHSEED={}",
+            callgrind::COUNTER,
+            seed.unwrap_or(COUNT_HASH_SEED)
+        )
+    });
     let plan = Plan {
         interpreter,
         machine,
-        recipe: recipe(&measure, runs, env.setup.as_deref()),
+        recipe: recipe(&measure, runs, env.setup.as_deref(), counter.as_deref()),
         remeasure: args.remeasure,
         tool_version: env!("CARGO_PKG_VERSION").into(),
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         targets: measure.targets.iter().map(|t| t.name.clone()).collect(),
         forbid: measure.forbid.clone(),
         walk: walk_name.into(),
+        counter,
     };
     let mut live = Live {
         envs: CommitEnvs::new(&repo, base_python, env.cache_dir, env.setup, output.quiet),
         measure,
         runs,
         warmup: args.warmup,
+        valgrind: valgrind.map(|(path, _)| path),
     };
     let now = || chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let report = driver::run(&mut live, &store, &commits, plan, now)?;

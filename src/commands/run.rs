@@ -116,9 +116,8 @@ fn measure_once(
                 eprintln!("counting the instructions of {} under callgrind...", t.name);
             }
             let tolerance = crate::stats::instructions::CountParams::default().tolerance;
-            counts.push(crate::measure::counts::count_side(
-                &mut probe, &valgrind, t, tolerance,
-            )?);
+            let side = crate::measure::counts::count_side(&mut probe, &valgrind, t, tolerance, 0)?;
+            counts.push(side.counts);
         }
         crate::results::attach(&mut result, counts, crate::results::counting(m, &version));
     }

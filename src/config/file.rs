@@ -36,7 +36,7 @@ pub struct FileConfig {
     pub min_effect: Option<f64>,
     pub effect_size: Option<EffectSize>,
     pub fail_on_new_modules: Option<bool>,
-    /// `time` or `instructions` (issue 14: run, ab, branches, compare).
+    /// `time` or `instructions` (issue 14: run, ab, branches, compare, bisect, history).
     pub metric: Option<Metric>,
     pub output_dir: Option<PathBuf>,
     pub format: Option<Format>,

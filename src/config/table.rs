@@ -224,8 +224,8 @@ pub fn keys() -> Vec<Key> {
             "--metric",
             choice::names::<Metric>(),
             choice::name(d::METRIC),
-            &["run", "ab", "branches", "compare"],
-            "what to compare: import time, or instructions counted under callgrind (run: also count them)",
+            &["run", "ab", "branches", "compare", "bisect", "history"],
+            "what to compare: import time, or instructions counted under callgrind (run, history: also count them)",
         ),
         key(
             "output_dir",

@@ -4,7 +4,7 @@
 //! `.git/objects/info/alternates` points at the user's object store (what `git clone --shared`
 //! does). Nothing is registered in, copied from or written to the user's repository, so even a
 //! `SIGKILL` leaves it untouched; the scratch directory itself carries a pid file and is removed by
-//! [`Checkout`]'s `Drop` or, after a hard kill, by [`sweep_stale_checkouts`].
+//! [`Checkout`]'s `Drop` or, after a hard kill, by [`sweep_stale_checkouts_in`].
 mod checkout;
 mod error;
 mod info;
@@ -50,13 +50,10 @@ impl Repo {
 /// Prefix of every scratch directory this module creates (and the only ones its sweep considers).
 pub const SCRATCH_PREFIX: &str = "coldstart-";
 
-/// Removes `coldstart-*` checkout directories under the system temporary directory whose owning
-/// process is gone (a run killed with `SIGKILL`); returns what was removed.
-pub fn sweep_stale_checkouts() -> Vec<PathBuf> {
-    sweep_stale_checkouts_in(&std::env::temp_dir())
-}
-
-/// [`sweep_stale_checkouts`] for another scratch directory (see [`Repo::with_scratch_dir`]).
+/// Removes `coldstart-*` checkout directories under `scratch` whose owning process is gone (a run
+/// killed with `SIGKILL`); returns what was removed. Every command that starts children runs it
+/// on the system temporary directory first (`commands::sweep_abandoned`); a
+/// [`Repo::with_scratch_dir`] elsewhere is swept by its caller.
 pub fn sweep_stale_checkouts_in(scratch: &Path) -> Vec<PathBuf> {
     stale::sweep(scratch, SCRATCH_PREFIX)
 }

@@ -34,6 +34,8 @@ pub struct Plan {
     pub targets: Vec<String>,
     pub forbid: Vec<String>,
     pub walk: String,
+    /// `--metric instructions`: the counter, for the report (see [`HistoryReport::counter`]).
+    pub counter: Option<String>,
 }
 
 /// Measures or reads every commit of `commits` (oldest first) and builds the report.
@@ -113,6 +115,7 @@ pub fn run<P: HistoryProbe>(
         interpreter: plan.interpreter,
         machine: plan.machine,
         reference_anchor_ms: reference,
+        counter: plan.counter,
         commits,
         measured,
         stored,
@@ -163,6 +166,7 @@ mod tests {
                     modules: 2,
                     loaded: vec!["pkg".into(), "time".into()],
                     forbidden: vec![],
+                    instructions: vec![],
                 }],
                 environment: "cloned".into(),
             })
@@ -180,6 +184,7 @@ mod tests {
             targets: vec!["pkg".into()],
             forbid: vec![],
             walk: "first-parent".into(),
+            counter: None,
         }
     }
 

@@ -16,6 +16,7 @@ use super::interval::{Interval, median_interval};
 use super::store::{StoredOutcome, StoredTarget};
 use crate::bisect::report::EnvCounts;
 use crate::git::Commit;
+use crate::stats::instructions::CountSummary;
 use crate::stats::median;
 
 /// Version of the history JSON document; bumped on any incompatible change.
@@ -37,6 +38,10 @@ pub struct HistoryReport {
     pub machine: String,
     /// The anchor time adjusted times are expressed in; `null` without an anchor.
     pub reference_anchor_ms: Option<f64>,
+    /// `--metric instructions`: how the counts were taken (`callgrind valgrind-3.19.0,
+    /// PYTHONHASHSEED=0`); absent for a time-only history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<String>,
     /// One entry per commit, oldest first.
     pub commits: Vec<HistoryCommit>,
     /// Commits measured by this run and commits read from the store.
@@ -79,6 +84,12 @@ pub struct CommitTarget {
     pub forbidden_loaded: Vec<String>,
     /// Top-level packages the previous measured commit did not load.
     pub new_packages: Vec<String>,
+    /// `--metric instructions`: the statement's instruction counts (median, min, max, spread).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<CountSummary>,
+    /// Change of the median count against the previous measured commit, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instructions_change_percent: Option<f64>,
 }
 
 impl CommitTarget {
@@ -86,7 +97,19 @@ impl CommitTarget {
     pub fn charted(&self) -> Interval {
         self.adjusted_ms.unwrap_or(self.import_ms)
     }
+
+    /// The instruction counts in millions: median, min and max.
+    pub fn counted_millions(&self) -> Option<Interval> {
+        self.instructions.as_ref().map(|c| Interval {
+            median: c.median as f64 / 1e6,
+            low: c.min as f64 / 1e6,
+            high: c.max as f64 / 1e6,
+        })
+    }
 }
+
+/// Count changes smaller than this (percent) are no step: the count gate's default tolerance.
+const COUNT_STEP_PERCENT: f64 = crate::stats::instructions::DEFAULT_THRESHOLD * 10.0;
 
 /// One commit's input to [`build_commits`].
 pub struct CommitInput {
@@ -110,7 +133,7 @@ pub fn build_commits(inputs: Vec<CommitInput>) -> (Vec<HistoryCommit>, Option<f6
         .map(|t| median(&t.anchor_ms))
         .collect();
     let reference = (!anchor_medians.is_empty()).then(|| median(&anchor_medians));
-    let mut previous: Vec<Option<(f64, BTreeSet<String>)>> = Vec::new();
+    let mut previous: Vec<Option<Previous>> = Vec::new();
     let mut out = Vec::new();
     for input in inputs {
         let source = if input.stored { "stored" } else { "measured" };
@@ -141,12 +164,20 @@ pub fn build_commits(inputs: Vec<CommitInput>) -> (Vec<HistoryCommit>, Option<f6
     (out, reference)
 }
 
-/// One target's entry; `previous` (charted median and module set of the last measured commit)
-/// is updated.
+/// What the next commit's changes are taken against: the last measured commit's charted median,
+/// module set and median count.
+#[derive(Clone)]
+struct Previous {
+    charted: f64,
+    loaded: BTreeSet<String>,
+    count: Option<u64>,
+}
+
+/// One target's entry; `previous` is updated.
 fn target(
     t: &StoredTarget,
     reference: Option<f64>,
-    previous: &mut Option<(f64, BTreeSet<String>)>,
+    previous: &mut Option<Previous>,
 ) -> Option<CommitTarget> {
     let import_ms = median_interval(&t.import_ms)?;
     let adjusted_ms = match reference {
@@ -169,14 +200,23 @@ fn target(
             .map(|m| m.split('.').next().unwrap_or(m).to_string())
             .collect()
     };
+    let instructions = CountSummary::new(&t.instructions);
+    let count = instructions.as_ref().map(|c| c.median);
     let (change_ms, added, removed, new_packages) = match previous.as_ref() {
-        Some((ms, before)) => (
-            Some(charted - ms),
-            loaded.difference(before).count(),
-            before.difference(&loaded).count(),
-            tops(&loaded).difference(&tops(before)).cloned().collect(),
+        Some(p) => (
+            Some(charted - p.charted),
+            loaded.difference(&p.loaded).count(),
+            p.loaded.difference(&loaded).count(),
+            tops(&loaded)
+                .difference(&tops(&p.loaded))
+                .cloned()
+                .collect(),
         ),
         None => (None, 0, 0, Vec::new()),
+    };
+    let instructions_change_percent = match (previous.as_ref().and_then(|p| p.count), count) {
+        (Some(before), Some(now)) if before > 0 => Some((now as f64 / before as f64 - 1.0) * 100.0),
+        _ => None,
     };
     let entry = CommitTarget {
         name: t.name.clone(),
@@ -189,8 +229,14 @@ fn target(
         modules_removed: removed,
         forbidden_loaded: t.forbidden.clone(),
         new_packages,
+        instructions,
+        instructions_change_percent,
     };
-    *previous = Some((charted, loaded));
+    *previous = Some(Previous {
+        charted,
+        loaded,
+        count,
+    });
     Some(entry)
 }
 
@@ -199,18 +245,38 @@ impl HistoryReport {
         serde_json::to_string_pretty(self).expect("history reports always serialize") + "\n"
     }
 
+    /// What the chart plots of a target at a commit: its instruction counts (millions) when the
+    /// history counted them, else its charted time.
+    pub fn plotted(&self, t: &CommitTarget) -> Option<Interval> {
+        match self.counter {
+            Some(_) => t.counted_millions(),
+            None => Some(t.charted()),
+        }
+    }
+
+    /// The change the chart annotates: percent of the count, or milliseconds of time.
+    pub fn plotted_change(&self, t: &CommitTarget) -> Option<f64> {
+        match self.counter {
+            Some(_) => t
+                .instructions_change_percent
+                .filter(|p| p.abs() >= COUNT_STEP_PERCENT),
+            None => t.change_ms,
+        }
+    }
+
     /// Indices of the commits with the largest absolute changes of target `target` (at most
-    /// `n`, largest first; ties keep the older commit first). Only steps whose interval does not
-    /// overlap the previous measured commit's count: a change inside the noise is no step.
+    /// `n`, largest first; ties keep the older commit first), in what the chart plots. Only steps
+    /// whose interval does not overlap the previous measured commit's count: a change inside
+    /// the noise is no step (nor, for counts, one under a tenth of the count gate's 1 %).
     pub fn largest_steps(&self, target: usize, n: usize) -> Vec<usize> {
         let mut steps: Vec<(usize, f64)> = Vec::new();
         let mut previous: Option<Interval> = None;
         for (i, c) in self.commits.iter().enumerate() {
-            let Some(t) = c.targets.get(target) else {
+            let Some(now) = c.targets.get(target).and_then(|t| self.plotted(t)) else {
                 continue;
             };
-            let now = t.charted();
-            if let (Some(before), Some(change)) = (previous, t.change_ms)
+            let change = c.targets.get(target).and_then(|t| self.plotted_change(t));
+            if let (Some(before), Some(change)) = (previous, change)
                 && (now.low > before.high || now.high < before.low)
             {
                 steps.push((i, change.abs()));
@@ -249,6 +315,7 @@ pub(crate) mod tests {
                     .filter(|m| m.starts_with("xml.dom.minidom"))
                     .map(|s| s.to_string())
                     .collect(),
+                instructions: vec![],
             }],
         }
     }
@@ -293,6 +360,7 @@ pub(crate) mod tests {
             interpreter: "/usr/bin/python3 3.11.7".into(),
             machine: "linux x86_64 EPYC x2".into(),
             reference_anchor_ms: reference,
+            counter: None,
             commits,
             measured: 23,
             stored: 8,
@@ -300,6 +368,61 @@ pub(crate) mod tests {
             wall_s: 12.5,
             warnings: vec![],
         }
+    }
+
+    /// Four commits counted under callgrind: 2,000,000 instructions, +5 % at the third commit.
+    pub(crate) fn counted_report() -> HistoryReport {
+        let inputs = (1..=4)
+            .map(|k| {
+                let mut outcome = measured(10.0, 20.0, &["pkg"]);
+                if let StoredOutcome::Measured { targets } = &mut outcome {
+                    let n = if k >= 3 { 2_100_000 } else { 2_000_000 };
+                    targets[0].instructions = vec![n, n, n + 1];
+                }
+                CommitInput {
+                    commit: commit(k, &format!("commit {k}")),
+                    stored: false,
+                    outcome,
+                }
+            })
+            .collect();
+        let (commits, reference) = build_commits(inputs);
+        HistoryReport {
+            counter: Some("callgrind valgrind-3.19.0, PYTHONHASHSEED=0".into()),
+            reference_anchor_ms: reference,
+            commits,
+            measured: 4,
+            stored: 0,
+            ..sample_report()
+        }
+    }
+
+    #[test]
+    fn counts_change_against_the_previous_commit_and_make_the_steps() {
+        let report = counted_report();
+        let t: Vec<&CommitTarget> = report.commits.iter().map(|c| &c.targets[0]).collect();
+        assert_eq!(t[0].instructions_change_percent, None);
+        assert_eq!(t[1].instructions_change_percent, Some(0.0));
+        assert!((t[2].instructions_change_percent.unwrap() - 5.0).abs() < 1e-9);
+        assert_eq!(t[2].instructions.as_ref().unwrap().median, 2_100_000);
+        assert_eq!(report.largest_steps(0, 3), [2]);
+        let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
+        assert_eq!(
+            json["counter"],
+            "callgrind valgrind-3.19.0, PYTHONHASHSEED=0"
+        );
+        assert_eq!(
+            json["commits"][2]["targets"][0]["instructions"]["median"],
+            2_100_000
+        );
+        // A time-only history's document has neither key.
+        let plain: serde_json::Value = serde_json::from_str(&sample_report().json()).unwrap();
+        assert!(plain.get("counter").is_none());
+        assert!(
+            plain["commits"][0]["targets"][0]
+                .get("instructions")
+                .is_none()
+        );
     }
 
     #[test]

@@ -71,6 +71,10 @@ pub struct StoredTarget {
     pub loaded: Vec<String>,
     /// `--forbid` modules that were loaded.
     pub forbidden: Vec<String>,
+    /// `--metric instructions`: the statement's instruction counts, one per counted child (absent
+    /// in entries of time-only runs, and in files written before counts were stored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instructions: Vec<u64>,
 }
 
 /// A directory of stored commits.
@@ -151,6 +155,7 @@ mod tests {
                     modules: 3,
                     loaded: vec!["pkg".into()],
                     forbidden: vec![],
+                    instructions: vec![],
                 }],
             },
         }
@@ -182,6 +187,31 @@ mod tests {
         assert_eq!(store.get(&k).unwrap(), Some(failed));
         let names: Vec<_> = std::fs::read_dir(store.dir()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary files left");
+    }
+
+    /// An entry written before counts were stored (no `instructions` key) still loads, and an
+    /// entry without counts is written without the key.
+    #[test]
+    fn entries_without_counts_load_and_write_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().to_path_buf());
+        let k = key("abc", "m");
+        let old = r#"{"format_version": 1, "key": {"sha": "abc", "interpreter": "/usr/bin/python3 3.11.7", "machine": "m", "recipe": "targets pkg\nanchor import json\n"}, "measured_at": "2026-12-01T20:00:00Z", "outcome": {"status": "measured", "targets": [{"name": "pkg", "import_ms": [10.0, 11.0], "anchor_ms": [20.0, 21.0], "modules": 3, "loaded": ["pkg"], "forbidden": []}]}}"#;
+        std::fs::write(dir.path().join(k.file_name()), old).unwrap();
+        let got = store.get(&k).unwrap().expect("an old entry loads");
+        assert_eq!(got, entry(k.clone()));
+        let path = store.put(&got).unwrap();
+        assert!(
+            !std::fs::read_to_string(path)
+                .unwrap()
+                .contains("instructions")
+        );
+        let mut counted = entry(k.clone());
+        if let StoredOutcome::Measured { targets } = &mut counted.outcome {
+            targets[0].instructions = vec![1_000, 1_000, 1_001];
+        }
+        store.put(&counted).unwrap();
+        assert_eq!(store.get(&k).unwrap(), Some(counted));
     }
 
     #[test]

@@ -82,23 +82,29 @@ pub fn count_target(
     }
 }
 
-/// One interpreter's counts of `t` (`run --metric instructions`), its bytecode already warm:
-/// [`DEFAULT_SAMPLES`] children, then [`EXTEND_BY`] more at a time up to
+/// One interpreter's counts of `t` and the module sets of its children (`run`, `history` and
+/// `bisect` under `--metric instructions`), after `warmup` native samples (0 when the bytecode is
+/// already warm): [`DEFAULT_SAMPLES`] children, then [`EXTEND_BY`] more at a time up to
 /// [`DEFAULT_MAX_SAMPLES`] while they spread by more than `tolerance` (a fraction).
 pub fn count_side(
     probe: &mut PythonProbe,
     valgrind: &Path,
     t: &Target,
     tolerance: f64,
-) -> Result<Vec<u64>> {
+    warmup: usize,
+) -> Result<SideCounts> {
     let request = Request {
         target: &t.name,
         statement: &t.statement,
         check_bytecode: false,
     };
-    let mut counts = Vec::new();
+    for _ in 0..warmup {
+        probe.sample(&request)?;
+    }
+    let mut side = SideCounts::default();
     loop {
-        let spread = instructions::CountSummary::new(&counts).map(|s| s.spread);
+        let counts = &side.counts;
+        let spread = instructions::CountSummary::new(counts).map(|s| s.spread);
         let enough = match spread {
             None => false,
             Some(spread) => {
@@ -107,7 +113,7 @@ pub fn count_side(
             }
         };
         if enough {
-            return Ok(counts);
+            return Ok(side);
         }
         let batch = if counts.len() < DEFAULT_SAMPLES {
             DEFAULT_SAMPLES
@@ -118,7 +124,9 @@ pub fn count_side(
             if crate::sys::interrupt::requested() {
                 return Err(Error::Interrupted);
             }
-            counts.push(probe.count(valgrind, &request)?.0);
+            let (count, report) = probe.count(valgrind, &request)?;
+            side.counts.push(count);
+            side.module_sets.push(report.modules);
         }
     }
 }

@@ -9,6 +9,7 @@ use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::bisect::report::{BisectReport, FirstBad, Measured, Outcome, Role, Step};
 use crate::escape::terminal as esc;
+use crate::stats::instructions::grouped;
 
 // Commit subjects and authors (from the repository) and module names (from children) are shown
 // through `esc` on a terminal.
@@ -168,13 +169,8 @@ impl Report for BisectReport {
         BisectReport::json(self)
     }
 
-    /// A search or a record, not a gate: warnings only.
     fn annotations(&self) -> Vec<Annotation> {
-        self.warnings
-            .iter()
-            .cloned()
-            .map(Annotation::warning)
-            .collect()
+        super::report::warnings_only(&self.warnings)
     }
 }
 
@@ -257,6 +253,13 @@ fn value(v: &Measured) -> String {
         ));
         if let Some(p) = v.pairs {
             parts.push(count(p, "pair"));
+        }
+        if let (Some(n), Some(i)) = (v.samples, v.instructions) {
+            parts.push(format!(
+                "{}, {} instructions",
+                count(n, "sample"),
+                grouped(i)
+            ));
         }
     } else if let Some(m) = v.modules {
         parts.push(count(m, "module"));
@@ -398,6 +401,25 @@ mod tests {
         );
         assert_eq!(json["condition"]["kind"], "forbid");
         roxmltree::Document::parse(&report.junit()).expect("junit is XML");
+    }
+
+    #[test]
+    fn instruction_steps_show_counts() {
+        let v = Measured {
+            ratio: Some(crate::bisect::report::Ratio {
+                estimate: 1.05,
+                low: 1.049,
+                high: 1.051,
+            }),
+            verdict: Some("regression".into()),
+            instructions: Some(2_345_678),
+            samples: Some(3),
+            ..Measured::default()
+        };
+        assert_eq!(
+            value(&v),
+            "×1.050 [1.049, 1.051] regression, 3 samples, 2,345,678 instructions"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::report::{Annotation, Report};
 use super::{Styles, View, ms, signed_ms};
 use crate::escape::terminal as esc;
 use crate::history::report::{CommitTarget, HistoryCommit, HistoryReport};
+use crate::stats::instructions::grouped;
 
 // Commit subjects and dates (from the repository or the store), target and module names (from the
 // store or children) are shown through `esc`, and in Markdown as code spans or escaped cells.
@@ -30,8 +31,13 @@ impl Report for HistoryReport {
             let _ = writeln!(out, "\n{}", Styles::paint(st.heading, esc(name)));
             let _ = writeln!(
                 out,
-                "  {:<9} {:<10} {:>26} {:>9} {:>8}  subject",
-                "commit", "date", "import ms (95 %)", "change", "modules"
+                "  {:<9} {:<10} {:>26} {:>9} {:>8}{}  subject",
+                "commit",
+                "date",
+                "import ms (95 %)",
+                "change",
+                "modules",
+                counts_header(self)
             );
             for c in &self.commits {
                 let date = esc(c.commit.date.get(..10).unwrap_or(&c.commit.date));
@@ -46,10 +52,11 @@ impl Report for HistoryReport {
                         };
                         let _ = writeln!(
                             out,
-                            "  {:<9} {date:<10} {:>26} {change} {:>8}  {}{}",
+                            "  {:<9} {date:<10} {:>26} {change} {:>8}{}  {}{}",
                             c.commit.short,
                             interval(x),
                             x.modules,
+                            counts_cells(self, x),
                             Styles::paint(st.dim, subject),
                             esc(&notes(x, c))
                         );
@@ -57,11 +64,12 @@ impl Report for HistoryReport {
                     None => {
                         let _ = writeln!(
                             out,
-                            "  {:<9} {date:<10} {:>26} {:>9} {:>8}  {}",
+                            "  {:<9} {date:<10} {:>26} {:>9} {:>8}{}  {}",
                             c.commit.short,
                             Styles::paint(st.warn, "build failed"),
                             "",
                             "",
+                            counts_header(self).replace(|c: char| c != ' ', " "),
                             Styles::paint(st.dim, subject)
                         );
                     }
@@ -85,10 +93,17 @@ impl Report for HistoryReport {
             time_note(self)
         );
         for (t, name) in self.targets.iter().enumerate() {
+            let counted = self.counter.is_some();
             let _ = writeln!(
                 out,
-                "\n#### {}\n\n| commit | date | import ms (95 %) | change | modules | notes | subject |\n|---|---|---:|---:|---:|---|---|",
-                crate::escape::markdown_code(name)
+                "\n#### {}\n\n| commit | date | import ms (95 %) | change | modules |{} notes | subject |\n|---|---|---:|---:|---:|{}---|---|",
+                crate::escape::markdown_code(name),
+                if counted {
+                    " instructions | Δ instructions |"
+                } else {
+                    ""
+                },
+                if counted { "---:|---:|" } else { "" }
             );
             for c in &self.commits {
                 let date =
@@ -97,17 +112,24 @@ impl Report for HistoryReport {
                 let _ = match c.targets.get(t) {
                     Some(x) => writeln!(
                         out,
-                        "| `{}` | {date} | {} | {} | {} | {} | {subject} |",
+                        "| `{}` | {date} | {} | {} | {} |{} {} | {subject} |",
                         c.commit.short,
                         interval(x),
                         x.change_ms.map_or(String::new(), signed_ms),
                         x.modules,
+                        if counted {
+                            let (n, change) = count_texts(x);
+                            format!(" {n} | {change} |")
+                        } else {
+                            String::new()
+                        },
                         esc(notes(x, c).trim()).replace('|', "\\|")
                     ),
                     None => writeln!(
                         out,
-                        "| `{}` | {date} | build failed | | | | {subject} |",
-                        c.commit.short
+                        "| `{}` | {date} | build failed | | |{} | {subject} |",
+                        c.commit.short,
+                        if counted { " | |" } else { "" }
                     ),
                 };
             }
@@ -128,8 +150,11 @@ impl Report for HistoryReport {
                     .targets
                     .iter()
                     .map(|x| {
+                        let counted = x.instructions.as_ref().map_or(String::new(), |n| {
+                            format!(", {} instructions", grouped(n.median))
+                        });
                         format!(
-                            "{}: {} ms, {}",
+                            "{}: {} ms, {}{counted}",
                             x.name,
                             interval(x),
                             count(x.modules, "module")
@@ -146,13 +171,8 @@ impl Report for HistoryReport {
         HistoryReport::json(self)
     }
 
-    /// A search or a record, not a gate: warnings only.
     fn annotations(&self) -> Vec<Annotation> {
-        self.warnings
-            .iter()
-            .cloned()
-            .map(Annotation::warning)
-            .collect()
+        super::report::warnings_only(&self.warnings)
     }
 }
 
@@ -177,10 +197,45 @@ fn notes(x: &CommitTarget, c: &HistoryCommit) -> String {
 }
 
 fn time_note(r: &HistoryReport) -> String {
-    match r.reference_anchor_ms {
+    let time = match r.reference_anchor_ms {
         Some(a) => format!("times adjusted for machine speed (anchor {} ms)", ms(a)),
         None => "raw times (no anchor)".into(),
+    };
+    match &r.counter {
+        Some(counter) => format!("{time} · instructions counted with {counter}"),
+        None => time,
     }
+}
+
+/// The instruction columns' header (`--metric instructions`), or nothing.
+fn counts_header(r: &HistoryReport) -> String {
+    match r.counter {
+        Some(_) => format!(" {:>15} {:>9}", "instructions", "Δ instr"),
+        None => String::new(),
+    }
+}
+
+/// A commit's instruction columns, as wide as [`counts_header`].
+fn counts_cells(r: &HistoryReport, x: &CommitTarget) -> String {
+    match r.counter {
+        Some(_) => {
+            let (n, change) = count_texts(x);
+            format!(" {n:>15} {change:>9}")
+        }
+        None => String::new(),
+    }
+}
+
+/// The median count (grouped) and its change in percent; empty when not counted.
+fn count_texts(x: &CommitTarget) -> (String, String) {
+    let n = x
+        .instructions
+        .as_ref()
+        .map_or(String::new(), |c| grouped(c.median));
+    let change = x
+        .instructions_change_percent
+        .map_or(String::new(), |p| format!("{p:+.2} %"));
+    (n, change)
 }
 
 fn summary(r: &HistoryReport) -> String {
@@ -231,5 +286,34 @@ mod tests {
         );
         assert!(text.ends_with("32 commits: 23 measured, 8 from the store, 1 failed to build; environments: 0 built, 0 cloned, 0 reused · 12.5 s\n"), "{text}");
         roxmltree::Document::parse(&report.junit()).expect("junit is XML");
+    }
+
+    #[test]
+    fn counted_histories_show_the_counts_and_their_change() {
+        let report = crate::history::report::tests::counted_report();
+        let text = report.terminal(&View::new(false, 5));
+        assert!(
+            text.contains("instructions counted with callgrind valgrind-3.19.0, PYTHONHASHSEED=0"),
+            "{text}"
+        );
+        let header = text.lines().find(|l| l.contains("subject")).unwrap();
+        assert!(
+            header.contains("instructions") && header.contains("Δ instr"),
+            "{header}"
+        );
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("  0000")).collect();
+        assert!(rows[0].contains("2,000,000"), "{}", rows[0]);
+        assert!(
+            rows[2].contains("2,100,000") && rows[2].contains("+5.00 %"),
+            "{}",
+            rows[2]
+        );
+        let md = report.markdown(&View::new(false, 5));
+        assert!(md.contains("| instructions | Δ instructions |"), "{md}");
+        assert!(md.contains("| 2,100,000 | +5.00 % |"), "{md}");
+        assert!(report.junit().contains("2,100,000 instructions"));
+        // A time-only history has no instruction columns.
+        let plain = crate::history::report::tests::sample_report();
+        assert!(!plain.terminal(&View::new(false, 5)).contains("instr"));
     }
 }

@@ -1,12 +1,14 @@
 //! Self-contained SVG line chart of a history (no scripts, no fetches), one target per chart:
 //! import time per commit (median line, 95 % interval band; anchor-adjusted when there is an
-//! anchor) on top, module count per commit below, the largest steps annotated with the commit's
+//! anchor), or under `--metric instructions` the instruction count (millions; median line,
+//! min..max band), on top, module count per commit below, the largest steps annotated with the commit's
 //! subject, `<title>` tooltips on every point, commits whose build failed marked with a cross.
 use crate::model::words::count;
 use std::fmt::Write as _;
 
 use super::svg::escape;
 use crate::history::report::HistoryReport;
+use crate::stats::instructions::grouped;
 
 const WIDTH: f64 = 1000.0;
 const LEFT: f64 = 70.0;
@@ -46,7 +48,7 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         .iter()
         .map(|c| {
             let t = c.targets.get(target)?;
-            let v = t.charted();
+            let v = report.plotted(t)?;
             Some(Point {
                 median: v.median,
                 low: v.low,
@@ -97,12 +99,13 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         report.walk,
         report.measured,
         report.stored,
-        if adjusted {
-            "times adjusted for machine speed through the anchor"
-        } else {
-            "raw times (no anchor)"
+        match (&report.counter, adjusted) {
+            (Some(counter), _) => format!("instructions counted with {counter}"),
+            (None, true) => "times adjusted for machine speed through the anchor".into(),
+            (None, false) => "raw times (no anchor)".into(),
         }
     );
+    let counted = report.counter.is_some();
     text(
         &mut out,
         LEFT,
@@ -113,7 +116,14 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         &fit(&subtitle, WIDTH - LEFT),
     );
 
-    time_axis.draw(&mut out, "import ms");
+    time_axis.draw(
+        &mut out,
+        if counted {
+            "instructions (millions)"
+        } else {
+            "import ms"
+        },
+    );
     mod_axis.draw(&mut out, "modules");
     if measured.is_empty() {
         text(
@@ -173,13 +183,25 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
                 let change = t
                     .change_ms
                     .map_or(String::new(), |d| format!(", change {d:+.2} ms"));
+                let i = t.charted();
+                let counts = t.instructions.as_ref().map_or(String::new(), |n| {
+                    let change = t
+                        .instructions_change_percent
+                        .map_or(String::new(), |d| format!(", change {d:+.2} %"));
+                    format!(
+                        "\n{} instructions ({}..{}){change}",
+                        grouped(n.median),
+                        grouped(n.min),
+                        grouped(n.max)
+                    )
+                });
                 let tip = format!(
-                    "{} {}\nimport {:.2} ms (95 % {:.2}..{:.2}){change}\n{}",
+                    "{} {}\nimport {:.2} ms (95 % {:.2}..{:.2}){change}{counts}\n{}",
                     c.commit.short,
                     c.commit.subject,
-                    p.median,
-                    p.low,
-                    p.high,
+                    i.median,
+                    i.low,
+                    i.high,
                     count(t.modules, "module")
                 );
                 let _ = writeln!(
@@ -220,15 +242,23 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         let (Some(p), Some(t)) = (&points[i], report.commits[i].targets.get(target)) else {
             continue;
         };
-        let Some(change) = t.change_ms else { continue };
+        let Some(change) = report.plotted_change(t) else {
+            continue;
+        };
         let (xi, yi) = (x(i), time_axis.y(p.median));
         let ty = TIME_TOP + 14.0 + 15.0 * row as f64;
         let right_half = xi > LEFT + plot_w / 2.0;
         let anchor = if right_half { "end" } else { "start" };
         let tx = if right_half { xi - 6.0 } else { xi + 6.0 };
         let label = format!(
-            "{change:+.1} ms at {} {}",
-            report.commits[i].commit.short, report.commits[i].commit.subject
+            "{} at {} {}",
+            if counted {
+                format!("{change:+.2} %")
+            } else {
+                format!("{change:+.1} ms")
+            },
+            report.commits[i].commit.short,
+            report.commits[i].commit.subject
         );
         let room = if right_half {
             tx - LEFT
@@ -259,33 +289,14 @@ pub fn render_history_svg(report: &HistoryReport, target: usize) -> String {
         LEFT + 488.0,
         ly - 4.0
     );
-    text(
-        &mut out,
-        LEFT + 24.0,
-        ly,
-        "start",
-        FONT,
-        TEXT,
-        "median import time",
-    );
-    text(
-        &mut out,
-        LEFT + 274.0,
-        ly,
-        "start",
-        FONT,
-        TEXT,
-        "95 % interval",
-    );
-    text(
-        &mut out,
-        LEFT + 494.0,
-        ly,
-        "start",
-        FONT,
-        TEXT,
-        "module count",
-    );
+    let (line, band) = if counted {
+        ("median instructions", "min..max of the counts")
+    } else {
+        ("median import time", "95 % interval")
+    };
+    for (dx, label) in [(24.0, line), (274.0, band), (494.0, "module count")] {
+        text(&mut out, LEFT + dx, ly, "start", FONT, TEXT, label);
+    }
     out.push_str("</svg>\n");
     out
 }
@@ -461,6 +472,27 @@ mod tests {
         assert!(!svg.contains("NaN"));
         report.commits.clear();
         roxmltree::Document::parse(&render_history_svg(&report, 0)).expect("empty");
+    }
+
+    #[test]
+    fn counted_histories_chart_the_counts() {
+        let report = crate::history::report::tests::counted_report();
+        let svg = render_history_svg(&report, 0);
+        let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+        let texts: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.is_text())
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(texts.contains(&"instructions (millions)"), "{texts:?}");
+        assert!(texts.contains(&"median instructions"), "{texts:?}");
+        assert!(!texts.contains(&"import ms"), "{texts:?}");
+        let step: Vec<&&str> = texts
+            .iter()
+            .filter(|t| t.starts_with("+5.00 % at"))
+            .collect();
+        assert_eq!(step.len(), 1, "{texts:?}");
+        assert!(svg.contains("2,100,000 instructions (2,100,000..2,100,001), change +5.00 %"));
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub fn check_budgets(args: &CheckArgs, file: &FileConfig) -> Result<Budgets> {
     Ok(budgets)
 }
 
-/// `--metric` of run, ab, branches and compare (issue 14).
+/// `--metric` of run, ab, branches, compare, bisect and history (issue 14).
 pub fn metric(given: Option<Metric>, file: &FileConfig) -> Metric {
     given.or(file.metric).unwrap_or(d::METRIC)
 }

@@ -1,13 +1,19 @@
 //! Validation of `bisect` and `history` flags (issue 16), and where `branches` keeps results.
 use crate::bisect::Condition;
 use crate::cli::BisectArgs;
+use crate::config::FileConfig;
 use crate::error::{Error, Result};
 use crate::git::Walk;
+use crate::model::choice::Metric;
 use crate::model::names::is_module_name;
 use std::path::{Path, PathBuf};
 
-/// The one condition of `bisect`.
-pub fn condition(args: &BisectArgs) -> Result<Condition> {
+/// The one condition of `bisect`. Under `--metric instructions` (flag or file) `--slower PERCENT`
+/// is a count threshold, and no condition at all means the count gate's default (1 %); an exact
+/// condition (`--forbid`...) reads module sets, so the file's metric does not apply to it and the
+/// flag is refused beside it.
+pub fn condition(args: &BisectArgs, file: &FileConfig) -> Result<Condition> {
+    let counted = super::metric(args.metric, file) == Metric::Instructions;
     let mut found = Vec::new();
     match args.target.forbid.as_slice() {
         [] => {}
@@ -35,7 +41,21 @@ pub fn condition(args: &BisectArgs) -> Result<Condition> {
                 "--slower is a percentage above 0, e.g. --slower 10".into(),
             ));
         }
-        found.push(Condition::Slower { percent });
+        found.push(if counted {
+            Condition::Instructions { percent }
+        } else {
+            Condition::Slower { percent }
+        });
+    }
+    if counted && found.is_empty() {
+        found.push(Condition::Instructions {
+            percent: crate::stats::instructions::DEFAULT_THRESHOLD * 100.0,
+        });
+    }
+    if args.metric == Some(Metric::Instructions) && found.iter().any(Condition::is_exact) {
+        return Err(Error::Usage(
+            "--metric instructions is a condition of its own (more instructions than GOOD's, --slower PERCENT above them); drop --forbid, --max-modules, --new-package and --module-added, or --metric".into(),
+        ));
     }
     let condition = match found.len() {
         1 => found.remove(0),
@@ -112,4 +132,58 @@ pub fn branches_results_dir(cache_dir: &Path, repo_root: &Path) -> PathBuf {
     .map(|o| o.to_string()[..12].to_string())
     .unwrap_or_default();
     cache_dir.join("results").join(format!("{name}-{hash}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn ok(extra: &[&str], file: &FileConfig) -> Condition {
+        parse(extra, file).expect("a condition")
+    }
+
+    fn parse(extra: &[&str], file: &FileConfig) -> Result<Condition> {
+        let argv = ["coldstart", "bisect", "v1", "main", "pkg"];
+        let cli = Cli::try_parse_from(argv.iter().chain(extra)).expect("parses");
+        let Command::Bisect(args) = cli.command else {
+            panic!("bisect");
+        };
+        condition(&args, file)
+    }
+
+    #[test]
+    fn metric_instructions_makes_slower_a_count_threshold() {
+        let none = FileConfig::default();
+        let counted = |percent| Condition::Instructions { percent };
+        assert_eq!(ok(&["--metric", "instructions"], &none), counted(1.0));
+        assert_eq!(
+            ok(&["--metric", "instructions", "--slower", "2.5"], &none),
+            counted(2.5)
+        );
+        let err = parse(&["--metric", "instructions", "--forbid", "xml"], &none).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("--metric instructions is a condition of its own"),
+            "{err}"
+        );
+        // The file's metric: the default condition and --slower count, exact conditions stay.
+        let file = FileConfig {
+            metric: Some(Metric::Instructions),
+            ..FileConfig::default()
+        };
+        assert_eq!(ok(&[], &file), counted(1.0));
+        assert_eq!(
+            ok(&["--forbid", "xml"], &file),
+            Condition::Forbid {
+                module: "xml".into()
+            }
+        );
+        assert_eq!(
+            ok(&["--slower", "10", "--metric", "time"], &file),
+            Condition::Slower { percent: 10.0 }
+        );
+        assert!(parse(&[], &none).is_err(), "time needs a condition");
+    }
 }

@@ -169,6 +169,72 @@ fn slower_names_commit_9() {
     );
 }
 
+/// `--metric instructions` on the loop repository (tests/it/history_instructions.rs): the count
+/// gate against GOOD's counts names the commit that adds the loop; a stale checkout a killed run
+/// left in TMPDIR is swept on the way (by the sweep every measuring command starts with).
+#[test]
+fn instructions_name_the_commit_that_adds_a_loop() {
+    use crate::history_instructions::{LOOP_COMMIT, in_repo, loop_repo};
+    let root = tempfile::tempdir().unwrap();
+    let repo = loop_repo(root.path());
+    let tmp = root.path().join("tmp");
+    let stale = tmp.join("coldstart-4194305-77-ab12");
+    std::fs::create_dir_all(&stale).unwrap();
+    let before = snapshot(&repo);
+    let out = in_repo(
+        &repo,
+        &tmp,
+        &[
+            "bisect",
+            "first",
+            "main",
+            "loopproj",
+            "--metric",
+            "instructions",
+        ],
+    )
+    .args(["--format", "json", "-q"])
+    .output()
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json_of(&out);
+    assert_eq!(
+        doc["condition"],
+        serde_json::json!({"kind": "instructions", "percent": 1.0})
+    );
+    assert_eq!(subject(&doc["first_bad"]), LOOP_COMMIT);
+    let steps = doc["steps"].as_array().unwrap();
+    let bad = &steps[1]["value"];
+    assert_eq!(bad["verdict"], "regression", "{bad}");
+    assert!(bad["ratio"]["low"].as_f64().unwrap() > 1.5, "{bad}");
+    assert!(bad["instructions"].as_u64().unwrap() > 1_000_000, "{bad}");
+    assert!(bad["samples"].as_u64().unwrap() >= 3, "{bad}");
+    assert!(
+        bad["pairs"].is_null() && bad["import_ms"].is_null(),
+        "{bad}"
+    );
+    // Before the loop: unchanged, so good.
+    let two = steps
+        .iter()
+        .find(|s| subject(s) == "commit 2: revision 2")
+        .expect("commit 2 measured");
+    assert_eq!(
+        (two["mark"].as_str(), two["value"]["verdict"].as_str()),
+        (Some("good"), Some("unchanged"))
+    );
+    assert!(before == snapshot(&repo), "the checkout changed");
+    assert!(
+        files_in(&tmp).is_empty(),
+        "left behind: {:?}",
+        files_in(&tmp)
+    );
+}
+
 #[test]
 fn a_broken_build_is_skipped_and_reported() {
     let s = setup(&["--broken", "16"]);

@@ -16,6 +16,7 @@ mod env_interrupt;
 mod gates_on_nothing;
 mod git_checkout;
 mod git_resolve;
+mod history_instructions;
 mod instructions;
 mod integrity;
 mod integrity_blame;
