@@ -139,7 +139,7 @@ pub struct PairArgs {
     /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub min_pairs: usize,
-    /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold) [default: 60].
+    /// Upper limit on pairs while a verdict is inconclusive (the estimate past the threshold, not yet proven); an "unchanged" whose interval still reaches past the threshold stops at twice --pairs [default: 160].
     #[arg(long, value_name = "N")]
     pub max_pairs: Option<usize>,
     /// Discarded warm-up pairs per target [default: 2].

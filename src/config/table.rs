@@ -113,7 +113,7 @@ pub fn keys() -> Vec<Key> {
             WHOLE,
             d::MAX_PAIRS,
             PAIRED,
-            "upper limit on pairs while a verdict is unsettled",
+            "upper limit on pairs while a verdict is inconclusive (an unsettled \"unchanged\" stops at twice pairs)",
         ),
         key(
             "packages",

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use super::distributions::DistributionDiff;
 use super::distributions::distribution_diff;
 pub use super::gate::GateOptions;
-use super::gate::could_change;
+use super::gate::could_change_at;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
 use super::modules::{chains, forbidden_changes, module_failures};
 pub use super::timing::{Method, Timing};
@@ -327,12 +327,12 @@ pub fn compare(
     }
 }
 
-/// Targets whose verdict more pairs could still change (ab takes more pairs for these; see
-/// [`could_change`]).
-pub fn unsettled(c: &Comparison) -> Vec<&str> {
+/// Targets whose verdict more pairs could still change at a look at `pairs` pairs of `design`
+/// (ab takes more pairs for these; see [`could_change_at`]).
+pub fn unsettled<'c>(c: &'c Comparison, pairs: usize, design: &Design) -> Vec<&'c str> {
     c.targets
         .iter()
-        .filter(|t| could_change(&t.import, &c.gate.params))
+        .filter(|t| could_change_at(&t.import, &c.gate.params, pairs, design))
         .map(|t| t.name.as_str())
         .collect()
 }
