@@ -368,3 +368,68 @@ fn tree_why_and_lazy_take_no_timed_sample_flags() {
         }
     }
 }
+
+/// A result file names the configuration file its settings were layered over, found from a
+/// subdirectory or given with --config; without one the field is absent.
+#[test]
+fn result_files_record_the_configuration_file_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("project");
+    let deep = repo.join("src/pkg");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        format!(
+            "[tool.coldstart]\ntargets = ['emptypkg']\nruns = 1\nwarmup = 0\nanchor = false\ntree_runs = 0\npath = ['{}']\noutput_dir = 'results'\n",
+            pkgs().display()
+        ),
+    )
+    .unwrap();
+    let latest = repo.join("results/cold_start_latest.json");
+    in_dir(&deep).args(["run", "--quiet"]).assert().success();
+    let r = read_json(&latest);
+    assert_eq!(
+        r["settings"]["config_file"],
+        repo.join("pyproject.toml").display().to_string()
+    );
+    // --config: the file named, made absolute.
+    std::fs::write(deep.join("other.toml"), "runs = 2\n").unwrap();
+    in_dir(&deep)
+        .args([
+            "run",
+            "--quiet",
+            "--config",
+            "other.toml",
+            "emptypkg",
+            "--no-anchor",
+        ])
+        .args(["--tree-runs", "0", "--warmup", "0", "--output-dir"])
+        .arg(repo.join("results"))
+        .arg("--path")
+        .arg(pkgs())
+        .assert()
+        .success();
+    let r = read_json(&latest);
+    assert_eq!(r["settings"]["runs"], 2);
+    assert_eq!(
+        r["settings"]["config_file"],
+        deep.join("other.toml").display().to_string()
+    );
+    // No file: no field.
+    std::fs::remove_file(repo.join("pyproject.toml")).unwrap();
+    in_dir(&deep)
+        .args(["run", "--quiet", "emptypkg", "--runs", "1", "--no-anchor"])
+        .args(["--tree-runs", "0", "--warmup", "0", "--output-dir"])
+        .arg(repo.join("results"))
+        .arg("--path")
+        .arg(pkgs())
+        .assert()
+        .success();
+    let r = read_json(&latest);
+    assert!(
+        r["settings"].get("config_file").is_none(),
+        "{}",
+        r["settings"]
+    );
+}
