@@ -232,8 +232,9 @@ fn report_settings_come_from_the_file_and_flags_win() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with("### coldstart compare"));
+    // `config` too takes format = 'json' from the file (the flag wins).
     in_dir(dir.path())
-        .arg("config")
+        .args(["config", "--format", "terminal"])
         .assert()
         .success()
         .stdout(predicate::str::is_match(r"report_only = true +# coldstart.toml").unwrap())
@@ -432,4 +433,62 @@ fn result_files_record_the_configuration_file_read() {
         "{}",
         r["settings"]
     );
+}
+
+/// `tree`, `why`, `config` and `cache` take `format`, `color` and `quiet` from the file, as the
+/// measuring commands do, and their flags win; a format they do not have shows the text.
+#[test]
+fn text_reports_take_their_output_settings_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        format!(
+            "format = 'json'\nquiet = true\ntree_runs = 1\npath = ['{}']\n",
+            pkgs().display()
+        ),
+    )
+    .unwrap();
+    let out = in_dir(dir.path()).arg("config").assert().success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(doc.as_array().is_some_and(|keys| !keys.is_empty()), "{doc}");
+    in_dir(dir.path())
+        .args(["config", "--format", "terminal"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# configuration file: "));
+    let cache = dir.path().join("cache");
+    let out = in_dir(dir.path())
+        .args(["cache", "list", "--cache-dir"])
+        .arg(&cache)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc["environments"], serde_json::json!([]));
+    // tree: JSON from the file, and `quiet` silences the note about the chart it wrote.
+    let svg = dir.path().join("t.svg");
+    let out = in_dir(dir.path())
+        .args(["tree", "emptypkg", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(doc.get("emptypkg").is_some(), "{doc}");
+    assert!(svg.is_file());
+    // A format only the other commands have (Markdown) leaves these reports as text.
+    std::fs::write(dir.path().join("coldstart.toml"), "format = 'markdown'\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("format = \"markdown\""));
+    std::fs::write(dir.path().join("coldstart.toml"), "quiet = false\n").unwrap();
+    in_dir(dir.path())
+        .args(["tree", "emptypkg", "--tree-runs", "1", "--path"])
+        .arg(pkgs())
+        .arg("--svg")
+        .arg(&svg)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote "));
 }
