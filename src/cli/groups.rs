@@ -92,18 +92,19 @@ pub struct ReportArgs {
 }
 
 /// The output flags of `tree`, `why`, `config` and `cache`, named and behaving as those of the
-/// measuring commands (`ReportArgs`); the file does not set them.
+/// measuring commands (`ReportArgs`); the file's `format`, `color` and `quiet` apply when unset.
 #[derive(Debug, Clone, Args)]
 pub struct TextOutputArgs {
-    /// Report format (on stdout, or in the --output file); `json` is one document.
-    #[arg(long, value_enum, default_value_t = TextFormat::Terminal)]
-    pub format: TextFormat,
+    /// Report format (on stdout, or in the --output file); `json` is one document [default:
+    /// terminal].
+    #[arg(long, value_enum)]
+    pub format: Option<TextFormat>,
     /// Write the --format report to FILE; the terminal report still goes to stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// When to use colours (these reports have none; accepted like everywhere else).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    /// When to use colours (these reports have none; accepted like everywhere else) [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<Color>,
     /// No progress bar, warnings or notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
