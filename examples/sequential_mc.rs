@@ -28,6 +28,15 @@ struct Args {
     /// Level of each look from 30 pairs on.
     #[arg(long, default_value_t = coldstart::simulation::LATE_ALPHA)]
     alpha: f64,
+    /// Pairs at the sequential design's last look (--max-pairs).
+    #[arg(long, default_value_t = coldstart::simulation::MAX_PAIRS)]
+    max_pairs: usize,
+    /// Level of each look past twice --pairs (taken while inconclusive).
+    #[arg(long, default_value_t = coldstart::simulation::STRETCH_ALPHA)]
+    stretch_alpha: f64,
+    /// Extra noise models for every scenario, e.g. `spikes:0.10` or `normal:0.15`.
+    #[arg(long)]
+    noise: Vec<String>,
     /// Also write the results as JSON.
     #[arg(long)]
     json: Option<std::path::PathBuf>,
@@ -41,6 +50,20 @@ fn noise_name(n: Noise) -> String {
     }
 }
 
+fn parse_noise(spec: &str) -> Option<Noise> {
+    let (kind, value) = spec.split_once(':')?;
+    let v: f64 = value
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite() && *v > 0.0)?;
+    match kind {
+        "normal" => Some(Noise::Normal(v)),
+        "t3" => Some(Noise::StudentT3(v)),
+        "spikes" => Some(Noise::Spikes(v)),
+        _ => None,
+    }
+}
+
 fn pct(k: usize, t: &Tally) -> f64 {
     100.0 * k as f64 / t.runs.max(1) as f64
 }
@@ -48,24 +71,46 @@ fn pct(k: usize, t: &Tally) -> f64 {
 fn main() {
     let args = Args::parse();
     let params = GateParams::default();
-    let mut seq = Design::sequential(30, 10, 60);
+    // The shipped default (`ab`'s design): early looks, the fixed looks up to 60 pairs, and
+    // past 60 only while inconclusive, up to --max-pairs.
+    let mut seq = Design::sequential(30, 10, args.max_pairs).stretched();
     seq.first = args.first;
     seq.step = args.step;
     seq.early_alpha = args.early_alpha;
     seq.alpha = args.alpha;
+    seq.stretch_alpha = args.stretch_alpha;
     let designs = [
-        ("fixed 30+10..60", Design::reference(30, 10, 60)),
-        ("sequential", seq),
+        ("fixed 30+10..60".to_string(), Design::reference(30, 10, 60)),
+        (
+            "sequential ..60".to_string(),
+            Design {
+                max_pairs: 60,
+                unchanged_max: 60,
+                ..seq
+            },
+        ),
+        ("sequential".to_string(), seq),
     ];
-    let noises = [
+    let mut noises = vec![
         Noise::Normal(0.05),
         Noise::Normal(0.10),
         Noise::StudentT3(0.05),
         Noise::Spikes(0.06),
+        Noise::Spikes(0.10),
+        Noise::Normal(0.15),
     ];
+    for spec in &args.noise {
+        match parse_noise(spec) {
+            Some(n) => noises.push(n),
+            None => {
+                eprintln!("error: bad --noise {spec:?}; use normal:SD, t3:SCALE or spikes:SD");
+                std::process::exit(2);
+            }
+        }
+    }
     let mut scenarios: Vec<(&str, Scenario)> = Vec::new();
     for (label, ratio) in [("A/A", 1.0), ("threshold +5 %", 1.05), ("+10 %", 1.10)] {
-        for noise in noises {
+        for &noise in &noises {
             scenarios.push((
                 label,
                 Scenario {

@@ -29,7 +29,9 @@ pub use sys::interrupt;
 #[doc(hidden)]
 pub mod simulation {
     pub use crate::stats::paired::GateParams;
-    pub use crate::stats::sequential::{Design, EARLY_ALPHA, LATE_ALPHA};
+    pub use crate::stats::sequential::{Design, EARLY_ALPHA, LATE_ALPHA, STRETCH_ALPHA};
+    /// The default cap on pairs (`--max-pairs`).
+    pub const MAX_PAIRS: usize = crate::config::defaults::MAX_PAIRS;
     pub use crate::stats::simulate::{Noise, Scenario, Tally, simulate};
 }
 

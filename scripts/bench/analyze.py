@@ -723,7 +723,9 @@ COMPARE_VARIANTS = [
     ("every1", "thin2", "the same files, anchors of every 2nd pair kept"),
     ("every1", "thin3", "the same files, anchors of every 3rd pair kept"),
     ("every1", "thin4", "the same files, anchors of every 4th pair kept"),
+    ("every1", "shift3", "the same files, anchors of every 3rd pair kept, compared by anchor shift"),
     ("every3", "as-is", "measured with --anchor-every 3 (new default)"),
+    ("every3", "shift", "the same --anchor-every 3 files, compared by anchor shift"),
     ("every1", "raw", "every-pair files without their anchor (raw times)"),
     ("every3", "raw", "--anchor-every 3 files without their anchor (raw times)"),
 ]

@@ -7,9 +7,12 @@ WORK/comparisons.jsonl (analyze.py's `report compare` reads it).
 Variants of a file measured with the anchor in every pair (`every1`):
   as-is      each sample divided by its own round's anchor (compare's `anchored` method)
   thin2/3/4  only the anchors of every 2nd/3rd/4th pair kept (anchor samples dropped, target
-             samples of the other rounds unlinked): the `anchor-shift` method on the same samples
+             samples of the other rounds unlinked): the `block-anchored` method on the same samples
+  shift3     as thin3, with every target sample unlinked from its anchor: the `anchor-shift`
+             method (the one before blocks) on the same samples
   raw        the anchor removed: raw times
-and of a file measured with `--anchor-every 3` (`every3`): as-is, raw.
+and of a file measured with `--anchor-every 3` (`every3`): as-is (block-anchored), shift (its
+samples unlinked: anchor-shift), raw.
 """
 import argparse
 import glob
@@ -17,7 +20,8 @@ import json
 import os
 import subprocess
 
-VARIANTS = {"every1": ["as-is", "thin2", "thin3", "thin4", "raw"], "every3": ["as-is", "raw"]}
+VARIANTS = {"every1": ["as-is", "thin2", "thin3", "thin4", "shift3", "raw"],
+            "every3": ["as-is", "shift", "raw"]}
 
 
 def load(path):
@@ -32,6 +36,12 @@ def variant(doc, name):
         return doc
     if name == "raw":
         doc["anchor"] = None
+        for t in doc["targets"]:
+            for s in t["samples"]:
+                s["anchor_index"] = None
+        return doc
+    if name.startswith("shift"):
+        doc = variant(doc, "thin" + name[len("shift"):]) if name != "shift" else doc
         for t in doc["targets"]:
             for s in t["samples"]:
                 s["anchor_index"] = None

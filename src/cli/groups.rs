@@ -92,18 +92,19 @@ pub struct ReportArgs {
 }
 
 /// The output flags of `tree`, `why`, `config` and `cache`, named and behaving as those of the
-/// measuring commands (`ReportArgs`); the file does not set them.
+/// measuring commands (`ReportArgs`); the file's `format`, `color` and `quiet` apply when unset.
 #[derive(Debug, Clone, Args)]
 pub struct TextOutputArgs {
-    /// Report format (on stdout, or in the --output file); `json` is one document.
-    #[arg(long, value_enum, default_value_t = TextFormat::Terminal)]
-    pub format: TextFormat,
+    /// Report format (on stdout, or in the --output file); `json` is one document [default:
+    /// terminal].
+    #[arg(long, value_enum)]
+    pub format: Option<TextFormat>,
     /// Write the --format report to FILE; the terminal report still goes to stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// When to use colours (these reports have none; accepted like everywhere else).
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
+    /// When to use colours (these reports have none; accepted like everywhere else) [default: auto].
+    #[arg(long, value_enum)]
+    pub color: Option<Color>,
     /// No progress bar, warnings or notes on stderr.
     #[arg(long, short)]
     pub quiet: bool,
@@ -139,7 +140,7 @@ pub struct PairArgs {
     /// above --pairs there are no early looks: the fixed design at 95 % (issue 14).
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub min_pairs: usize,
-    /// Upper limit on pairs while a verdict is unsettled (inconclusive, or an interval still reaching past the threshold) [default: 60].
+    /// Upper limit on pairs while a verdict is inconclusive (the estimate past the threshold, not yet proven); an "unchanged" whose interval still reaches past the threshold stops at twice --pairs [default: 160].
     #[arg(long, value_name = "N")]
     pub max_pairs: Option<usize>,
     /// Discarded warm-up pairs per target [default: 2].

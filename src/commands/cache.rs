@@ -50,7 +50,7 @@ pub fn execute(args: &CacheArgs, file: &FileConfig) -> Result<Exit> {
     let dir = settings::cache_dir(args.cache_dir.as_deref(), file, &cwd)?;
     match &args.action {
         CacheAction::List { project, output } => {
-            let output = super::text_output(output, &cwd)?;
+            let output = super::text_output(output, file, &cwd)?;
             let project = project
                 .as_deref()
                 .map(|p| project_root(p, &cwd))
@@ -83,7 +83,7 @@ pub fn execute(args: &CacheArgs, file: &FileConfig) -> Result<Exit> {
             project,
             output,
         } => {
-            let output = super::text_output(output, &cwd)?;
+            let output = super::text_output(output, file, &cwd)?;
             let age = older_than
                 .map(|d| {
                     std::time::Duration::try_from_secs_f64(d * 86_400.0)

@@ -8,9 +8,11 @@ use crate::render::emit_document;
 pub fn execute(args: &ConfigArgs, loaded: Option<&Config>) -> Result<Exit> {
     let mut flags = args.output.clone();
     if args.json {
-        flags.format = crate::model::choice::TextFormat::Json;
+        flags.format = Some(crate::model::choice::TextFormat::Json);
     }
-    let output = super::text_output(&flags, &super::cwd()?)?;
+    let none = config::FileConfig::default();
+    let file = loaded.map_or(&none, |c| &c.values);
+    let output = super::text_output(&flags, file, &super::cwd()?)?;
     let lines = config::effective(loaded);
     let json = || serde_json::to_string_pretty(&lines).expect("plain data serializes") + "\n";
     let mut text = match loaded {

@@ -8,7 +8,7 @@ use crate::measure::lazy::Pairing;
 use crate::render::progress::Bar;
 use crate::render::report::emit;
 use crate::settings;
-use crate::verdict::gate::could_change;
+use crate::verdict::gate::could_change_at;
 use crate::verdict::timing::{Method, timing};
 
 pub fn execute(args: &LazyArgs, file: &FileConfig) -> Result<Exit> {
@@ -27,7 +27,8 @@ pub fn execute(args: &LazyArgs, file: &FileConfig) -> Result<Exit> {
     let params = plan.gate.params;
     // More pairs while the gate's verdict could still change, as in `ab`.
     let settled = |a: &[f64], b: &[f64]| {
-        !timing(a, b, None, Method::Paired, &params).is_ok_and(|t| could_change(&t, &params))
+        !timing(a, b, None, Method::Paired, &params)
+            .is_ok_and(|t| could_change_at(&t, &params, a.len(), &plan.design))
     };
     let pairing = Pairing {
         pairs: plan.pairs,

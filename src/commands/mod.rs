@@ -39,8 +39,8 @@ pub fn output(args: &OutputArgs, file: &FileConfig, cwd: &Path) -> Result<Output
 }
 
 /// Output settings of `tree`, `why`, `config` and `cache`, checked writable.
-pub fn text_output(args: &TextOutputArgs, cwd: &Path) -> Result<Output> {
-    let out = settings::text_output(args, cwd, settings::ttys(), |k| std::env::var(k).ok())?;
+pub fn text_output(args: &TextOutputArgs, file: &FileConfig, cwd: &Path) -> Result<Output> {
+    let out = settings::text_output(args, file, cwd, settings::ttys(), |k| std::env::var(k).ok())?;
     crate::results::store::check_file_writable(out.file.as_deref())?;
     Ok(out)
 }

@@ -89,7 +89,8 @@ pub fn measure_pairs(
             plan.gate,
             stamp,
         );
-        let settled = compare::unsettled(&comparison).is_empty();
+        let settled =
+            compare::unsettled(&comparison, session.rounds_done(), &plan.design).is_empty();
         let measured = Measured {
             baseline,
             candidate,

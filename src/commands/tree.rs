@@ -11,7 +11,7 @@ use crate::tree::render_text;
 pub fn execute(args: &TreeArgs, file: &FileConfig) -> Result<Exit> {
     let min_ms = crate::settings::min_ms(args, file)?;
     let m = super::measure_of(&args.modules, &args.child, &args.python, file)?;
-    let output = super::text_output(&args.output, &super::cwd()?)?;
+    let output = super::text_output(&args.output, file, &super::cwd()?)?;
     crate::results::store::check_file_writable(args.svg.as_deref())?;
     let trees = super::import_trees(&m, output.progress)?;
     if let Some(path) = &args.svg {

@@ -87,7 +87,7 @@ pub fn execute(args: &WhyArgs, file: &FileConfig) -> Result<Exit> {
         });
     }
     let m = super::measure_of(&args.modules, &args.child, &args.python, file)?;
-    let output = super::text_output(&args.output, &super::cwd()?)?;
+    let output = super::text_output(&args.output, file, &super::cwd()?)?;
     let trees = super::import_trees(&m, output.progress)?;
     let mut probe = None;
     let mut targets: Vec<TargetChain> = Vec::new();

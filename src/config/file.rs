@@ -51,6 +51,10 @@ pub struct FileConfig {
     pub setup: Option<String>,
     pub cache_dir: Option<PathBuf>,
     pub budgets: Option<BudgetConfig>,
+    /// Not a key: the file these values were read from (set by `load`, `None` for the defaults),
+    /// recorded in result files (`settings.config_file`).
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
 }
 
 /// `anchor = "statement"` or `anchor = false`.

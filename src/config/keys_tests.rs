@@ -73,12 +73,26 @@ fn each_key_names_a_flag_of_every_command_it_lists() {
             let sub = cli
                 .find_subcommand(name)
                 .unwrap_or_else(|| panic!("{name}"));
-            let arg = sub
+            // The command's own flags, the global ones, or (`cache list`, `cache clean`) those
+            // of every one of its subcommands.
+            let own = sub
                 .get_arguments()
                 .chain(cli.get_arguments())
-                .find(|a| a.get_long() == Some(long))
-                .unwrap_or_else(|| panic!("key {}: `{name}` has no {}", k.name, k.flag));
-            assert!(!arg.is_hide_set(), "{} {}", name, k.flag);
+                .find(|a| a.get_long() == Some(long));
+            let nested: Vec<_> = sub
+                .get_subcommands()
+                .map(|s| s.get_arguments().find(|a| a.get_long() == Some(long)))
+                .collect();
+            let args: Vec<_> = match own {
+                Some(arg) => vec![Some(arg)],
+                None if !nested.is_empty() => nested,
+                None => vec![None],
+            };
+            for arg in args {
+                let arg =
+                    arg.unwrap_or_else(|| panic!("key {}: `{name}` has no {}", k.name, k.flag));
+                assert!(!arg.is_hide_set(), "{} {}", name, k.flag);
+            }
         }
         // A plain default is what the first command's help says (`[default: 20]`).
         if !k.default.contains(' ') && !k.default.starts_with('(') && k.default != "false" {

@@ -108,6 +108,7 @@ fn finish(file: PathBuf, origin: String, mut values: FileConfig) -> Config {
     {
         *p = base.join(&*p);
     }
+    values.source = Some(file.clone());
     Config {
         file,
         origin,

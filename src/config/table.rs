@@ -29,10 +29,12 @@ const PYTHON: &[&str] = &[
 const PAIRED: &[&str] = &["ab", "branches", "lazy", "bisect"];
 const GATED: &[&str] = &["ab", "branches", "lazy", "compare"];
 const SAVING: &[&str] = &["run", "ab", "branches", "bisect", "history"];
-const REPORTING: &[&str] = &[
-    "run", "ab", "branches", "bisect", "history", "compare", "check", "lazy",
-];
 const REVISIONS: &[&str] = &["branches", "bisect", "history"];
+/// Every command that reports (`format`, `color`, `quiet`).
+const SHOWING: &[&str] = &[
+    "run", "ab", "branches", "bisect", "history", "compare", "check", "lazy", "tree", "why",
+    "config", "cache",
+];
 
 fn key(
     name: &'static str,
@@ -113,7 +115,7 @@ pub fn keys() -> Vec<Key> {
             WHOLE,
             d::MAX_PAIRS,
             PAIRED,
-            "upper limit on pairs while a verdict is unsettled",
+            "upper limit on pairs while a verdict is inconclusive (an unsettled \"unchanged\" stops at twice pairs)",
         ),
         key(
             "packages",
@@ -240,15 +242,15 @@ pub fn keys() -> Vec<Key> {
             "--format",
             choice::names::<Format>(),
             choice::name(d::FORMAT),
-            REPORTING,
-            "report format",
+            SHOWING,
+            "report format (tree, why, config and cache: json, else text)",
         ),
         key(
             "color",
             "--color",
             choice::names::<Color>(),
             choice::name(d::COLOR),
-            REPORTING,
+            SHOWING,
             "when to use colours",
         ),
         key(
@@ -256,7 +258,7 @@ pub fn keys() -> Vec<Key> {
             "--quiet",
             BOOL,
             false,
-            REPORTING,
+            SHOWING,
             "no progress bar, warnings or notes on stderr",
         ),
         key(

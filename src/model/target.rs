@@ -58,6 +58,8 @@ pub struct Measure {
     pub tree_runs: usize,
     /// Notes about the set-up the user should see (and that are stored in the result).
     pub warnings: Vec<String>,
+    /// The configuration file the settings were read from, recorded in results.
+    pub config_file: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -17,6 +17,17 @@ pub fn noun_for(n: usize, noun: &str) -> String {
     }
 }
 
+/// `x` with an explicit sign and `decimals` places. A value that rounds to zero reads `+0.00`
+/// whichever side of zero it was (Rust's own `{:+.2}` writes `-0.00` for -0.001 and for -0.0),
+/// so a change too small to show never looks like an improvement.
+pub fn signed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:+.decimals$}");
+    match text.strip_prefix('-') {
+        Some(digits) if digits.chars().all(|c| c == '0' || c == '.') => format!("+{digits}"),
+        _ => text,
+    }
+}
+
 /// A ratio (candidate / baseline) as a signed percentage, or as a factor from ×10 on: `+15093.6 %`
 /// reads better as `×152`, and fits a table column.
 pub fn ratio_change(ratio: f64) -> String {
@@ -25,7 +36,7 @@ pub fn ratio_change(ratio: f64) -> String {
     } else if ratio >= 10.0 {
         format!("×{ratio:.1}")
     } else {
-        format!("{:+.1} %", (ratio - 1.0) * 100.0)
+        format!("{} %", signed((ratio - 1.0) * 100.0, 1))
     }
 }
 
@@ -41,6 +52,19 @@ mod tests {
         assert_eq!(count(3, "pass"), "3 passes");
         assert_eq!(noun_for(1, "run"), "run");
         assert_eq!(noun_for(5, "run"), "runs");
+    }
+
+    #[test]
+    fn values_that_round_to_zero_are_plus_zero() {
+        assert_eq!(signed(-0.001, 2), "+0.00");
+        assert_eq!(signed(-0.0, 2), "+0.00");
+        assert_eq!(signed(0.0, 1), "+0.0");
+        assert_eq!(signed(-0.4, 0), "+0");
+        assert_eq!(signed(-0.005, 2), "-0.01");
+        assert_eq!(signed(-12.345, 1), "-12.3");
+        assert_eq!(signed(0.004, 2), "+0.00");
+        assert_eq!(signed(f64::NAN, 2), "NaN");
+        assert_eq!(ratio_change(0.99999), "+0.0 %");
     }
 
     #[test]

@@ -67,28 +67,6 @@ def _cs_name(k):
     return k if type(k) is str else repr(k)
 
 
-def _cs_q(s):
-    # JSON string literal, hand-written rather than `import json`: a module named json on the
-    # target's path (or put into sys.modules by it) must not write the report. Lone surrogates
-    # (undecodable bytes of a file name, surrogate-escaped) become the text \udcXX.
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
-    if s.isascii() and s.isprintable() and '"' not in s and "\\" not in s:
-        return '"' + s + '"'
-    out = []
-    for c in s:
-        o = ord(c)
-        if c == '"' or c == "\\":
-            out.append("\\" + c)
-        elif 0x20 <= o < 0x7F:
-            out.append(c)
-        elif o < 0x10000:
-            out.append("\\u%04x" % o)
-        else:
-            o -= 0x10000
-            out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
-    return '"' + "".join(out) + '"'
-
-
 _cs_mods = sorted(_cs_name(k) for k in _cs_keys)
 _cs_startup_names = sorted(_cs_name(k) for k in _cs_startup_keys)
 _cs_hwm = "null"

@@ -8,25 +8,6 @@ import os
 from importlib import metadata
 
 
-def _q(s):
-    # A JSON string literal, hand-written (the same rule as child.py's): a module named json on
-    # --path must not write the report. Lone surrogates become the text \udcXX.
-    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
-    out = []
-    for c in s:
-        o = ord(c)
-        if c == '"' or c == "\\":
-            out.append("\\" + c)
-        elif 0x20 <= o < 0x7F:
-            out.append(c)
-        elif o < 0x10000:
-            out.append("\\u%04x" % o)
-        else:
-            o -= 0x10000
-            out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
-    return '"' + "".join(out) + '"'
-
-
 def _header(text):
     # Name and Version from the header block only: the body after the first blank line is the
     # long description, which the email parser behind Distribution.metadata would also read.
@@ -54,7 +35,7 @@ for _n, _d in enumerate(metadata.distributions()):
         _text = ""
     _name, _version = _header(_text)
     if _name and _version:
-        _found.append("[%s,%s]" % (_q(_name), _q(_version)))
+        _found.append("[%s,%s]" % (_cs_q(_name), _cs_q(_version)))
     else:
         _unreadable += 1
 _doc = '{"coldstart_installed":1,"complete":%s,"unreadable":%d,"distributions":[%s]}\n' % (

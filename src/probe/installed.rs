@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// The script that lists them; its report arrives on an inherited descriptor, as the samples' do.
-const INSTALLED_SCRIPT: &str = include_str!("installed.py");
+const INSTALLED_SCRIPT: &str = concat!(include_str!("quote.py"), include_str!("installed.py"));
 
 /// The most distributions read: past it, none are recorded (a partial list would show changes
 /// that are not there). A large environment has a few hundred.

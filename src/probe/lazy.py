@@ -308,28 +308,10 @@ def after(globals_, exc):
     return records
 
 
-def quote(text):
-    # A JSON string literal in ASCII (no newline can end the record early); lone surrogates
-    # (undecodable bytes of a file name) become the text \udcXX.
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    out = []
-    for c in text:
-        o = ord(c)
-        if c == '"' or c == "\\":
-            out.append("\\" + c)
-        elif 0x20 <= o < 0x7F:
-            out.append(c)
-        elif o < 0x10000:
-            out.append("\\u%04x" % o)
-        else:
-            o -= 0x10000
-            out.append("\\u%04x\\u%04x" % (0xD800 + (o >> 10), 0xDC00 + (o & 0x3FF)))
-    return '"' + "".join(out) + '"'
-
-
 def encode(value, quote):
     # JSON text of a record value (dict, list, str, int, bool, None), strings spelled by the
-    # child's own `quote` (the report is hand-encoded: `json` could be shadowed by the target).
+    # encoder the child passes in, its `_cs_q` (src/probe/quote.py; the report is hand-encoded:
+    # `json` could be shadowed by the target).
     if value is None:
         return "null"
     if value is True or value is False:

@@ -4,6 +4,8 @@ pub mod callgrind;
 mod count;
 pub mod diagnose;
 pub mod installed;
+#[cfg(test)]
+mod quote_tests;
 pub mod report;
 
 pub use count::COUNT_HASH_SEED;
@@ -18,7 +20,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// The script every child runs with `-c`; the statement arrives as an argument, never as code text.
-const CHILD_SCRIPT: &str = include_str!("child.py");
+/// The JSON string encoder (`quote.py`) is joined in front, as for `installed.py`.
+const CHILD_SCRIPT: &str = concat!(include_str!("quote.py"), include_str!("child.py"));
 
 /// One request to the probe: run `statement` once in a fresh interpreter.
 #[derive(Debug, Clone, Copy)]

@@ -18,7 +18,7 @@ fn verdict_word(v: Verdict) -> &'static str {
 }
 
 fn signed_percent(x: f64) -> String {
-    format!("{:+.3} %", x)
+    format!("{} %", crate::model::words::signed(x, 3))
 }
 
 fn side(counts: &[u64], spread: f64, median: u64) -> String {

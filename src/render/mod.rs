@@ -105,7 +105,6 @@ impl View {
     }
 }
 
-/// Milliseconds with precision that suits the magnitude.
 /// `text` cut to at most `max` characters, ending with an ellipsis when cut (tables and charts).
 pub fn ellipsize(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -116,22 +115,24 @@ pub fn ellipsize(text: &str, max: usize) -> String {
     cut
 }
 
+/// Milliseconds with precision that suits the magnitude.
 pub fn ms(x: f64) -> String {
-    if x.abs() < 10.0 {
-        format!("{x:.2}")
-    } else if x.abs() < 100.0 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.0}")
-    }
+    format!("{x:.*}", ms_decimals(x))
 }
 
-/// Milliseconds with an explicit sign.
+/// Milliseconds with an explicit sign, at `ms`'s precision; a change that rounds to zero is
+/// `+0.00`, never `-0.00` (`model::words::signed`).
 pub fn signed_ms(x: f64) -> String {
-    if x >= 0.0 {
-        format!("+{}", ms(x))
+    crate::model::words::signed(x, ms_decimals(x))
+}
+
+fn ms_decimals(x: f64) -> usize {
+    if x.abs() < 10.0 {
+        2
+    } else if x.abs() < 100.0 {
+        1
     } else {
-        ms(x)
+        0
     }
 }
 
@@ -150,6 +151,17 @@ mod tests {
         assert_eq!(ms(32.5159), "32.5");
         assert_eq!(ms(325.159), "325");
         assert_eq!(mib(2048.0), "2.0 MiB");
+    }
+
+    #[test]
+    fn signed_ms_shows_zero_as_plus_zero() {
+        assert_eq!(signed_ms(-0.001), "+0.00");
+        assert_eq!(signed_ms(-0.0), "+0.00");
+        assert_eq!(signed_ms(0.0), "+0.00");
+        assert_eq!(signed_ms(-0.006), "-0.01");
+        assert_eq!(signed_ms(1.234), "+1.23");
+        assert_eq!(signed_ms(-32.51), "-32.5");
+        assert_eq!(signed_ms(-325.1), "-325");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! proportional to cumulative time, one row per depth, `<title>` tooltips, labels where they fit,
 //! colour by top-level package, or (diff) by change against a base tree.
 
-use crate::model::words::count;
+use crate::model::words::{count, signed};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -100,9 +100,9 @@ pub fn render_svg_diff(
             format!("gone since the base: {}", gone.join(", "))
         },
         subtitle: format!(
-            "; base {:.1} ms, change {:+.1} ms",
+            "; base {:.1} ms, change {} ms",
             base.total_ms(),
-            cand.total_ms() - base.total_ms()
+            signed(cand.total_ms() - base.total_ms(), 1)
         ),
     };
     chart(cand, title, min_ms, &style, &footer)

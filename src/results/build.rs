@@ -86,6 +86,7 @@ pub fn build(ctx: &Context, side: &SideData) -> ResultFile {
             path: m.paths.iter().map(|p| p.display().to_string()).collect(),
             dropped_env: m.dropped_env.clone(),
             forbid: m.forbid.clone(),
+            config_file: m.config_file.as_ref().map(|p| p.display().to_string()),
         },
         startup_ms: Startup {
             median: if startup.is_empty() {
@@ -344,6 +345,30 @@ mod tests {
         // The round trip through JSON is lossless.
         let json = serde_json::to_string(&r).unwrap();
         assert_eq!(serde_json::from_str::<ResultFile>(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn the_configuration_file_is_recorded_only_when_one_was_read() {
+        let side = SideData {
+            targets: vec![TargetData {
+                samples: vec![raw(10.0, &["pkg"])],
+                anchor_index: vec![None],
+                uncached: vec![],
+                importtime: vec![],
+            }],
+            ..SideData::default()
+        };
+        let none = measure();
+        let json = serde_json::to_value(build(&ctx(&none), &side)).unwrap();
+        assert!(json["settings"].get("config_file").is_none(), "{json}");
+        let read = Measure {
+            config_file: Some("/proj/pyproject.toml".into()),
+            ..measure()
+        };
+        let r = build(&ctx(&read), &side);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["settings"]["config_file"], "/proj/pyproject.toml");
+        assert_eq!(serde_json::from_value::<ResultFile>(json).unwrap(), r);
     }
 
     #[test]

@@ -89,6 +89,10 @@ pub struct RunSettings {
     /// Names of caller variables not passed to the child (all `PYTHON*`).
     pub dropped_env: Vec<String>,
     pub forbid: Vec<String>,
+    /// The configuration file read (`--config`, or the one found from the current directory up);
+    /// absent when none was, and in files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

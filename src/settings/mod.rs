@@ -171,12 +171,12 @@ pub fn quiet(command: &Command, file: &FileConfig) -> bool {
         Command::Compare(a) => report(&a.output),
         Command::Check(a) => report(&a.output),
         Command::Lazy(a) => report(&a.report),
-        Command::Tree(a) => a.output.quiet,
-        Command::Why(a) => a.output.quiet,
-        Command::Config(a) => a.output.quiet,
+        Command::Tree(a) => switch(a.output.quiet, file.quiet),
+        Command::Why(a) => switch(a.output.quiet, file.quiet),
+        Command::Config(a) => switch(a.output.quiet, file.quiet),
         Command::Cache(a) => match &a.action {
             crate::cli::CacheAction::List { output, .. }
-            | crate::cli::CacheAction::Clean { output, .. } => output.quiet,
+            | crate::cli::CacheAction::Clean { output, .. } => switch(output.quiet, file.quiet),
         },
         Command::Completions(_) | Command::Man(_) => true,
     }

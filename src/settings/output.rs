@@ -31,25 +31,38 @@ pub fn report_output(
     })
 }
 
-/// Output settings of `tree`, `why`, `config` and `cache` (the file does not set them); the
-/// progress bar only on a terminal stderr and not `--quiet`.
+/// Output settings of `tree`, `why`, `config` and `cache`: the flags over the file's `format`,
+/// `color` and `quiet`, as for the other commands. These reports are text or JSON: a file's
+/// `format = "markdown"` or `"junit"` (meant for the commands that have those) shows the text.
+/// The progress bar only on a terminal stderr and not quiet.
 pub fn text_output(
     args: &TextOutputArgs,
+    file: &FileConfig,
     cwd: &Path,
     (stdout_tty, stderr_tty): (bool, bool),
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Output> {
+    let format = match args.format {
+        Some(TextFormat::Json) => Format::Json,
+        Some(TextFormat::Terminal) => Format::Terminal,
+        None => match file.format {
+            Some(Format::Json) => Format::Json,
+            _ => Format::Terminal,
+        },
+    };
+    let quiet = switch(args.quiet, file.quiet);
     Ok(Output {
         dir: cwd.to_path_buf(),
         label: None,
-        format: match args.format {
-            TextFormat::Terminal => Format::Terminal,
-            TextFormat::Json => Format::Json,
-        },
+        format,
         file: args.output.as_ref().map(|p| absolute(cwd, p)),
-        color: colored(args.color, stdout_tty, &env),
-        progress: stderr_tty && !args.quiet,
-        quiet: args.quiet,
+        color: colored(
+            args.color.or(file.color).unwrap_or(d::COLOR),
+            stdout_tty,
+            &env,
+        ),
+        progress: stderr_tty && !quiet,
+        quiet,
         top: d::TOP,
         svg: None,
     })
@@ -133,6 +146,42 @@ mod tests {
         assert!(!out(true, &|k| (k == "TERM").then(|| "dumb".into())));
         let bad = O::parse_from(["o", "--label", "a/b"]).o;
         assert!(output(&bad, &none, cwd, (true, true), |_| None).is_err());
+    }
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        o: TextOutputArgs,
+    }
+
+    #[test]
+    fn text_reports_take_the_files_format_color_and_quiet_under_their_flags() {
+        let cwd = Path::new("/c");
+        let file: FileConfig = toml::from_str(
+            "format = 'json'
+color = 'always'
+quiet = true
+",
+        )
+        .unwrap();
+        let text = |argv: &[&str], file: &FileConfig| {
+            let args = T::parse_from(std::iter::once("t").chain(argv.iter().copied())).o;
+            let out = text_output(&args, file, cwd, (false, true), |_| None).unwrap();
+            (out.format, out.color, out.quiet, out.progress)
+        };
+        assert_eq!(text(&[], &file), (Format::Json, true, true, false));
+        assert_eq!(
+            text(&["--format", "terminal", "--color", "never"], &file),
+            (Format::Terminal, false, true, false)
+        );
+        let none = FileConfig::default();
+        assert_eq!(text(&[], &none), (Format::Terminal, false, false, true));
+        assert_eq!(text(&["-q"], &none), (Format::Terminal, false, true, false));
+        // Formats these reports do not have, set for the other commands, show the text.
+        for other in ["markdown", "junit"] {
+            let file: FileConfig = toml::from_str(&format!("format = '{other}'")).unwrap();
+            assert_eq!(text(&[], &file).0, Format::Terminal);
+        }
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub fn pair_plan(
             first: args.min_pairs,
             ..Design::sequential(pairs, EXTEND_BY, max_pairs)
         }
-    };
+    }
+    .stretched();
     if anchor_every == 0 {
         return Err(Error::TooSmall {
             flag: "--anchor-every",

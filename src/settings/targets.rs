@@ -26,6 +26,8 @@ pub struct TargetValues {
     /// `None`: no anchor (`--no-anchor`, `anchor = false`).
     pub anchor: Option<String>,
     pub tree_runs: usize,
+    /// The configuration file read, recorded in results.
+    pub config_file: Option<PathBuf>,
 }
 
 impl TargetValues {
@@ -47,6 +49,7 @@ impl TargetValues {
             timeout: c.timeout.or(file.timeout).unwrap_or(d::TIMEOUT_S),
             anchor: Some(d::ANCHOR.to_string()),
             tree_runs: c.tree_runs.or(file.tree_runs).unwrap_or(d::TREE_RUNS),
+            config_file: file.source.clone(),
         }
     }
 
@@ -76,6 +79,7 @@ impl TargetValues {
         TargetValues {
             modules,
             stmts,
+            config_file: file.source.clone(),
             ..TargetValues::layered(&[], t, &FileConfig::default())
         }
     }
@@ -260,6 +264,7 @@ pub fn measure(
         dropped_env: dropped,
         timeout: Duration::from_secs_f64(args.timeout),
         tree_runs: args.tree_runs,
+        config_file: args.config_file.clone(),
         warnings,
     })
 }

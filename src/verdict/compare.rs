@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 pub use super::distributions::DistributionDiff;
 use super::distributions::distribution_diff;
 pub use super::gate::GateOptions;
-use super::gate::could_change;
+use super::gate::could_change_at;
 pub use super::modules::{Chain, ForbiddenChange, ModuleDiff, Transition, module_diff};
 use super::modules::{chains, forbidden_changes, module_failures};
 pub use super::timing::{Method, Timing};
-use super::timing::{all_anchors, matched_anchors, paired_timing, timing};
+use super::timing::{all_anchors, anchor_blocks, matched_anchors, paired_timing, timing};
 use crate::stats::anchor_shift::{MIN_ANCHORS, enough_anchors};
 use crate::stats::sequential::Design;
 
@@ -194,13 +194,22 @@ pub fn compare(
             .iter()
             .all(|t| matched_anchors(r, t, |x| x.import_ms).is_some())
     };
+    // Enough blocks for the shift gate's bound (`MIN_ANCHORS`) in every target.
+    let blocked = |r: &ResultFile| {
+        r.targets.iter().all(|t| {
+            anchor_blocks(r, t, |s| s.import_ms, |x| x.import_ms)
+                .is_some_and(|b| b.len() >= MIN_ANCHORS)
+        })
+    };
     let (na, nb) = (anchors(base), anchors(cand));
     let method = if paired.is_some() {
         Method::Paired
     } else if na > 0 && nb > 0 && matched(base) && matched(cand) {
         Method::Anchored
-    } else if enough_anchors(na, nb) {
+    } else if blocked(base) && blocked(cand) {
         // Issue 14: `ab` and `branches` measure the anchor every few pairs only.
+        Method::BlockAnchored
+    } else if enough_anchors(na, nb) {
         Method::AnchorShift
     } else if na > 0 && nb > 0 {
         warnings.push(format!(
@@ -227,10 +236,15 @@ pub fn compare(
         let metric = |f: fn(&crate::results::Sample) -> f64, g: fn(&AnchorSample) -> f64| {
             let anchors = match method {
                 Method::Anchored => matched_anchors(base, a, g).zip(matched_anchors(cand, b, g)),
+                Method::BlockAnchored => {
+                    anchor_blocks(base, a, f, g).zip(anchor_blocks(cand, b, f, g))
+                }
                 Method::AnchorShift => Some((all_anchors(base, g), all_anchors(cand, g))),
                 Method::Paired | Method::Raw => None,
             };
-            let m = if method == Method::Anchored && anchors.is_none() {
+            let m = if matches!(method, Method::Anchored | Method::BlockAnchored)
+                && anchors.is_none()
+            {
                 Method::Raw
             } else {
                 method
@@ -327,12 +341,12 @@ pub fn compare(
     }
 }
 
-/// Targets whose verdict more pairs could still change (ab takes more pairs for these; see
-/// [`could_change`]).
-pub fn unsettled(c: &Comparison) -> Vec<&str> {
+/// Targets whose verdict more pairs could still change at a look at `pairs` pairs of `design`
+/// (ab takes more pairs for these; see [`could_change_at`]).
+pub fn unsettled<'c>(c: &'c Comparison, pairs: usize, design: &Design) -> Vec<&'c str> {
     c.targets
         .iter()
-        .filter(|t| could_change(&t.import, &c.gate.params))
+        .filter(|t| could_change_at(&t.import, &c.gate.params, pairs, design))
         .map(|t| t.name.as_str())
         .collect()
 }

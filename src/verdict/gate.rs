@@ -1,6 +1,7 @@
 //! Gate options and the question ab's extension loop asks: which verdicts could more pairs change.
 use super::timing::Timing;
 use crate::stats::paired::{GateParams, Verdict};
+use crate::stats::sequential::Design;
 use serde::{Deserialize, Serialize};
 
 /// Gate options beyond the timing thresholds.
@@ -34,6 +35,12 @@ pub fn could_change(t: &Timing, p: &GateParams) -> bool {
         Verdict::Unchanged => reaches(t),
         Verdict::Regression | Verdict::Improvement => false,
     }
+}
+
+/// [`could_change`] at a look at `pairs` pairs of `design`: from `design.unchanged_max` pairs on,
+/// "unchanged" is final and only an inconclusive verdict takes more pairs.
+pub fn could_change_at(t: &Timing, p: &GateParams, pairs: usize, design: &Design) -> bool {
+    could_change(t, p) && !(pairs >= design.unchanged_max && t.verdict == Verdict::Unchanged)
 }
 
 #[cfg(test)]
@@ -95,5 +102,23 @@ mod tests {
         assert!(unchanged(0.9, 1.01, 100.0));
         // Lower bound 0.96: 0.96 * 1.05 = 1.008, not below 1: settled.
         assert!(!unchanged(0.96, 1.01, 100.0));
+    }
+
+    #[test]
+    fn past_twice_the_pairs_only_an_inconclusive_verdict_could_change() {
+        let d = Design::sequential(30, 10, 120).stretched();
+        let wide = timing(Verdict::Unchanged, 0.97, 1.08, 100.0);
+        let open = timing(Verdict::Inconclusive, 1.01, 1.2, 100.0);
+        assert!(could_change_at(&wide, &P, 50, &d));
+        assert!(!could_change_at(&wide, &P, 60, &d));
+        assert!(could_change_at(&open, &P, 60, &d));
+        assert!(could_change_at(&open, &P, 110, &d));
+        // Without the stretch, unchanged goes on to the cap as before.
+        assert!(could_change_at(
+            &wide,
+            &P,
+            110,
+            &Design::sequential(30, 10, 120)
+        ));
     }
 }

@@ -20,6 +20,12 @@ pub enum Method {
     /// target's shift minus the anchor's shift, the bounds combined (`stats::anchor_shift`).
     #[serde(rename = "anchor-shift")]
     AnchorShift,
+    /// Files whose anchor was measured every few rounds (`ab`, `branches`): each anchored round
+    /// starts a block of the rounds up to the next one; the block's value is ln(median target /
+    /// its anchor), and the two files' block values are compared with the two-sample HL shift
+    /// (`anchor_blocks`).
+    #[serde(rename = "block-anchored")]
+    BlockAnchored,
     /// Files without anchors: raw ln(target) compared with the two-sample HL shift (weaker).
     Raw,
 }
@@ -93,6 +99,12 @@ pub fn timing(
             )?;
             (g.estimate, None)
         }
+        Method::BlockAnchored => {
+            // `anchors` holds the block values of both files (`anchor_blocks`), already logs.
+            let (xa, xb) = anchors.unwrap_or_default();
+            let (xa, xb) = (samples(&xa, "baseline")?, samples(&xb, "candidate")?);
+            (shift_gate(&xa, &xb, (ma, mb), params)?.estimate, None)
+        }
         Method::Anchored | Method::Raw => {
             let (xa, xb) = match anchors {
                 Some((aa, ab)) => (
@@ -164,6 +176,53 @@ pub fn all_anchors(r: &ResultFile, f: fn(&AnchorSample) -> f64) -> Vec<f64> {
         .unwrap_or_default()
 }
 
+/// Issue 14, `--anchor-every N`: the block values of target `t` of `r` (metric `f` of the
+/// samples, `g` of the anchor). Each sample with an anchor of its own round starts a block that
+/// runs to the next one (samples before the first join the first block); a block's value is
+/// ln(median of its target samples) - ln(its anchor). One value per block, so the values stay
+/// independent (samples of a block share one anchor) while the anchor still removes the machine
+/// speed of the rounds around it. `None` when no sample has an anchor or a time is not positive.
+pub fn anchor_blocks(
+    r: &ResultFile,
+    t: &TargetResult,
+    f: fn(&crate::results::Sample) -> f64,
+    g: fn(&AnchorSample) -> f64,
+) -> Option<Vec<f64>> {
+    let anchor = r.anchor.as_ref()?;
+    let rounds: Vec<(f64, Option<f64>)> = t
+        .samples
+        .iter()
+        .map(|s| {
+            (
+                f(s),
+                s.anchor_index.and_then(|i| anchor.samples.get(i)).map(g),
+            )
+        })
+        .collect();
+    block_values(&rounds)
+}
+
+/// [`anchor_blocks`] over (target value, anchor of the same round) in round order.
+fn block_values(rounds: &[(f64, Option<f64>)]) -> Option<Vec<f64>> {
+    let mut blocks: Vec<(f64, Vec<f64>)> = Vec::new();
+    let mut before_first = Vec::new();
+    for &(x, a) in rounds {
+        match (a, blocks.last_mut()) {
+            (Some(a), _) => blocks.push((a, vec![x])),
+            (None, Some((_, xs))) => xs.push(x),
+            (None, None) => before_first.push(x),
+        }
+    }
+    blocks.first_mut()?.1.extend(before_first);
+    blocks
+        .into_iter()
+        .map(|(a, xs)| {
+            let m = median(&xs);
+            (a > 0.0 && m > 0.0 && a.is_finite() && m.is_finite()).then(|| m.ln() - a.ln())
+        })
+        .collect()
+}
+
 /// Anchor import times matched to each target sample, if every sample has one.
 pub fn matched_anchors(
     r: &ResultFile,
@@ -222,5 +281,34 @@ mod tests {
         );
         let e = timing(&[], &[1.0], None, Method::Raw, &p).unwrap_err();
         assert_eq!(e, TimingError::NoSamples("baseline"));
+    }
+
+    #[test]
+    fn blocks_run_from_one_anchored_round_to_the_next() {
+        // Rounds 0..7, anchors in rounds 1, 4 and 7 (round 0 joins the first block).
+        let rounds = [
+            (11.0, None),
+            (10.0, Some(5.0)),
+            (30.0, None),
+            (12.0, None),
+            (20.0, Some(4.0)),
+            (22.0, None),
+            (21.0, None),
+            (8.0, Some(2.0)),
+        ];
+        let v = block_values(&rounds).expect("blocks");
+        // Medians 11.5 (of 10, 30, 12, 11), 21 and 8 over anchors 5, 4 and 2.
+        let want = [
+            (11.5f64 / 5.0).ln(),
+            (21.0f64 / 4.0).ln(),
+            (8.0f64 / 2.0).ln(),
+        ];
+        assert_eq!(v.len(), 3);
+        for (got, want) in v.iter().zip(want) {
+            assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        }
+        assert_eq!(block_values(&[(1.0, None), (2.0, None)]), None);
+        assert_eq!(block_values(&[(1.0, Some(0.0))]), None);
+        assert_eq!(block_values(&[]), None);
     }
 }

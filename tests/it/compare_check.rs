@@ -100,14 +100,64 @@ fn thinned(mut v: Value, every: usize) -> Value {
 }
 
 #[test]
-fn files_with_an_anchor_every_few_rounds_are_compared_through_the_anchor_shift() {
+fn files_with_an_anchor_every_few_rounds_are_compared_block_by_block() {
     let dir = tempfile::tempdir().unwrap();
     let base = write(
         dir.path(),
         "base.json",
         &thinned(read_json(&fixture_result()), 3),
     );
+    // The machine 30 % slower (targets and anchors): unchanged, exactly.
     let slow_machine = write(dir.path(), "slow.json", &thinned(scaled(1.3, true), 3));
+    let out = compare(&base, &slow_machine, &["--format", "json"])
+        .assert()
+        .code(0);
+    let c: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(c["method"], "block-anchored");
+    for t in c["targets"].as_array().unwrap() {
+        let i = &t["import"];
+        assert_eq!(i["verdict"], "unchanged", "{} {i}", t["name"]);
+        assert!((i["ratio"].as_f64().unwrap() - 1.0).abs() < 1e-9, "{i}");
+    }
+    // The code 30 % slower with the anchor as it was: estimated as exactly that, never
+    // "unchanged" above the minimum effect (3 blocks per file are too few to prove it beyond
+    // the 10 % threshold).
+    let slow_code = write(dir.path(), "slowcode.json", &thinned(scaled(1.3, false), 3));
+    let out = compare(&base, &slow_code, &["--format", "json"])
+        .output()
+        .unwrap();
+    let c: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for t in c["targets"].as_array().unwrap() {
+        let i = &t["import"];
+        assert!((i["ratio"].as_f64().unwrap() - 1.3).abs() < 1e-9, "{i}");
+        // (Under the 1 ms --min-effect, as the empty package is, "unchanged" is right.)
+        if i["delta_ms"].as_f64().unwrap() > 1.0 {
+            assert_ne!(i["verdict"], "unchanged", "{} {i}", t["name"]);
+        }
+    }
+}
+
+#[test]
+fn anchors_not_linked_to_their_rounds_are_compared_through_the_anchor_shift() {
+    let dir = tempfile::tempdir().unwrap();
+    let unlinked = |mut v: Value| {
+        for t in v["targets"].as_array_mut().unwrap() {
+            for s in t["samples"].as_array_mut().unwrap() {
+                s["anchor_index"] = Value::Null;
+            }
+        }
+        v
+    };
+    let base = write(
+        dir.path(),
+        "base.json",
+        &unlinked(thinned(read_json(&fixture_result()), 2)),
+    );
+    let slow_machine = write(
+        dir.path(),
+        "slow.json",
+        &unlinked(thinned(scaled(1.3, true), 2)),
+    );
     let out = compare(&base, &slow_machine, &["--format", "json"])
         .assert()
         .code(0);

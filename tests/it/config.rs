@@ -232,8 +232,9 @@ fn report_settings_come_from_the_file_and_flags_win() {
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with("### coldstart compare"));
+    // `config` too takes format = 'json' from the file (the flag wins).
     in_dir(dir.path())
-        .arg("config")
+        .args(["config", "--format", "terminal"])
         .assert()
         .success()
         .stdout(predicate::str::is_match(r"report_only = true +# coldstart.toml").unwrap())
@@ -367,4 +368,127 @@ fn tree_why_and_lazy_take_no_timed_sample_flags() {
                 .stderr(predicate::str::contains("unexpected argument"));
         }
     }
+}
+
+/// A result file names the configuration file its settings were layered over, found from a
+/// subdirectory or given with --config; without one the field is absent.
+#[test]
+fn result_files_record_the_configuration_file_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("project");
+    let deep = repo.join("src/pkg");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    std::fs::write(
+        repo.join("pyproject.toml"),
+        format!(
+            "[tool.coldstart]\ntargets = ['emptypkg']\nruns = 1\nwarmup = 0\nanchor = false\ntree_runs = 0\npath = ['{}']\noutput_dir = 'results'\n",
+            pkgs().display()
+        ),
+    )
+    .unwrap();
+    let latest = repo.join("results/cold_start_latest.json");
+    in_dir(&deep).args(["run", "--quiet"]).assert().success();
+    let r = read_json(&latest);
+    assert_eq!(
+        r["settings"]["config_file"],
+        repo.join("pyproject.toml").display().to_string()
+    );
+    // --config: the file named, made absolute.
+    std::fs::write(deep.join("other.toml"), "runs = 2\n").unwrap();
+    in_dir(&deep)
+        .args([
+            "run",
+            "--quiet",
+            "--config",
+            "other.toml",
+            "emptypkg",
+            "--no-anchor",
+        ])
+        .args(["--tree-runs", "0", "--warmup", "0", "--output-dir"])
+        .arg(repo.join("results"))
+        .arg("--path")
+        .arg(pkgs())
+        .assert()
+        .success();
+    let r = read_json(&latest);
+    assert_eq!(r["settings"]["runs"], 2);
+    assert_eq!(
+        r["settings"]["config_file"],
+        deep.join("other.toml").display().to_string()
+    );
+    // No file: no field.
+    std::fs::remove_file(repo.join("pyproject.toml")).unwrap();
+    in_dir(&deep)
+        .args(["run", "--quiet", "emptypkg", "--runs", "1", "--no-anchor"])
+        .args(["--tree-runs", "0", "--warmup", "0", "--output-dir"])
+        .arg(repo.join("results"))
+        .arg("--path")
+        .arg(pkgs())
+        .assert()
+        .success();
+    let r = read_json(&latest);
+    assert!(
+        r["settings"].get("config_file").is_none(),
+        "{}",
+        r["settings"]
+    );
+}
+
+/// `tree`, `why`, `config` and `cache` take `format`, `color` and `quiet` from the file, as the
+/// measuring commands do, and their flags win; a format they do not have shows the text.
+#[test]
+fn text_reports_take_their_output_settings_from_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("coldstart.toml"),
+        format!(
+            "format = 'json'\nquiet = true\ntree_runs = 1\npath = ['{}']\n",
+            pkgs().display()
+        ),
+    )
+    .unwrap();
+    let out = in_dir(dir.path()).arg("config").assert().success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(doc.as_array().is_some_and(|keys| !keys.is_empty()), "{doc}");
+    in_dir(dir.path())
+        .args(["config", "--format", "terminal"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# configuration file: "));
+    let cache = dir.path().join("cache");
+    let out = in_dir(dir.path())
+        .args(["cache", "list", "--cache-dir"])
+        .arg(&cache)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(doc["environments"], serde_json::json!([]));
+    // tree: JSON from the file, and `quiet` silences the note about the chart it wrote.
+    let svg = dir.path().join("t.svg");
+    let out = in_dir(dir.path())
+        .args(["tree", "emptypkg", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty());
+    let doc: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(doc.get("emptypkg").is_some(), "{doc}");
+    assert!(svg.is_file());
+    // A format only the other commands have (Markdown) leaves these reports as text.
+    std::fs::write(dir.path().join("coldstart.toml"), "format = 'markdown'\n").unwrap();
+    in_dir(dir.path())
+        .arg("config")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("format = \"markdown\""));
+    std::fs::write(dir.path().join("coldstart.toml"), "quiet = false\n").unwrap();
+    in_dir(dir.path())
+        .args(["tree", "emptypkg", "--tree-runs", "1", "--path"])
+        .arg(pkgs())
+        .arg("--svg")
+        .arg(&svg)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote "));
 }

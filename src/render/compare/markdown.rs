@@ -42,7 +42,10 @@ pub(super) fn markdown(c: &Comparison, view: &View) -> String {
     if let Some(legend) = anchored_legend(c) {
         let _ = writeln!(out, "{}.\n", capitalise(legend));
     }
-    let delta = if matches!(c.method, Method::Anchored | Method::AnchorShift) {
+    let delta = if matches!(
+        c.method,
+        Method::Anchored | Method::AnchorShift | Method::BlockAnchored
+    ) {
         "anchored "
     } else {
         ""

@@ -38,6 +38,9 @@ fn method_text(c: &Comparison) -> String {
         Method::AnchorShift => {
             "files compared through their anchors' shift (machine speed removed)".into()
         }
+        Method::BlockAnchored => {
+            "files compared through the anchor of every few rounds (machine speed removed)".into()
+        }
         Method::Raw => "files compared on raw times (no anchor: weaker)".into(),
     }
 }
@@ -69,6 +72,9 @@ fn anchored_legend(c: &Comparison) -> Option<&'static str> {
         Method::AnchorShift => Some(
             "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval are the target's change less its anchor's change between the files",
         ),
+        Method::BlockAnchored => Some(
+            "baseline and candidate are the medians as measured; anchored Δ, Δ % and the ratio interval compare each block of rounds (from one anchored round to the next) divided by its anchor",
+        ),
         Method::Paired | Method::Raw => None,
     }
 }
@@ -79,7 +85,7 @@ fn noise_text(t: &Timing, c: &Comparison) -> String {
     let threshold = c.gate.params.threshold;
     let samples = match c.method {
         Method::Paired => count(t.n_baseline, "pair"),
-        Method::Anchored | Method::AnchorShift | Method::Raw => {
+        Method::Anchored | Method::AnchorShift | Method::BlockAnchored | Method::Raw => {
             format!("{} per side", count(t.n_baseline, "sample"))
         }
     };

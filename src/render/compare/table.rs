@@ -6,7 +6,9 @@ use super::*;
 /// the interval compare anchor-normalised samples, so the headers say which is which.
 fn header(method: Method) -> [String; 7] {
     let (delta, delta_pct) = match method {
-        Method::Anchored | Method::AnchorShift => ("anchored Δ", "anchored Δ %"),
+        Method::Anchored | Method::AnchorShift | Method::BlockAnchored => {
+            ("anchored Δ", "anchored Δ %")
+        }
         Method::Paired | Method::Raw => ("Δ", "Δ %"),
     };
     [
