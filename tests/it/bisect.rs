@@ -3,7 +3,7 @@
 //! xml.dom.minidom eagerly): the commits found, the step bound, skipped builds, the end checks,
 //! the history table, JSON and SVG, the store; the user's checkout, index, stash and branches
 //! byte-identical afterwards, also after Ctrl-C, with no temporary directories left.
-use crate::support::bisect_repo::bisect_repo;
+use crate::support::bisect_repo::{bisect_repo, in_repo, json_of};
 use crate::support::git::{git, snapshot};
 use crate::support::*;
 use std::path::{Path, PathBuf};
@@ -48,19 +48,7 @@ fn make_dirty(dir: &Path) {
 }
 
 fn cmd(s: &Setup, args: &[&str]) -> assert_cmd::Command {
-    let mut cmd = coldstart();
-    cmd.current_dir(&s.repo)
-        .env("TMPDIR", &s.tmp)
-        .args(args)
-        .args(["--python", "python3", "--cache-dir"])
-        .arg(cache_dir())
-        .timeout(Duration::from_secs(900));
-    cmd
-}
-
-fn json_of(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    in_repo(&s.repo, &s.tmp, cache_dir(), args)
 }
 
 fn subject(step: &serde_json::Value) -> &str {
@@ -174,7 +162,7 @@ fn slower_names_commit_9() {
 /// left in TMPDIR is swept on the way (by the sweep every measuring command starts with).
 #[test]
 fn instructions_name_the_commit_that_adds_a_loop() {
-    use crate::history_instructions::{LOOP_COMMIT, in_repo, loop_repo};
+    use crate::history_instructions::{LOOP_COMMIT, loop_repo};
     let root = tempfile::tempdir().unwrap();
     let repo = loop_repo(root.path());
     let tmp = root.path().join("tmp");
@@ -184,6 +172,7 @@ fn instructions_name_the_commit_that_adds_a_loop() {
     let out = in_repo(
         &repo,
         &tmp,
+        crate::history_instructions::cache_dir(),
         &[
             "bisect",
             "first",

@@ -56,21 +56,9 @@ pub(crate) fn loop_repo(parent: &Path) -> PathBuf {
     dir
 }
 
-/// `coldstart ARGS` in `repo` with `tmp` as TMPDIR, python3 and the shared cache.
-pub(crate) fn in_repo(repo: &Path, tmp: &Path, args: &[&str]) -> assert_cmd::Command {
-    let mut cmd = coldstart();
-    cmd.current_dir(repo)
-        .env("TMPDIR", tmp)
-        .args(args)
-        .args(["--python", "python3", "--cache-dir"])
-        .arg(cache_dir())
-        .timeout(Duration::from_secs(900));
-    cmd
-}
-
-fn stdout_json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+/// `coldstart ARGS` in `repo` with `tmp` as TMPDIR, python3 and this module's cache.
+fn in_repo(repo: &Path, tmp: &Path, args: &[&str]) -> assert_cmd::Command {
+    crate::support::bisect_repo::in_repo(repo, tmp, cache_dir(), args)
 }
 
 #[test]
@@ -153,7 +141,7 @@ fn history_counts_show_the_loop_step_and_come_back_from_the_store() {
     // Again: every commit, counts included, comes from the store.
     let out = history(&["--format", "json", "-q"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let again = stdout_json(&out);
+    let again = crate::support::bisect_repo::json_of(&out);
     assert_eq!(
         (again["measured"].as_u64(), again["stored"].as_u64()),
         (Some(0), Some(4))

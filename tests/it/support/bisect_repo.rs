@@ -3,6 +3,26 @@
 //! sleeps 30 ms at import and commit 21 imports xml.dom.minidom eagerly.
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+/// `coldstart ARGS` in `repo` with `tmp` as TMPDIR, python3 and the environment cache `cache`
+/// (the bisect and history tests' invocation).
+pub fn in_repo(repo: &Path, tmp: &Path, cache: &Path, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = super::coldstart();
+    cmd.current_dir(repo)
+        .env("TMPDIR", tmp)
+        .args(args)
+        .args(["--python", "python3", "--cache-dir"])
+        .arg(cache)
+        .timeout(Duration::from_secs(900));
+    cmd
+}
+
+/// A command's stdout as JSON; its stderr in the panic message when it is not.
+pub fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
 
 /// Builds the repository in `parent/repo` with the builder's extra `args` (`--broken 16`,
 /// `--merge`, ...); returns its path.
