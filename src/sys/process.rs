@@ -89,9 +89,17 @@ pub fn run_with_grace(
         });
     }
     let start = Instant::now();
-    let child = cmd.spawn()?;
+    // Spawned and registered under one lock, which the orphan sweep holds while it looks: another
+    // thread's sweep must not take a child that is forked but not yet registered for an orphan
+    // (it would kill and reap it, and `spawn` would fail with ECHILD).
+    // Kept to the end, as before: dropping it early would close any pipes it holds.
+    let child = {
+        let mut owned = live();
+        let child = cmd.spawn()?;
+        owned.insert(child.id() as libc::pid_t);
+        child
+    };
     let pid = child.id() as libc::pid_t;
-    live().insert(pid);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let ok = wait_exited_nowait(pid);
@@ -270,12 +278,14 @@ fn sweep_group_and_orphans(pgid: libc::pid_t) {
     let until = Instant::now() + Duration::from_secs(1);
     loop {
         let group_alive = kill_group(pgid);
+        // Held from the look to the reap, so no `run` registers (or spawns) a child meanwhile.
+        let owned = live();
         let orphans: Vec<i32> = procfs::process::all_processes()
             .into_iter()
             .flatten()
             .flatten()
             .filter_map(|p| p.stat().ok())
-            .filter(|s| s.ppid == me && s.pgrp != our_group && !live().contains(&s.pid))
+            .filter(|s| s.ppid == me && s.pgrp != our_group && !owned.contains(&s.pid))
             .map(|s| s.pid)
             .collect();
         for pid in &orphans {
@@ -285,6 +295,7 @@ fn sweep_group_and_orphans(pgid: libc::pid_t) {
                 libc::waitpid(*pid, std::ptr::null_mut(), 0);
             }
         }
+        drop(owned);
         if (!group_alive && orphans.is_empty()) || Instant::now() >= until {
             return;
         }
@@ -365,5 +376,26 @@ mod tests {
             std::thread::sleep(Duration::from_millis(50));
         };
         assert_eq!(status.signal(), Some(libc::SIGKILL));
+    }
+
+    /// Runs on several threads at once: each one's orphan sweep must leave the others' freshly
+    /// spawned children alone (a child taken between fork and registration made `spawn` fail with
+    /// ECHILD, seen once in CI as "No child processes").
+    #[test]
+    fn concurrent_runs_never_reap_each_others_children() {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    for _ in 0..40 {
+                        let finished = run(&mut Command::new("true"), Duration::from_secs(60))
+                            .expect("spawns and reaps its own child");
+                        assert_eq!(finished.ending, Ending::Exited(ExitStatus::from_raw(0)));
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
     }
 }
