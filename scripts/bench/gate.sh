@@ -11,7 +11,7 @@
 # base's import time and the cost of an iteration inside the import; each candidate gets exactly
 # the extra iterations worth +5, +10 and +20 % of that measured time. Then, 30
 # times (2 with --quick), in rotation: `coldstart ab benchwork` (30 pairs, default gate: 5 %
-# threshold, 1 ms minimum effect, extended to 60 pairs while inconclusive; no anchor, no tree pass)
+# threshold, 1 ms minimum effect, extended while unsettled: up to 60 pairs for a too-wide "unchanged", up to 160 while inconclusive; no anchor, no tree pass)
 # of the base against an identical second environment (A/A) and against each candidate.
 # The achieved regression is reported (median Hodges-Lehmann ratio of the runs), and on the same
 # samples of every run: mean +5 % (pytest-benchmark --fail=mean:5%), Student's t-test p < 0.05 with
