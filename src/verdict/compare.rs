@@ -284,7 +284,9 @@ pub fn compare(
             ));
         }
         failures.extend(module_failures(&a.name, &modules, &forbidden, &gate));
-        if import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
+        // A regression or an improvement was detected: "not detectable" would contradict it.
+        let decided = matches!(import.verdict, Verdict::Regression | Verdict::Improvement);
+        if !decided && import.pairs_needed.is_some_and(|n| n > import.n_baseline) {
             warnings.push(format!(
                 "{}: at this noise ({:.1} %) a {:.0} % change is not reliably detectable with {}; use --pairs {} or a larger --threshold",
                 a.name,

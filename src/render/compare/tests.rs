@@ -155,3 +155,38 @@ fn report_only_says_the_exit_code_is_zero_on_purpose() {
         }
     }
 }
+
+/// "Not reliably detectable with N pairs" is advice for an undecided verdict: after a detected
+/// regression it would contradict the verdict, so only the unchanged noisy target gets it.
+#[test]
+fn the_not_detectable_warning_is_only_for_verdicts_not_reached() {
+    let (base, mut cand) = (fixture(), fixture());
+    jitter(&mut cand, 0, 2.0, 0.6);
+    jitter(&mut cand, 1, 1.0, 0.6);
+    let design = Design::fixed(8, 10, 60);
+    let c = compare(
+        "ab",
+        &base,
+        &cand,
+        (None, None),
+        Some(&design),
+        gate(false),
+        "[created_at]".into(),
+    );
+    let names = [&c.targets[0].name, &c.targets[1].name];
+    let t0 = &c.targets[0].import;
+    assert_eq!(t0.verdict, Verdict::Regression);
+    // At this noise the 5 % threshold needs more pairs than were taken...
+    assert!(t0.pairs_needed.is_some_and(|n| n > t0.n_baseline), "{t0:?}");
+    // ...but the 2x change was found all the same.
+    let warned = |name: &str| {
+        c.warnings
+            .iter()
+            .any(|w| w.starts_with(&format!("{name}:")) && w.contains("not reliably detectable"))
+    };
+    assert!(!warned(names[0]), "{:?}", c.warnings);
+    assert_ne!(c.targets[1].import.verdict, Verdict::Regression);
+    let t = &c.targets[1].import;
+    assert!(t.pairs_needed.is_some_and(|n| n > t.n_baseline), "{t:?}");
+    assert!(warned(names[1]), "{:?}", c.warnings);
+}
