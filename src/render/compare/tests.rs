@@ -44,6 +44,20 @@ fn gate(report_only: bool) -> GateOptions {
     }
 }
 
+/// `ab`'s comparison of the two files as pairs (fixed design: 8 pairs, up to 60), default gate.
+fn paired(base: &ResultFile, cand: &ResultFile) -> Comparison {
+    let design = Design::fixed(8, 10, 60);
+    compare(
+        "ab",
+        base,
+        cand,
+        (None, None),
+        Some(&design),
+        gate(false),
+        "[created_at]".into(),
+    )
+}
+
 fn text(c: &Comparison) -> String {
     c.terminal(&View::new(false, 3))
 }
@@ -54,16 +68,7 @@ fn paired_noise_line_says_what_the_pairs_needed_are_for() {
     for i in 0..3 {
         jitter(&mut cand, i, if i == 0 { 1.3 } else { 1.0 }, 0.04);
     }
-    let design = Design::fixed(8, 10, 60);
-    let c = compare(
-        "ab",
-        &base,
-        &cand,
-        (None, None),
-        Some(&design),
-        gate(false),
-        "[created_at]".into(),
-    );
+    let c = paired(&base, &cand);
     insta::assert_snapshot!("paired_terminal", text(&c));
 }
 
@@ -163,16 +168,7 @@ fn the_not_detectable_warning_is_only_for_verdicts_not_reached() {
     let (base, mut cand) = (fixture(), fixture());
     jitter(&mut cand, 0, 2.0, 0.6);
     jitter(&mut cand, 1, 1.0, 0.6);
-    let design = Design::fixed(8, 10, 60);
-    let c = compare(
-        "ab",
-        &base,
-        &cand,
-        (None, None),
-        Some(&design),
-        gate(false),
-        "[created_at]".into(),
-    );
+    let c = paired(&base, &cand);
     let names = [&c.targets[0].name, &c.targets[1].name];
     let t0 = &c.targets[0].import;
     assert_eq!(t0.verdict, Verdict::Regression);
